@@ -592,6 +592,69 @@ TEST(ReceiveSession, StalledAtTheEndSpeaksOfALostCountOnlyWhereThereIsOne) {
   }
 }
 
+// Trial t20s M1: headerless datagrams beside an mcnet stream on its flow
+// (counted malformed in the flow's raw stream) that stopped before the end
+// of the run got no stalled warning, no silence line and stalled_at_end_s
+// null, whether the mcnet stream kept sending (A) or ended (B); alone on
+// their flow they had both. Their raw stream has its own watch, fed by
+// them; its summary line names it "(raw)" as its stall lines do.
+TEST(ReceiveSession, HeaderlessDatagramsBesideAnMcnetStreamStallOnTheirOwn) {
+  for (const bool mcnet_ends : {false, true}) {
+    for (const bool json : {false, true}) {
+      SCOPED_TRACE(testing::Message() << "ends " << mcnet_ends << " json " << json);
+      fixture f;
+      f.settings.json_output = json;
+      f.start();
+      std::int64_t at = 1'000'000'000;
+      // 10 ms apart: the mcnet stream 0..299, the raw datagrams with the first 50.
+      for (std::uint64_t i = 0; i < 300; ++i, at += 10'000'000) {
+        f.now += 10ms;
+        batch b;
+        b.add_session(sender_a, 1, i, at);
+        if (i < 50) b.add_raw(sender_a);
+        f.feed(b);
+        (void)f.session->tick();
+      }
+      if (mcnet_ends) {
+        batch end;
+        end.add_session(sender_a, 1, 300, at, true);
+        f.feed(end);
+        for (int i = 0; i < 50; ++i) {
+          f.now += 10ms;
+          (void)f.session->tick();
+        }
+      }
+      f.session->summary();
+      const auto out = f.out.str();
+      const auto all = out + f.err.str();
+      const auto raw = fmt::format("{} from {} (raw)", core::endpoint(group, port).to_string(), sender_a.to_string());
+      EXPECT_NE(all.find(raw + ": stalled, silent for "), std::string::npos) << all;
+      if (!json) {
+        EXPECT_NE(out.find("  " + raw + ": silent for the last "), std::string::npos) << out;
+        EXPECT_EQ(out.find("(foreign)"), std::string::npos) << out;
+        EXPECT_NE(out.find(raw + " on "), std::string::npos) << "its summary line: " << out;
+        continue;
+      }
+      test::tools::expect_schema_conform(out);
+      const auto events = f.events();
+      const auto* summary = test::tools::find_event(events, "summary");
+      ASSERT_NE(summary, nullptr) << out;
+      bool seen = false;
+      for (const auto& s : (*summary)["streams"]) {
+        if (s["payload"] != "raw") {
+          EXPECT_TRUE(s["stalled_at_end_s"].is_null()) << s;
+          continue;
+        }
+        seen = true;
+        EXPECT_EQ(s["malformed"], 50) << s;
+        EXPECT_FALSE(s["stalled_at_end_s"].is_null()) << s;
+        EXPECT_EQ(s["tail_unknown"], false) << s;
+      }
+      EXPECT_TRUE(seen) << out;
+    }
+  }
+}
+
 // trial h20x F8: an RTP flow silent at the end of the run has no END
 // marker to miss: its line says it went silent, not that it stalled, its
 // lost count covers the gaps, and --max-loss holds on what it counted (no

@@ -1045,9 +1045,12 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
     // stall stays a stall, its tail unknown (trial t16z).
     // The watch is the stream's own (trial t20r H1: another stream of its
     // flow, its END or its datagrams, hid one that stopped without its
-    // END), kept in its record: no lookup. A damaged datagram (malformed)
-    // is no feed's pace.
-    if (!a.end_refused && !a.malformed && a.record != nullptr) {
+    // END), kept in its record: no lookup. A datagram the flow's parser
+    // refused (malformed) is counted in the flow's raw stream, whose pace
+    // it is (trial t20s M1: headerless datagrams beside an mcnet stream
+    // stopped without a stall warning or silence line, which they had
+    // alone on their flow).
+    if (!a.end_refused && a.record != nullptr) {
       if (auto c = stall_watch::arrive(a.record->stall, {source, group, port}, read_at, a.is_end())) {
         report_stall(*c, *a.record_key);
       }

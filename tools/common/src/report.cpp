@@ -753,7 +753,9 @@ std::string identity(const json& s, const std::string& payload) {
   if (payload == "moldudp64") return fmt::format("moldudp64 session {}", s["session"].is_string() ? json_text(s["session"]) : "-");
   if (payload == "rtp") return fmt::format("rtp ssrc {:#010x}", s["ssrc"].get<std::uint32_t>());
   if (payload == "mpegts") return "mpegts";
-  return "(foreign)";
+  // As its stall and silence lines name it (stream_name(); trial t20s M1:
+  // "(foreign)" here, "(raw)" there) and its payload in JSON and CSV.
+  return "(raw)";
 }
 
 // `v` with three significant digits, trailing zeros kept up to the point
