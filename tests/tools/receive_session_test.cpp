@@ -592,6 +592,69 @@ TEST(ReceiveSession, StalledAtTheEndSpeaksOfALostCountOnlyWhereThereIsOne) {
   }
 }
 
+// Trial t20s M1: headerless datagrams beside an mcnet stream on its flow
+// (counted malformed in the flow's raw stream) that stopped before the end
+// of the run got no stalled warning, no silence line and stalled_at_end_s
+// null, whether the mcnet stream kept sending (A) or ended (B); alone on
+// their flow they had both. Their raw stream has its own watch, fed by
+// them; its summary line names it "(raw)" as its stall lines do.
+TEST(ReceiveSession, HeaderlessDatagramsBesideAnMcnetStreamStallOnTheirOwn) {
+  for (const bool mcnet_ends : {false, true}) {
+    for (const bool json : {false, true}) {
+      SCOPED_TRACE(testing::Message() << "ends " << mcnet_ends << " json " << json);
+      fixture f;
+      f.settings.json_output = json;
+      f.start();
+      std::int64_t at = 1'000'000'000;
+      // 10 ms apart: the mcnet stream 0..299, the raw datagrams with the first 50.
+      for (std::uint64_t i = 0; i < 300; ++i, at += 10'000'000) {
+        f.now += 10ms;
+        batch b;
+        b.add_session(sender_a, 1, i, at);
+        if (i < 50) b.add_raw(sender_a);
+        f.feed(b);
+        (void)f.session->tick();
+      }
+      if (mcnet_ends) {
+        batch end;
+        end.add_session(sender_a, 1, 300, at, true);
+        f.feed(end);
+        for (int i = 0; i < 50; ++i) {
+          f.now += 10ms;
+          (void)f.session->tick();
+        }
+      }
+      f.session->summary();
+      const auto out = f.out.str();
+      const auto all = out + f.err.str();
+      const auto raw = fmt::format("{} from {} (raw)", core::endpoint(group, port).to_string(), sender_a.to_string());
+      EXPECT_NE(all.find(raw + ": stalled, silent for "), std::string::npos) << all;
+      if (!json) {
+        EXPECT_NE(out.find("  " + raw + ": silent for the last "), std::string::npos) << out;
+        EXPECT_EQ(out.find("(foreign)"), std::string::npos) << out;
+        EXPECT_NE(out.find(raw + " on "), std::string::npos) << "its summary line: " << out;
+        continue;
+      }
+      test::tools::expect_schema_conform(out);
+      const auto events = f.events();
+      const auto* summary = test::tools::find_event(events, "summary");
+      ASSERT_NE(summary, nullptr) << out;
+      bool seen = false;
+      for (const auto& s : (*summary)["streams"]) {
+        if (s["payload"] != "raw") {
+          EXPECT_TRUE(s["stalled_at_end_s"].is_null()) << s;
+          continue;
+        }
+        seen = true;
+        EXPECT_EQ(s["malformed"], 50) << s;
+        EXPECT_FALSE(s["stalled_at_end_s"].is_null()) << s;
+        EXPECT_EQ(s["tail_unknown"], false) << s;
+      }
+      EXPECT_TRUE(seen) << out;
+    }
+  }
+}
+
 // trial h20x F8: an RTP flow silent at the end of the run has no END
 // marker to miss: its line says it went silent, not that it stalled, its
 // lost count covers the gaps, and --max-loss holds on what it counted (no
@@ -1053,6 +1116,134 @@ TEST(ReceiveSession, AStreamThatEndedIsNotStalledWhenAnotherOfItsFlowStops) {
         ++rows;
       }
       EXPECT_EQ(rows, 2u) << out;
+    }
+  }
+}
+
+// Trial t20s H1: a stream that stopped without its END, stalled, and was
+// then evicted from a full table took its stall watch with it: the summary
+// read tail_unknown 0, loss_percent 0.0, and --max-loss 5 passed. Its
+// unknown tail stays: its evicted feed says it (text, JSON, CSV), the total
+// counts it, loss_percent is null and --max-loss fails as loss_unknown
+// naming it. Back as a stream after its eviction, it is no longer unknown.
+TEST(ReceiveSession, AStreamStalledWithoutItsEndKeepsItsUnknownTailWhenEvicted) {
+  for (const int mode : {0, 1, 2, 3}) {  // text, JSON, CSV; 3: JSON, it comes back and ends
+    SCOPED_TRACE(mode);
+    fixture f;
+    f.settings.json_output = mode == 1 || mode == 3;
+    f.settings.csv = mode == 2;
+    f.settings.max_streams = 1;
+    f.settings.max_loss = 5;
+    f.start();
+    std::int64_t at = 1'000'000'000;
+    // Sender id 1: 6 datagrams 10 ms apart (past the watch's warm-up), no END.
+    for (std::uint64_t i = 0; i < 6; ++i, at += 10'000'000) {
+      f.now += 10ms;
+      batch b;
+      b.add_sender(sender_a, 1, 1, i, at);
+      f.feed(b);
+      (void)f.session->tick();
+    }
+    for (int i = 0; i < 160; ++i, at += 10'000'000) {  // 1.6 s: stalled (its floor, 1 s)
+      f.now += 10ms;
+      (void)f.session->tick();
+    }
+    // Sender id 2 takes the only place (id 1: 6 datagrams, overdue, idle 1.6 s), and ends.
+    for (std::uint64_t i = 0; i < 100; ++i, at += 10'000'000) {
+      f.now += 10ms;
+      batch b;
+      b.add_sender(sender_a, 2, 1, i, at);
+      f.feed(b);
+      (void)f.session->tick();
+    }
+    {
+      batch b;
+      b.add_sender(sender_a, 2, 1, 100, at, true);
+      f.feed(b);
+    }
+    if (mode == 3) {  // id 1 comes back (id 2 ended: evictable), goes on and ends
+      for (std::uint64_t i = 6; i < 20; ++i, at += 10'000'000) {
+        f.now += 10ms;
+        batch b;
+        b.add_sender(sender_a, 1, 1, i, at);
+        f.feed(b);
+        (void)f.session->tick();
+      }
+      batch b;
+      b.add_sender(sender_a, 1, 1, 20, at, true);
+      f.feed(b);
+    }
+    for (int i = 0; i < 50; ++i) {
+      f.now += 10ms;
+      (void)f.session->tick();
+    }
+    f.session->summary();
+    const int exit = f.session->finish();
+    const auto out = f.out.str();
+    const auto all = out + f.err.str();
+    const auto name = fmt::format("{} from {} (sender id 1, session 1)", core::endpoint(group, port).to_string(),
+                                  sender_a.to_string());
+    if (mode == 3) {
+      EXPECT_EQ(exit, 0) << all;
+      test::tools::expect_schema_conform(out);
+      const auto events = f.events();
+      const auto* summary = test::tools::find_event(events, "summary");
+      ASSERT_NE(summary, nullptr) << out;
+      EXPECT_EQ((*summary)["total"]["tail_unknown"], 0) << (*summary)["total"];
+      EXPECT_FALSE((*summary)["total"]["loss_percent"].is_null()) << (*summary)["total"];
+      for (const auto& e : (*summary)["evicted_feeds"]) EXPECT_EQ(e["tail_unknown"], false) << e;
+      continue;
+    }
+    EXPECT_EQ(exit, tools::exit_loss) << all;
+    EXPECT_NE(all.find(fmt::format("{} stopped before the end of the run without an END marker ({}, evicted from the "
+                                   "stream table, silent for the last ",
+                                   "1 stream", name)),
+              std::string::npos)
+        << all;
+    if (mode == 0) {
+      EXPECT_NE(all.find(fmt::format("  {}: evicted from the stream table (no line above): 6 packets as it left, lost "
+                                     "0 reordered 0 duplicates 0 jumps 0, stalled before it was evicted, silent for "
+                                     "the last ",
+                                     name)),
+                std::string::npos)
+          << all;
+      EXPECT_NE(all.find(" s of the run; no END marker came, so its tail is unknown (--max-loss 5% fails as "
+                         "loss_unknown)"),
+                std::string::npos)
+          << all;
+      EXPECT_NE(all.find("(1 stream stalled at the end without an END marker (see above): its tail is unknown, so "
+                         "is its loss)"),
+                std::string::npos)
+          << all;
+    } else if (mode == 1) {
+      test::tools::expect_schema_conform(out);
+      const auto events = f.events();
+      const auto* summary = test::tools::find_event(events, "summary");
+      ASSERT_NE(summary, nullptr) << out;
+      ASSERT_EQ((*summary)["evicted_feeds"].size(), 1u) << out;
+      const auto& feed = (*summary)["evicted_feeds"][0];
+      EXPECT_EQ(feed["sender_id"], 1) << feed;
+      EXPECT_EQ(feed["ended"], false) << feed;
+      EXPECT_EQ(feed["tail_unknown"], true) << feed;
+      const auto& total = (*summary)["total"];
+      EXPECT_EQ(total["tail_unknown"], 1) << total;
+      EXPECT_TRUE(total["loss_percent"].is_null()) << total;
+      const auto* error = test::tools::find_event(events, "error");
+      ASSERT_NE(error, nullptr) << out;
+      EXPECT_EQ((*error)["code"], "loss_unknown") << *error;
+    } else {
+      std::istringstream lines(out);
+      std::size_t rows = 0;
+      for (std::string line; std::getline(lines, line);) {
+        if (line.starts_with("evicted,")) {
+          EXPECT_NE(line.find(",1,1,"), std::string::npos) << line;
+          EXPECT_TRUE(line.ends_with(",,true")) << line;
+          ++rows;
+        } else if (line.starts_with("summary,")) {
+          EXPECT_TRUE(line.ends_with(",,false")) << line;
+        }
+      }
+      EXPECT_EQ(rows, 1u) << out;
     }
   }
 }

@@ -1045,9 +1045,12 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
     // stall stays a stall, its tail unknown (trial t16z).
     // The watch is the stream's own (trial t20r H1: another stream of its
     // flow, its END or its datagrams, hid one that stopped without its
-    // END), kept in its record: no lookup. A damaged datagram (malformed)
-    // is no feed's pace.
-    if (!a.end_refused && !a.malformed && a.record != nullptr) {
+    // END), kept in its record: no lookup. A datagram the flow's parser
+    // refused (malformed) is counted in the flow's raw stream, whose pace
+    // it is (trial t20s M1: headerless datagrams beside an mcnet stream
+    // stopped without a stall warning or silence line, which they had
+    // alone on their flow).
+    if (!a.end_refused && a.record != nullptr) {
       if (auto c = stall_watch::arrive(a.record->stall, {source, group, port}, read_at, a.is_end())) {
         report_stall(*c, *a.record_key);
       }
@@ -1304,6 +1307,10 @@ void receive_session::summary() {
     if (unknown_tail) ++tail_unknown_streams;
     write_stream("summary", t, j, streams);
   }
+  // And those evicted while stalled without their END, not back since
+  // (trial t20s H1: the eviction took their watch, and the run read lost
+  // 0): each evicted feed's line says it, and their tails are unknown.
+  tail_unknown_streams += table_.evicted_tail_unknown_count();
   const std::uint64_t stalled_streams = stalled.size();
   // A clock given (--rtp-clock) that the timestamps contradict: its jitter
   // is kept, as the user said, but warned of (trial t20u F2: a 90 kHz
@@ -1401,7 +1408,8 @@ void receive_session::summary() {
     j["ended"] = f.ended;
     j["back"] = back;
     j["unresumed"] = f.unresumed;
-    out_.text(fmt::format("  {}: evicted from the stream table{}: {} as it left{}{}{}", stream_name(f.key),
+    j["tail_unknown"] = f.tail_unknown;
+    out_.text(fmt::format("  {}: evicted from the stream table{}: {} as it left{}{}{}{}", stream_name(f.key),
                           back ? ", back without its record (its line above counts only since then)"
                                : " (no line above)",
                           count_text(f.counted.packets, "packet", "packets"),
@@ -1411,7 +1419,11 @@ void receive_session::summary() {
                           f.ended ? ", ended" : "",
                           f.unresumed ? ", unresumed (it came back after its record was pushed out: what it lost "
                                         "while evicted is unknown)"
-                                      : ""));
+                                      : "",
+                          f.tail_unknown ? fmt::format(", stalled before it was evicted, silent for the last {:.1f} s "
+                                                       "of the run{}",
+                                                       evicted_silence(f.key, at_end), unended_tail)
+                                         : std::string()));
     // A row of its own in CSV too, so the rows account for its datagrams
     // as text and JSON do (trial20q 4).
     out_.csv(evicted_feed_csv_row(t, j));
@@ -1889,6 +1901,13 @@ std::optional<std::string> receive_session::failure_code() const {
   return out;
 }
 
+double receive_session::evicted_silence(const stream_key& k, stall_watch::clock::time_point now) const {
+  const auto& kept = table_.evicted_tail_unknown();
+  const auto it = kept.find(k);
+  if (it == kept.end()) return 0;
+  return std::chrono::duration<double>(now - it->second).count();
+}
+
 std::pair<std::size_t, std::string> receive_session::unended_stalls() const {
   // Each such stream, up to 4 named (trial t20r M1: three streams of one
   // flow were named as one).
@@ -1902,6 +1921,14 @@ std::pair<std::size_t, std::string> receive_session::unended_stalls() const {
       who += fmt::format("{}{}, silent for the last {:.1f} s", who.empty() ? "" : "; ", stream_name(k), *silent);
     }
   }
+  // Those evicted while stalled without their END (trial t20s H1).
+  for (const auto& [k, last] : table_.evicted_tail_unknown()) {
+    if (n++ < 4) {
+      who += fmt::format("{}{}, evicted from the stream table, silent for the last {:.1f} s", who.empty() ? "" : "; ",
+                         stream_name(k), evicted_silence(k, now));
+    }
+  }
+  n += table_.evicted_tail_unknown_left_out();
   return {n, who};
 }
 

@@ -712,6 +712,8 @@ std::string evicted_feed_csv_row(double time, const json& feed) {
                            "lost", "reordered", "duplicates", "jumps"}) {
     stream[name] = feed[name];
   }
+  // Evicted while stalled without its END (trial t20s H1): its tail is unknown.
+  if (feed.contains("tail_unknown")) stream["tail_unknown"] = feed["tail_unknown"];
   return csv_row("evicted", time, stream);
 }
 
@@ -751,7 +753,9 @@ std::string identity(const json& s, const std::string& payload) {
   if (payload == "moldudp64") return fmt::format("moldudp64 session {}", s["session"].is_string() ? json_text(s["session"]) : "-");
   if (payload == "rtp") return fmt::format("rtp ssrc {:#010x}", s["ssrc"].get<std::uint32_t>());
   if (payload == "mpegts") return "mpegts";
-  return "(foreign)";
+  // As its stall and silence lines name it (stream_name(); trial t20s M1:
+  // "(foreign)" here, "(raw)" there) and its payload in JSON and CSV.
+  return "(raw)";
 }
 
 // `v` with three significant digits, trailing zeros kept up to the point

@@ -1078,6 +1078,15 @@ bool stream_table::evict() {
     const auto counted = totals_of(key, st);
     retired_.add(counted);
     if (st.packets >= feed_min || st.unresumed) keep_evicted_feed({key, counted, st.ended, st.unresumed});
+    // Stalled without its END: its watch goes with it, its unknown tail
+    // stays (trial t20s H1).
+    if (st.stall.stalled && tail_unknown_without_end(key, st)) {
+      if (evicted_tail_unknown_.size() < evicted_tail_unknown_kept || evicted_tail_unknown_.contains(key)) {
+        evicted_tail_unknown_.insert_or_assign(key, st.stall.last);
+      } else {
+        ++evicted_tail_unknown_left_out_;
+      }
+    }
     auto& figures = retired_loss_[{key.group, key.port, key.payload}];
     add_channels(retired_channels_, key, st);
     const auto one = loss_of(key, st);
@@ -1124,7 +1133,10 @@ void stream_table::keep_evicted_feed(const evicted_feed& f) {
 std::vector<stream_table::evicted_feed> stream_table::evicted_feeds() const {
   std::vector<evicted_feed> out;
   out.reserve(evicted_feeds_.size());
-  for (const auto& [key, f] : evicted_feeds_) out.push_back(f);
+  for (const auto& [key, f] : evicted_feeds_) {
+    out.push_back(f);
+    out.back().tail_unknown = evicted_tail_unknown_.contains(key);
+  }
   std::stable_sort(out.begin(), out.end(),
                    [](const evicted_feed& a, const evicted_feed& b) { return a.counted.packets > b.counted.packets; });
   return out;
@@ -1170,6 +1182,9 @@ stream* stream_table::find_or_make(const stream_key& key, accounted& out, std::u
     // Resumed: its line carries its counts again (one back anew keeps its
     // evicted figures: its line counts only since it came back).
     if (resumed_ != resumed_before) evicted_feeds_.erase(key);
+    // Back as a stream: its return covers the tail it stopped with, or it
+    // is unresumed (its loss while evicted unknown, said as such).
+    evicted_tail_unknown_.erase(key);
     if (!forgotten_.set.empty() && resumed_ == resumed_before) {
       // Not resumed: a stream whose record was pushed out comes back anew,
       // its loss since its eviction unknown (said, and --max-loss fails).

@@ -530,6 +530,9 @@ class receive_session {
   /// the run without one (stall_watch), for --max-loss: their count and
   /// up to 4 named with their silence ("NAME, silent for the last S s").
   [[nodiscard]] std::pair<std::size_t, std::string> unended_stalls() const;
+  /// The silence as of `now`, seconds, of a stream evicted while stalled
+  /// without its END (stream_table::evicted_tail_unknown()); 0 if not one.
+  [[nodiscard]] double evicted_silence(const stream_key& k, stall_watch::clock::time_point now) const;
   /// What the sequence numbers show lost in streams (with --line, the
   /// lines' merged loss for the streams on them).
   [[nodiscard]] double lost_in_streams() const;

@@ -1087,6 +1087,7 @@ class stream_table {
     totals counted;          ///< its counts as it left, over each of its lives since it was first kept here
     bool ended = false;      ///< its END (end of session) had come
     bool unresumed = false;  ///< it came back after its record was pushed out: its loss while evicted is unknown
+    bool tail_unknown = false;  ///< it was stalled without its END when evicted and did not come back (evicted_tail_unknown())
   };
   /// Datagrams a stream needs to be kept as an evicted feed.
   static constexpr std::uint64_t feed_min = 4;
@@ -1097,6 +1098,24 @@ class stream_table {
   [[nodiscard]] std::vector<evicted_feed> evicted_feeds() const;
   /// Evicted feeds left out of evicted_feeds() (more than evicted_feeds_kept).
   [[nodiscard]] std::uint64_t evicted_feeds_left_out() const noexcept { return evicted_feeds_left_out_; }
+  /// Streams evicted while stalled without their END (their own stall
+  /// watch, stream::stall, stalled; tail_unknown_without_end()), not back
+  /// since: their tail is as unknown as an in-table one's (trial t20s H1:
+  /// the eviction took the watch with it, and the run read lost 0,
+  /// loss_percent 0.0). Each with the time of its last datagram (its
+  /// stall watch's clock). A key that comes back as a stream is erased (its
+  /// return covers its tail, or it is unresumed, unknown already).
+  [[nodiscard]] const std::map<stream_key, stall_watch::clock::time_point>& evicted_tail_unknown() const noexcept {
+    return evicted_tail_unknown_;
+  }
+  /// Such streams past evicted_tail_unknown_kept (counted, not named).
+  [[nodiscard]] std::uint64_t evicted_tail_unknown_left_out() const noexcept { return evicted_tail_unknown_left_out_; }
+  /// All of them: evicted_tail_unknown() and those left out.
+  [[nodiscard]] std::uint64_t evicted_tail_unknown_count() const noexcept {
+    return evicted_tail_unknown_.size() + evicted_tail_unknown_left_out_;
+  }
+  /// Streams kept in evicted_tail_unknown() at most.
+  static constexpr std::size_t evicted_tail_unknown_kept = 65536;
   /// END markers and MoldUDP64 end-of-session packets of streams not in the
   /// table: they make no stream (an END alone is no stream) and are counted here.
   [[nodiscard]] std::uint64_t stray_ends() const noexcept { return stray_ends_; }
@@ -1431,6 +1450,8 @@ class stream_table {
   std::optional<worst_stream> retired_worst_;
   std::map<stream_key, evicted_feed> evicted_feeds_;  // at most evicted_feeds_kept
   std::uint64_t evicted_feeds_left_out_ = 0;
+  std::map<stream_key, stall_watch::clock::time_point> evicted_tail_unknown_;  // at most evicted_tail_unknown_kept
+  std::uint64_t evicted_tail_unknown_left_out_ = 0;
   std::map<channel_key, channel_count> retired_channels_;  // and their channels' packets, bounded likewise
   core::kernel_time now_{};                          // the arrival add() accounts
   std::uint16_t source_port_ = 0;                    // and its source port (0: unknown)
