@@ -3948,7 +3948,31 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
           fixes.empty() ? std::string() : fixes.front().command, d, note};
 }
 
-std::vector<std::string> reverse_path_not_counted(std::vector<check_result>& checks, std::string_view during) {
+std::map<std::string, std::string> earlier_drops_by_firewall(const std::vector<check_result>& checks,
+                                                             const std::vector<planned_join>& plan) {
+  std::map<std::string, std::string> out;
+  for (const auto& c : checks) {
+    if (c.check != "firewall" || c.status != check_status::fail || is_harmless(c) || !c.data.is_object()) continue;
+    const std::string hook = c.data.value("hook", "");
+    if (hook != "ingress" && hook != "prerouting") continue;
+    for (const auto& p : plan) {
+      if (p.m == nullptr || p.iface.index == 0 || !p.m->request.group.unmap().is_v4()) continue;
+      const std::string iface(p.iface.name.view());
+      const auto port = fmt::format("udp dport {} (IPv4)", p.m->request.port);
+      const auto named = fmt::format("{} to {} on {}", port, p.m->request.group.unmap().with_scope_id(0).to_string(),
+                                     iface);
+      if (c.subject != port && c.subject != named) continue;
+      if (!out.contains(iface)) {
+        out[iface] = fmt::format("the firewall rule of the line firewall {} (hook {}, before the routing decision)",
+                                 text_name(c.subject), hook);
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> reverse_path_not_counted(std::vector<check_result>& checks, std::string_view during,
+                                                  const std::map<std::string, std::string>& earlier) {
   std::vector<std::string> said;
   for (auto& c : checks) {
     // A prediction per include source (subject "SOURCE -> GROUP on IFACE"):
@@ -3972,6 +3996,21 @@ std::vector<std::string> reverse_path_not_counted(std::vector<check_result>& che
     if (!predicted_rp && !strict_route) continue;
     const auto on = c.subject.rfind(" on ");
     const auto join = on == std::string::npos ? std::string("the join interface") : c.subject.substr(on + 4);
+    // Dropped before the routing decision on the join interface (a
+    // firewall rule in netdev ingress or prerouting, the interface itself):
+    // they never reached the filter, which drops them once that is fixed;
+    // the line stays a cause (trial t15s H1).
+    const auto source = c.subject.substr(0, c.subject.find(' '));
+    auto first = earlier.find(fmt::format("{} on {}", source, join));
+    if (first == earlier.end()) first = earlier.find(join);
+    if (on != std::string::npos && first != earlier.end()) {
+      c.message += fmt::format("; TcpExtIPReversePathFilter did not climb during {} (0), but not for want of "
+                               "datagrams on {}: {} took them first, before the routing decision where the filter "
+                               "checks them, and once that is fixed the filter drops them",
+                               during, text_name(join), first->second);
+      c.data["dropped_earlier"] = first->second;
+      continue;
+    }
     c.status = check_status::warn;
     // The prediction as one, then what was measured.
     for (const auto& [was, now] : {std::pair<std::string_view, std::string>{
@@ -8915,7 +8954,37 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       measured(over.udp_ignored_multi), measured(over.udp6_ignored_multi));
   // Measured, and it did not climb: the filter dropped none of them, so its
   // predictions are no cause (trial15o F1).
-  if (rp && *rp == 0) (void)reverse_path_not_counted(checks, "--listen");
+  if (rp && *rp == 0) {
+    // What took the datagrams on a join interface before the routing
+    // decision: no proof that none came in there (trial t15s H1).
+    auto earlier = earlier_drops_by_firewall(checks, plan);
+    for (const auto& a : arrivals) {
+      if (a.arrived == 0 || a.received >= a.arrived) continue;
+      earlier.try_emplace(fmt::format("{} on {}", a.source.to_string(), a.iface),
+                          fmt::format("a drop before IP's routing decision (a packet socket saw {} from {} come in "
+                                      "on {}, the sockets got {})",
+                                      count_text(a.arrived, "datagram", "datagrams"), a.source.to_string(),
+                                      text_name(a.iface), a.received));
+    }
+    // The interfaces' own drops only when nothing but END markers (small)
+    // came, as the interface FAIL below: a busy link drops for other reasons.
+    const bool ends_only =
+        std::ranges::all_of(seen, [](const auto& e) { return e.second.packets == e.second.ends; });
+    const auto links_now = ends_only ? read_link_rx() : std::map<std::string, link_rx>{};
+    for (const auto& p : plan) {
+      const std::string name(p.iface.name.view());
+      const auto b = links_before.find(name);
+      const auto a = links_now.find(name);
+      if (p.iface.index == 0 || b == links_before.end() || a == links_now.end()) continue;
+      const auto dropped = a->second.dropped > b->second.dropped ? a->second.dropped - b->second.dropped : 0;
+      const auto errors = a->second.errors > b->second.errors ? a->second.errors - b->second.errors : 0;
+      if (dropped == 0 && errors == 0) continue;
+      earlier.try_emplace(name, fmt::format("{} itself (RX dropped {}, receive errors {} during --listen: frames "
+                                            "dropped before IP, most often larger than its MTU)",
+                                            text_name(name), dropped, errors));
+    }
+    (void)reverse_path_not_counted(checks, "--listen", earlier);
+  }
   // The counter is namespace-wide: ours only when a join may fail the check (reverse_path_check says).
   bool rp_ours = false;
   bool rp_possible = false;
