@@ -2294,12 +2294,28 @@ std::string filter_off_fix(const rp_value& rp, const std::string& join) {
 }
 
 // What the note of filter_off_fix() adds when conf/all forces the filter.
+// The other interfaces that conf/all at 0 leaves unfiltered (up, their own
+// rp_filter 0) are named in the command that keeps it on there; the
+// placeholder only when none is known (trial t15s M1).
 std::string all_forces(const rp_value& rp, const std::string& join) {
   if (rp.all && *rp.all == 0) return fmt::format(" (off; conf/all is 0, so conf/{} alone decides)", text_name(join));
+  std::vector<std::string> keys;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/sys/net/ipv4/conf", ec)) {
+    const auto name = e.path().filename().string();
+    if (name == "all" || name == "default" || name == "lo" || name == join) continue;
+    if (const auto l = netlink::link_by_name(name); l && (l->flags & IFF_UP) == 0) continue;
+    const auto own = sysctl(conf_key("net.ipv4.conf", name, "rp_filter"));
+    if (own && *own == 0) keys.push_back(shell_quoted(conf_key("net.ipv4.conf", name, "rp_filter") + "=" +
+                                                      std::to_string(rp.all && *rp.all == 2 ? 2 : 1)));
+  }
+  std::ranges::sort(keys);
+  const auto keep = keys.empty() ? std::string("sysctl -w net.ipv4.conf.OTHER.rp_filter=1")
+                                 : fmt::format("sysctl -w {}", fmt::join(keys, " "));
   return fmt::format(" (off; conf/all is {}, and the kernel applies the larger of conf/all and conf/{}: conf/all must "
                      "go to 0 too, which turns the filter off on every interface whose own rp_filter is 0; keep it "
-                     "on the others with sysctl -w net.ipv4.conf.OTHER.rp_filter=1)",
-                     opt_text(rp.all), text_name(join));
+                     "on the others with {})",
+                     opt_text(rp.all), text_name(join), keep);
 }
 
 // The address of interface `index` whose prefix holds `src` ("10.77.1.2/24"):
