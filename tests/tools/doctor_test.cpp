@@ -8837,3 +8837,32 @@ TEST(NetDoctor, ListenNamesTheInterfaceWhereAnotherSocketJoinedAnIpv4GroupNotThe
   EXPECT_EQ(l["note"].get<std::string>().find("the spec's port must be the sender's"), std::string::npos)
       << heard.r.output;
 }
+
+// Trial t15s L1: one inet rule drops UDP 5000 for both families: two
+// firewall FAILs with the same fix. The verdict names one, and no also:
+// line lists the other (its fix would fail, pasted twice): the verdict's
+// message says that its fix covers that line too.
+TEST(Doctor, TheVerdictSaysItsFixCoversAnotherFailWithTheSameFix) {
+  const std::string fix = "nft delete rule inet t in handle 2";
+  const std::vector<tools::check_result> checks{
+      {"firewall", "udp dport 5000 (IPv4)", tools::check_status::fail, "the rule handle 2 drops them", fix,
+       {{"hook", "input"}}, ""},
+      {"firewall", "udp dport 5000 (IPv6)", tools::check_status::fail, "the rule handle 2 drops them", fix,
+       {{"hook", "input"}}, ""},
+      {"interface", "eth1", tools::check_status::ok, "up", "", {}, ""}};
+  const auto* cause = tools::most_likely_cause(checks);
+  ASSERT_NE(cause, nullptr);
+  const auto others = tools::other_causes(checks, cause);
+  EXPECT_TRUE(others.empty()) << "pasted twice, the delete would fail";
+  const auto clause = tools::covered_by_cause(checks, cause, others);
+  const auto& other = cause == &checks[0] ? checks[1] : checks[0];
+  EXPECT_EQ(clause, "; the same fix covers the line FAIL firewall " + other.subject + " too") << clause;
+  // A FAIL with a fix of its own is an also: line, not covered.
+  auto apart = checks;
+  apart[1].fix = "nft delete rule inet t in handle 3";
+  const auto* c2 = tools::most_likely_cause(apart);
+  const auto others2 = tools::other_causes(apart, c2);
+  EXPECT_EQ(others2.size(), 1u);
+  EXPECT_EQ(tools::covered_by_cause(apart, c2, others2), "");
+  EXPECT_EQ(tools::covered_by_cause(checks, nullptr, {}), "");
+}

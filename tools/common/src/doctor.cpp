@@ -368,6 +368,23 @@ std::optional<check_result> source_rules_unknown(const std::vector<check_result>
       "senders"};
 }
 
+std::string covered_by_cause(const std::vector<check_result>& checks, const check_result* cause,
+                             const std::vector<const check_result*>& others) {
+  if (cause == nullptr || cause->fix.empty()) return {};
+  const auto done = fix_commands(cause->fix);
+  std::vector<std::string> covered;
+  for (const auto& c : checks) {
+    if (&c == cause || c.status != check_status::fail || c.fix.empty() || !runs_already(done, c.fix) ||
+        std::ranges::find(others, &c) != others.end()) {
+      continue;
+    }
+    covered.push_back(fmt::format("FAIL {} {}", c.check, text_name(c.subject)));
+  }
+  if (covered.empty()) return {};
+  return fmt::format("; the same fix covers the {} {} too", covered.size() == 1 ? "line" : "lines",
+                     fmt::join(covered, ", "));
+}
+
 std::string also_line(const check_result& c, const std::string& fix) {
   // Several firewall lines share a subject (the port): without a fix, the
   // line meant is named by its rule or chain (trial15n 9).
@@ -10130,6 +10147,9 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks, 
     also.push_back({{"status", std::string(status_word(c->status))}, {"check", c->check}, {"subject", c->subject},
                     {"fix", others_fixes[i].empty() ? json(nullptr) : json(others_fixes[i])}});
   }
+  // The other FAILs that no also: line lists because the verdict's fix
+  // runs theirs already: said (trial t15s L1).
+  message += covered_by_cause(checks, cause, others);
   json notes_json = json::array();
   for (const auto* c : notes) notes_json.push_back({{"check", c->check}, {"subject", c->subject}, {"message", c->message}});
   out.event({{"event", "verdict"}, {"time", now_seconds()},
