@@ -420,6 +420,74 @@ struct one_join {
   std::vector<tools::planned_join> plan;
 };
 
+// Trial t15s H1/H2: strict rp_filter on eth1 with the route back via eth0,
+// and a netdev ingress (or prerouting) rule on eth1 that drops the
+// datagrams before the routing decision. TcpExtIPReversePathFilter stays
+// at 0, yet not because none came in on eth1: the rp_filter line stays a
+// FAIL with its fix (the verdict's also:), the source_route line says so;
+// the verdict is the firewall line, the rule that took them first.
+TEST(Doctor, AReversePathPredictionStaysACauseWhenAnEarlierDropTookTheDatagrams) {
+  const one_join j("232.1.1.1", 5000, 3, "eth1");
+  const std::string subject = "10.77.2.1 -> 232.1.1.1 on eth1";
+  const std::string fix = "sysctl -w net.ipv4.conf.eth1.rp_filter=2";
+  const auto make = [&](const std::string& hook) {
+    return std::vector<tools::check_result>{
+        {"firewall", "udp dport 5000 (IPv4)", tools::check_status::fail, "the rule handle 2 drops them",
+         "nft delete rule netdev t ing handle 2", {{"hook", hook}, {"path", {"ing"}}}, ""},
+        {"source_route", subject, tools::check_status::warn,
+         "the route back leaves by eth0: strict rp_filter drops them (see the rp_filter line)", "",
+         {{"strict_rp", true}}, ""},
+        {"rp_filter", subject, tools::check_status::fail,
+         "rp_filter 1 (conf/all 0, conf/eth1 1): strict, and the route back to 10.77.2.1 leaves by eth0, not eth1: "
+         "the kernel drops its datagrams and counts them in TcpExtIPReversePathFilter",
+         fix, {{"all", 0}}, ""}};
+  };
+  for (const std::string hook : {"ingress", "prerouting"}) {
+    auto checks = make(hook);
+    const auto earlier = tools::earlier_drops_by_firewall(checks, j.plan);
+    ASSERT_EQ(earlier.size(), 1u) << hook;
+    ASSERT_TRUE(earlier.contains("eth1")) << hook;
+    const auto said = tools::reverse_path_not_counted(checks, "--listen", earlier);
+    EXPECT_TRUE(said.empty()) << "no \"none came in there\" clause";
+    const auto& rp = checks[2];
+    EXPECT_EQ(rp.status, tools::check_status::fail) << rp.message;
+    EXPECT_EQ(rp.fix, fix);
+    EXPECT_FALSE(rp.data.value("harmless", false));
+    EXPECT_FALSE(rp.data.contains("not_counted"));
+    EXPECT_TRUE(rp.data.contains("dropped_earlier"));
+    EXPECT_EQ(rp.message.find("none came in"), std::string::npos) << rp.message;
+    EXPECT_NE(rp.message.find("took them first"), std::string::npos) << rp.message;
+    EXPECT_NE(rp.message.find("hook " + hook), std::string::npos) << rp.message;
+    EXPECT_EQ(checks[1].status, tools::check_status::warn);
+    EXPECT_FALSE(checks[1].data.value("harmless", false));
+    const auto* cause = tools::most_likely_cause(checks);
+    ASSERT_NE(cause, nullptr);
+    EXPECT_EQ(cause->check, "firewall") << "the drop that comes first leads, the filter under also:";
+  }
+  // A packet socket that saw them come in on eth1, or eth1's own RX drops
+  // (frames past its MTU): the same, keyed by source or interface.
+  for (const std::string key : {"10.77.2.1 on eth1", "eth1"}) {
+    auto checks = make("input");
+    checks.erase(checks.begin());
+    EXPECT_TRUE(tools::earlier_drops_by_firewall(checks, j.plan).empty());
+    const auto said = tools::reverse_path_not_counted(checks, "--listen", {{key, "eth1 itself (RX dropped 150)"}});
+    EXPECT_TRUE(said.empty());
+    EXPECT_EQ(checks[1].status, tools::check_status::fail) << key;
+    EXPECT_EQ(checks[1].fix, fix);
+  }
+  // An input-hook rule comes after the routing decision: no earlier drop,
+  // and with nothing else the line is downgraded as before (trial15o F1).
+  auto checks = make("input");
+  EXPECT_TRUE(tools::earlier_drops_by_firewall(checks, j.plan).empty());
+  auto other = make("ingress");
+  other[0].subject = "udp dport 5001 (IPv4)";
+  EXPECT_TRUE(tools::earlier_drops_by_firewall(other, j.plan).empty()) << "another port's rule";
+  const auto said = tools::reverse_path_not_counted(checks, "--listen", {{"eth0", "elsewhere"}});
+  EXPECT_EQ(said.size(), 1u);
+  EXPECT_EQ(checks[2].status, tools::check_status::warn);
+  EXPECT_TRUE(checks[2].data.value("not_counted", false));
+}
+
 TEST(Doctor, NamesFromOutsideInTheInterfaceLinesAreShownAsTextShowsThem) {
   const std::string odd = "q\\x\x1b\xff";
   const std::string shown = "q\\\\x\x1b\xff";
@@ -8768,4 +8836,33 @@ TEST(NetDoctor, ListenNamesTheInterfaceWhereAnotherSocketJoinedAnIpv4GroupNotThe
   EXPECT_EQ(l["fix"], "mcast-recv -i eth1 " + spec) << heard.r.output;
   EXPECT_EQ(l["note"].get<std::string>().find("the spec's port must be the sender's"), std::string::npos)
       << heard.r.output;
+}
+
+// Trial t15s L1: one inet rule drops UDP 5000 for both families: two
+// firewall FAILs with the same fix. The verdict names one, and no also:
+// line lists the other (its fix would fail, pasted twice): the verdict's
+// message says that its fix covers that line too.
+TEST(Doctor, TheVerdictSaysItsFixCoversAnotherFailWithTheSameFix) {
+  const std::string fix = "nft delete rule inet t in handle 2";
+  const std::vector<tools::check_result> checks{
+      {"firewall", "udp dport 5000 (IPv4)", tools::check_status::fail, "the rule handle 2 drops them", fix,
+       {{"hook", "input"}}, ""},
+      {"firewall", "udp dport 5000 (IPv6)", tools::check_status::fail, "the rule handle 2 drops them", fix,
+       {{"hook", "input"}}, ""},
+      {"interface", "eth1", tools::check_status::ok, "up", "", {}, ""}};
+  const auto* cause = tools::most_likely_cause(checks);
+  ASSERT_NE(cause, nullptr);
+  const auto others = tools::other_causes(checks, cause);
+  EXPECT_TRUE(others.empty()) << "pasted twice, the delete would fail";
+  const auto clause = tools::covered_by_cause(checks, cause, others);
+  const auto& other = cause == &checks[0] ? checks[1] : checks[0];
+  EXPECT_EQ(clause, "; the same fix covers the line FAIL firewall " + other.subject + " too") << clause;
+  // A FAIL with a fix of its own is an also: line, not covered.
+  auto apart = checks;
+  apart[1].fix = "nft delete rule inet t in handle 3";
+  const auto* c2 = tools::most_likely_cause(apart);
+  const auto others2 = tools::other_causes(apart, c2);
+  EXPECT_EQ(others2.size(), 1u);
+  EXPECT_EQ(tools::covered_by_cause(apart, c2, others2), "");
+  EXPECT_EQ(tools::covered_by_cause(checks, nullptr, {}), "");
 }

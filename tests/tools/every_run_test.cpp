@@ -2320,3 +2320,41 @@ TEST(NetEveryRun, TheDoctorsFindingsAboutTheNamedInterfaceAreStartWarnings) {
       << v6.output;
   EXPECT_EQ(disabled[0]["fix"], "sysctl -w net.ipv6.conf.eth0.disable_ipv6=0") << v6.output;
 }
+
+// Trial t15s H2/M2: an include source on the join interface's own subnet,
+// its host route back through a gateway on eth0, strict rp_filter on eth1,
+// and nothing arrived (the reverse-path counter at 0). The source is not
+// behind a router (no TTL lead) and its datagrams do not come in by eth0
+// (no -i eth0): it comes in on eth1 or nowhere, where the filter drops it
+// once it comes, which the verdict says with the filter's fix.
+TEST(NetEveryRun, AnOnLinkSourceRoutedBackElsewhereIsNoRouterNorOtherInterfaceLead) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}}});
+  const auto& rx = (*net)[0];
+  auto gateway = rx.v4(0).to_string();
+  gateway = gateway.substr(0, gateway.rfind('.')) + ".254";
+  auto source = rx.v4(1).to_string();
+  source = source.substr(0, source.rfind('.')) + ".77";
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", source + "/32", "via", gateway, "dev", "eth0"}).status.success());
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "1");
+  const auto v = rx.run([source] {
+    tools::membership m;
+    m.request.group = *core::ip_address::parse("232.1.3.77");
+    m.request.port = 5077;
+    m.request.mode = tools::filter::include;
+    m.request.source = *core::ip_address::parse(source);
+    m.iface = *core::interface_ref::by_name("eth1");
+    m.request.interface_index = m.iface.index;
+    tools::drop_counters over_run;
+    over_run.reverse_path = 0;
+    return tools::nothing_arrived_verdict({m}, over_run).event;
+  });
+  const auto message = v["message"].get<std::string>();
+  EXPECT_EQ(message.find("behind a router"), std::string::npos) << message;
+  EXPECT_EQ(message.find("-i eth0"), std::string::npos) << message;
+  EXPECT_NE(message.find(source + " is on eth1's own subnet, so its datagrams come in there or nowhere"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("(fix: sysctl -w net.ipv4.conf.eth1.rp_filter=2)"), std::string::npos) << message;
+}

@@ -368,6 +368,23 @@ std::optional<check_result> source_rules_unknown(const std::vector<check_result>
       "senders"};
 }
 
+std::string covered_by_cause(const std::vector<check_result>& checks, const check_result* cause,
+                             const std::vector<const check_result*>& others) {
+  if (cause == nullptr || cause->fix.empty()) return {};
+  const auto done = fix_commands(cause->fix);
+  std::vector<std::string> covered;
+  for (const auto& c : checks) {
+    if (&c == cause || c.status != check_status::fail || c.fix.empty() || !runs_already(done, c.fix) ||
+        std::ranges::find(others, &c) != others.end()) {
+      continue;
+    }
+    covered.push_back(fmt::format("FAIL {} {}", c.check, text_name(c.subject)));
+  }
+  if (covered.empty()) return {};
+  return fmt::format("; the same fix covers the {} {} too", covered.size() == 1 ? "line" : "lines",
+                     fmt::join(covered, ", "));
+}
+
 std::string also_line(const check_result& c, const std::string& fix) {
   // Several firewall lines share a subject (the port): without a fix, the
   // line meant is named by its rule or chain (trial15n 9).
@@ -2294,12 +2311,28 @@ std::string filter_off_fix(const rp_value& rp, const std::string& join) {
 }
 
 // What the note of filter_off_fix() adds when conf/all forces the filter.
+// The other interfaces that conf/all at 0 leaves unfiltered (up, their own
+// rp_filter 0) are named in the command that keeps it on there; the
+// placeholder only when none is known (trial t15s M1).
 std::string all_forces(const rp_value& rp, const std::string& join) {
   if (rp.all && *rp.all == 0) return fmt::format(" (off; conf/all is 0, so conf/{} alone decides)", text_name(join));
+  std::vector<std::string> keys;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/sys/net/ipv4/conf", ec)) {
+    const auto name = e.path().filename().string();
+    if (name == "all" || name == "default" || name == "lo" || name == join) continue;
+    if (const auto l = netlink::link_by_name(name); l && (l->flags & IFF_UP) == 0) continue;
+    const auto own = sysctl(conf_key("net.ipv4.conf", name, "rp_filter"));
+    if (own && *own == 0) keys.push_back(shell_quoted(conf_key("net.ipv4.conf", name, "rp_filter") + "=" +
+                                                      std::to_string(rp.all && *rp.all == 2 ? 2 : 1)));
+  }
+  std::ranges::sort(keys);
+  const auto keep = keys.empty() ? std::string("sysctl -w net.ipv4.conf.OTHER.rp_filter=1")
+                                 : fmt::format("sysctl -w {}", fmt::join(keys, " "));
   return fmt::format(" (off; conf/all is {}, and the kernel applies the larger of conf/all and conf/{}: conf/all must "
                      "go to 0 too, which turns the filter off on every interface whose own rp_filter is 0; keep it "
-                     "on the others with sysctl -w net.ipv4.conf.OTHER.rp_filter=1)",
-                     opt_text(rp.all), text_name(join));
+                     "on the others with {})",
+                     opt_text(rp.all), text_name(join), keep);
 }
 
 // The address of interface `index` whose prefix holds `src` ("10.77.1.2/24"):
@@ -3948,7 +3981,31 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
           fixes.empty() ? std::string() : fixes.front().command, d, note};
 }
 
-std::vector<std::string> reverse_path_not_counted(std::vector<check_result>& checks, std::string_view during) {
+std::map<std::string, std::string> earlier_drops_by_firewall(const std::vector<check_result>& checks,
+                                                             const std::vector<planned_join>& plan) {
+  std::map<std::string, std::string> out;
+  for (const auto& c : checks) {
+    if (c.check != "firewall" || c.status != check_status::fail || is_harmless(c) || !c.data.is_object()) continue;
+    const std::string hook = c.data.value("hook", "");
+    if (hook != "ingress" && hook != "prerouting") continue;
+    for (const auto& p : plan) {
+      if (p.m == nullptr || p.iface.index == 0 || !p.m->request.group.unmap().is_v4()) continue;
+      const std::string iface(p.iface.name.view());
+      const auto port = fmt::format("udp dport {} (IPv4)", p.m->request.port);
+      const auto named = fmt::format("{} to {} on {}", port, p.m->request.group.unmap().with_scope_id(0).to_string(),
+                                     iface);
+      if (c.subject != port && c.subject != named) continue;
+      if (!out.contains(iface)) {
+        out[iface] = fmt::format("the firewall rule of the line firewall {} (hook {}, before the routing decision)",
+                                 text_name(c.subject), hook);
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> reverse_path_not_counted(std::vector<check_result>& checks, std::string_view during,
+                                                  const std::map<std::string, std::string>& earlier) {
   std::vector<std::string> said;
   for (auto& c : checks) {
     // A prediction per include source (subject "SOURCE -> GROUP on IFACE"):
@@ -3972,6 +4029,21 @@ std::vector<std::string> reverse_path_not_counted(std::vector<check_result>& che
     if (!predicted_rp && !strict_route) continue;
     const auto on = c.subject.rfind(" on ");
     const auto join = on == std::string::npos ? std::string("the join interface") : c.subject.substr(on + 4);
+    // Dropped before the routing decision on the join interface (a
+    // firewall rule in netdev ingress or prerouting, the interface itself):
+    // they never reached the filter, which drops them once that is fixed;
+    // the line stays a cause (trial t15s H1).
+    const auto source = c.subject.substr(0, c.subject.find(' '));
+    auto first = earlier.find(fmt::format("{} on {}", source, join));
+    if (first == earlier.end()) first = earlier.find(join);
+    if (on != std::string::npos && first != earlier.end()) {
+      c.message += fmt::format("; TcpExtIPReversePathFilter did not climb during {} (0), but not for want of "
+                               "datagrams on {}: {} took them first, before the routing decision where the filter "
+                               "checks them, and once that is fixed the filter drops them",
+                               during, text_name(join), first->second);
+      c.data["dropped_earlier"] = first->second;
+      continue;
+    }
     c.status = check_status::warn;
     // The prediction as one, then what was measured.
     for (const auto& [was, now] : {std::pair<std::string_view, std::string>{
@@ -8915,7 +8987,37 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       measured(over.udp_ignored_multi), measured(over.udp6_ignored_multi));
   // Measured, and it did not climb: the filter dropped none of them, so its
   // predictions are no cause (trial15o F1).
-  if (rp && *rp == 0) (void)reverse_path_not_counted(checks, "--listen");
+  if (rp && *rp == 0) {
+    // What took the datagrams on a join interface before the routing
+    // decision: no proof that none came in there (trial t15s H1).
+    auto earlier = earlier_drops_by_firewall(checks, plan);
+    for (const auto& a : arrivals) {
+      if (a.arrived == 0 || a.received >= a.arrived) continue;
+      earlier.try_emplace(fmt::format("{} on {}", a.source.to_string(), a.iface),
+                          fmt::format("a drop before IP's routing decision (a packet socket saw {} from {} come in "
+                                      "on {}, the sockets got {})",
+                                      count_text(a.arrived, "datagram", "datagrams"), a.source.to_string(),
+                                      text_name(a.iface), a.received));
+    }
+    // The interfaces' own drops only when nothing but END markers (small)
+    // came, as the interface FAIL below: a busy link drops for other reasons.
+    const bool ends_only =
+        std::ranges::all_of(seen, [](const auto& e) { return e.second.packets == e.second.ends; });
+    const auto links_now = ends_only ? read_link_rx() : std::map<std::string, link_rx>{};
+    for (const auto& p : plan) {
+      const std::string name(p.iface.name.view());
+      const auto b = links_before.find(name);
+      const auto a = links_now.find(name);
+      if (p.iface.index == 0 || b == links_before.end() || a == links_now.end()) continue;
+      const auto dropped = a->second.dropped > b->second.dropped ? a->second.dropped - b->second.dropped : 0;
+      const auto errors = a->second.errors > b->second.errors ? a->second.errors - b->second.errors : 0;
+      if (dropped == 0 && errors == 0) continue;
+      earlier.try_emplace(name, fmt::format("{} itself (RX dropped {}, receive errors {} during --listen: frames "
+                                            "dropped before IP, most often larger than its MTU)",
+                                            text_name(name), dropped, errors));
+    }
+    (void)reverse_path_not_counted(checks, "--listen", earlier);
+  }
   // The counter is namespace-wide: ours only when a join may fail the check (reverse_path_check says).
   bool rp_ours = false;
   bool rp_possible = false;
@@ -10045,6 +10147,9 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks, 
     also.push_back({{"status", std::string(status_word(c->status))}, {"check", c->check}, {"subject", c->subject},
                     {"fix", others_fixes[i].empty() ? json(nullptr) : json(others_fixes[i])}});
   }
+  // The other FAILs that no also: line lists because the verdict's fix
+  // runs theirs already: said (trial t15s L1).
+  message += covered_by_cause(checks, cause, others);
   json notes_json = json::array();
   for (const auto* c : notes) notes_json.push_back({{"check", c->check}, {"subject", c->subject}, {"message", c->message}});
   out.event({{"event", "verdict"}, {"time", now_seconds()},

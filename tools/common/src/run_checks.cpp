@@ -16,6 +16,7 @@
 #include <fmt/ranges.h>
 
 #include <mcnet/core/endpoint.hpp>
+#include <mcnet/core/prefix.hpp>
 #include <mcnet/core/socket.hpp>
 #include <mcnet/core/socket_ops.hpp>
 #include <mcnet/core/socket_options.hpp>
@@ -1106,8 +1107,24 @@ run_verdict nothing_arrived_verdict(
   std::string firewall_unread;  // the firewall check's SKIP, when it could not read the rules
   std::vector<std::string> sampled;  // rules that drop a share only: noted, no cause of nothing at all
   auto plan = plan_joins(members);
+  // Include sources on their join interface's own subnet (source, join
+  // interface index): they come in from the link, no router between, so
+  // neither a TTL nor another interface is a lead for them (trial t15s M2).
+  std::set<std::pair<std::string, std::uint32_t>> on_link_sources;
   if (auto snap = netlink::take_snapshot({.groups = false})) {
     followed_links(*snap, relied, plan);
+    for (const auto& p : plan) {
+      const auto& r = p.m->request;
+      if (r.mode != filter::include || !r.source || p.iface.index == 0) continue;
+      const auto src = r.source->unmap().with_scope_id(0);
+      for (const auto& a : snap->addresses) {
+        if (a.index != p.iface.index || a.local.is_v4() != src.is_v4() || a.local.with_scope_id(0) == src) continue;
+        const auto net = core::prefix::make(a.local.with_scope_id(0), a.prefix_length);
+        if (net && a.prefix_length < (src.is_v4() ? 32U : 128U) && net->contains(src)) {
+          on_link_sources.insert({src.to_string(), p.iface.index});
+        }
+      }
+    }
     checks = setup_checks(*snap, plan, std::nullopt, relied, nullptr, nullptr, mld);
     // An any-source join named on another interface than the group's
     // route, with nothing received: either the sender is on the route's
@@ -1163,9 +1180,40 @@ run_verdict nothing_arrived_verdict(
   // that may be silent (trial15i H1).
   std::string maybe_reverse_path;
   // Measured at 0: what the routes predict of the filter did not happen,
-  // so it is no cause (trial15o F1); the message says so.
+  // so it is no cause (trial15o F1); the message says so. Unless a rule
+  // before the routing decision took them on the join interface (a
+  // netdev ingress or prerouting drop): then the filter comes next, and
+  // stays a cause for the verdict's also: line (trial t15s H2).
   if (over_run.reverse_path && *over_run.reverse_path == 0) {
-    for (const auto& clause : reverse_path_not_counted(checks, "the run")) maybe_reverse_path += "; " + clause;
+    std::map<std::string, std::string> fixes;  // a predicted rp_filter line's fix, by subject
+    for (const auto& c : checks) {
+      if (c.check == "rp_filter" && c.status == check_status::fail && !c.fix.empty()) fixes[c.subject] = c.fix;
+    }
+    for (const auto& clause : reverse_path_not_counted(checks, "the run", earlier_drops_by_firewall(checks, plan))) {
+      maybe_reverse_path += "; " + clause;
+    }
+    // A source on the join interface's own subnet comes in there or
+    // nowhere: once its datagrams come, the filter drops them (trial t15s
+    // H2: the verdict sent the user to another interface instead).
+    for (const auto& c : checks) {
+      if (c.check != "rp_filter" || !c.data.is_object() || !c.data.value("not_counted", false)) continue;
+      const auto fix = fixes.find(c.subject);
+      if (fix == fixes.end()) continue;
+      for (const auto& p : plan) {
+        const auto& r = p.m->request;
+        if (r.mode != filter::include || !r.source || p.iface.index == 0 ||
+            !on_link_sources.contains({r.source->unmap().with_scope_id(0).to_string(), p.iface.index}) ||
+            c.subject != fmt::format("{} -> {} on {}", r.source->to_string(), r.group.to_string(),
+                                     p.iface.name.view())) {
+          continue;
+        }
+        maybe_reverse_path += fmt::format("; {} is on {}'s own subnet, so its datagrams come in there or nowhere, "
+                                          "and once they come the filter drops them (fix: {})",
+                                          r.source->to_string(),
+                                          text_name(p.iface.name.view()), fix->second);
+        break;
+      }
+    }
   }
   if (over_run.reverse_path && *over_run.reverse_path > 0) {
     auto rp = reverse_path_check(*over_run.reverse_path, "the run", plan, nlohmann::ordered_json::object(), {},
@@ -1227,6 +1275,7 @@ run_verdict nothing_arrived_verdict(
     if (r.mode != filter::include || !r.source) continue;
     const auto back = route_back(*r.source, p.iface.index);
     if (!back || !back->gateway) continue;
+    if (on_link_sources.contains({r.source->unmap().with_scope_id(0).to_string(), p.iface.index})) continue;
     const auto text = fmt::format("{} (via the router {})", r.source->to_string(), back->gateway->to_string());
     if (std::ranges::find(behind, text) == behind.end()) behind.push_back(text);
     if (p.iface.index != 0 && back->iface.index != p.iface.index) {

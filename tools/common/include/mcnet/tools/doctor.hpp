@@ -136,6 +136,14 @@ struct merged_socket_filter {
 [[nodiscard]] std::vector<std::string> also_fixes(const check_result* cause,
                                                   const std::vector<const check_result*>& others);
 
+/// The other FAIL lines of `checks` that `others` (other_causes() for
+/// `cause`) leaves out because the fix of `cause` runs theirs already (one
+/// inet rule that drops both families): the clause the verdict's message
+/// ends with, "; the same fix covers the line FAIL CHECK SUBJECT too", or
+/// "" when none is (trial t15s L1).
+[[nodiscard]] std::string covered_by_cause(const std::vector<check_result>& checks, const check_result* cause,
+                                           const std::vector<const check_result*>& others);
+
 /// The text of an `also:` line for `c` with `fix` (also_fixes()'):
 /// "     also: STATUS CHECK SUBJECT, fix: COMMAND" (" (see its line)"
 /// without a fix).

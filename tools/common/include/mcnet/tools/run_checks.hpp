@@ -278,7 +278,24 @@ struct wire_seen {
 /// stayed at 0 and that it would drop them should they come in on the join
 /// interface, its fix moved to the note. Returns, per rp_filter line
 /// changed, a clause saying so, for a run's UNKNOWN verdict.
-std::vector<std::string> reverse_path_not_counted(std::vector<check_result>& checks, std::string_view during);
+///
+/// `earlier`: what dropped the datagrams on a join interface before the
+/// routing decision where the filter checks them, keyed by the join
+/// interface's name or by "SOURCE on IFACE" (earlier_drops_by_firewall(), a
+/// packet socket that saw them come in there, the interface's own RX drops):
+/// the counter stayed at 0 because they never reached the filter, not
+/// because none came in there (trial t15s H1). Such a line stays as it was
+/// (the rp_filter FAIL and its fix, for the verdict's also: line), its
+/// message saying what took them first (JSON `data.dropped_earlier`).
+std::vector<std::string> reverse_path_not_counted(std::vector<check_result>& checks, std::string_view during,
+                                                  const std::map<std::string, std::string>& earlier = {});
+
+/// The join interfaces of `plan` where a firewall FAIL in `checks` (not
+/// harmless) drops the IPv4 datagrams of a join in a hook before the
+/// routing decision (netdev ingress, prerouting): join interface name ->
+/// what drops them there, for reverse_path_not_counted().
+[[nodiscard]] std::map<std::string, std::string> earlier_drops_by_firewall(const std::vector<check_result>& checks,
+                                                                           const std::vector<planned_join>& plan);
 
 /// After reverse_path_check() gave `counted` (its check during `during`,
 /// "--listen" without a packet socket, "the run"): when it is a FAIL that
