@@ -207,10 +207,6 @@ TEST(NetToolsE2e, TheRunsEndReadsWhatCameDuringTheLastHold) {
     receiver recv(rx, args);
     ASSERT_TRUE(recv.joined()) << recv.output();
     auto sender = tx.start({MCAST_SEND, "-i", "eth0", "-c", "5000", "-r", "200pps", spec});
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500 + 37 * run));
-    ASSERT_EQ(::kill(sender.pid(), SIGSTOP), 0);
-    // What is on the way arrives: the counter read until it stays put
-    // for 20 ms (at most 1 s).
     const auto read_counter = [&]() -> std::uint64_t {
       const auto counted = rx.exec({nft, "-j", "list", "table", "inet", table});
       EXPECT_TRUE(counted.status.success()) << counted.output;
@@ -225,6 +221,17 @@ TEST(NetToolsE2e, TheRunsEndReadsWhatCameDuringTheLastHold) {
       }
       return packets;
     };
+    // Stopped once more than 200 came (at most 10 s: under ASan on a loaded
+    // machine a fixed 1.5 s saw 185), then 37 ms more per run, so that each
+    // run stops the sender at another point of the receiver's hold.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (read_counter() <= 200 && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(37 * run));
+    ASSERT_EQ(::kill(sender.pid(), SIGSTOP), 0);
+    // What is on the way arrives: the counter read until it stays put
+    // for 20 ms (at most 1 s).
     std::uint64_t arrived = read_counter();
     for (int i = 0; i < 50; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));

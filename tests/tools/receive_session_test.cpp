@@ -1339,6 +1339,45 @@ TEST(ReceiveSession, JunkStreamsBesideARealFeedLeaveTheTotalKnown) {
   EXPECT_EQ((*error)["code"], "loss") << *error;
 }
 
+// A forged burst far past a stream's last number (4000..4007 after 999),
+// then the sender's END 1000 three times, then a second and more of
+// silence: the END, held while the burst was in doubt, is believed at the
+// end of the run, so the stream ended and its tail is known (it read as
+// stalled without an END, loss unknown, when the run went on a second
+// after the ENDs: NetHostileSender under ASan).
+TEST(ReceiveSession, AnEndHeldBehindAForgedBurstEndsTheStreamAtTheEndOfTheRun) {
+  fixture f;
+  f.settings.json_output = true;
+  f.settings.max_loss = 11;
+  f.start();
+  std::int64_t at = 1'000'000'000;
+  const auto one = [&](std::uint64_t n, bool end = false) {
+    f.now += 300us;
+    at += 300'000;
+    batch b;
+    b.add_sender(sender_a, 22, 22, n, at, end);
+    f.feed(b);
+    (void)f.session->tick();
+  };
+  for (std::uint64_t n = 0; n < 1000; ++n) {
+    if (n % 10 != 9) one(n);
+  }
+  for (std::uint64_t k = 0; k < 8; ++k) one(4000 + k);
+  for (int i = 0; i < 3; ++i) one(1000, true);
+  for (int i = 0; i < 30; ++i) {
+    f.now += 50ms;
+    (void)f.session->tick();
+  }
+  f.session->summary();
+  const auto out = f.out.str();
+  EXPECT_EQ(f.session->finish(), 0) << out;
+  const auto events = f.events();
+  const auto* summary = test::tools::find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << out;
+  EXPECT_EQ((*summary)["total"]["tail_unknown"], 0) << (*summary)["total"];
+  EXPECT_EQ((*summary)["total"]["lost"], 100) << (*summary)["total"];
+}
+
 // trial t16s M1: junk that reaches five datagrams by copies (one datagram
 // sent five times) or by numbers not believed (20 random 64-bit numbers of
 // one sender id) has no pace of numbers: it leaves a clean feed's loss

@@ -1558,7 +1558,15 @@ void stream_table::order_send_time(stream& s, std::uint64_t seq, std::int64_t se
 void stream_table::settle() {
   // The end of the run: a far jump still on probation stands or is taken
   // back now (feed::sequence_tracker::settle), so the summary is final.
-  for (auto& [key, s] : streams_) s.sequence.settle();
+  for (auto& [key, s] : streams_) {
+    s.sequence.settle();
+    // An END the tracker held while numbers past it were in doubt (a forged
+    // burst between the last datagram and the ENDs), believed now that
+    // they are taken back: the stream ended, its tail is known (the ASan
+    // run of NetHostileSender.NumbersBelowTheStartAndATailBurstBeforeTheEndClaimNothing:
+    // a second's silence after the ENDs read as a stall without one).
+    if (!s.ended && s.sequence.ended()) s.ended = true;
+  }
   if (held_count_ == 0) return;
   for (auto& [id, st] : sources_) release_held(id, st);
 }
