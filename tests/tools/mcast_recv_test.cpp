@@ -322,7 +322,9 @@ TEST(NetMcastRecv, AGroupJoinedOnTwoInterfacesCreditsEachChannel) {
   const auto port = std::to_string(free_port(rx));
   const std::string group = "239.255.70.20:" + port;
   const std::vector<std::string> send{"-i", "eth0", "-c", "100", "-r", "1000pps", group};
-  const std::vector<std::string> args{"-d", "1", group + "%eth0", group + "%eth1"};
+  // 2 s: under ASan on a loaded machine the sender's start took the whole
+  // of a 1 s run (nothing arrived).
+  const std::vector<std::string> args{"-d", "2", group + "%eth0", group + "%eth1"};
   receive_in_each_format(rx, args, [&] { test::tools::send_from(*net, {0}, send); },
                          [&](const std::string& format, const test::run_result& r) {
     EXPECT_EQ(r.output.find("nothing arrived"), std::string::npos) << r.output;
