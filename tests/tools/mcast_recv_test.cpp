@@ -420,7 +420,12 @@ TEST(NetMcastRecv, AGroupJoinedOnTwoInterfacesOnTwoSocketsCountsEachDatagramOnce
       EXPECT_EQ(st["packets"], 100) << st;
       EXPECT_EQ(st["duplicates"], 0) << st;
       ASSERT_TRUE(st["rate_pps"].is_number()) << st;
-      EXPECT_NEAR(st["rate_pps"].get<double>(), 1000.0, 300.0) << "the sender's 1000 pps, not doubled: " << st;
+      // Not doubled: 100 datagrams over their span, however slowly a loaded
+      // (ASan) sender spread them (CI: 656 pps, 0.151 s), never 2 x 1000.
+      ASSERT_TRUE(st["rate_span_s"].is_number()) << st;
+      EXPECT_LT(st["rate_pps"].get<double>(), 1500.0) << "the sender's 1000 pps, not doubled: " << st;
+      EXPECT_LE(st["rate_pps"].get<double>() * st["rate_span_s"].get<double>(), 99.5)
+          << "100 datagrams, at most 99 intervals over the span, not 199: " << st;
       const auto& channels = (*summary)["channels"];
       ASSERT_EQ(channels.size(), 2u) << channels;
       EXPECT_EQ(channels[0]["interface"]["name"], "eth0");
