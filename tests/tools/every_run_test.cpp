@@ -784,115 +784,131 @@ TEST(NetEveryRun, ASilentJoinOnAnInterfaceDeletedMidRunNamesIt) {
       << p.output();
 }
 
+// The stall rule is stall_watch's static functions over one stream's
+// state (the receive session keeps a state in each stream's record).
+namespace stall_rule {
+using watch = tools::stall_watch;
+watch::flow flow_of(const char* group, std::uint16_t port) {
+  return {core::ip_address::parse("10.77.0.1").value(), core::ip_address::parse(group).value(), port};
+}
+}  // namespace stall_rule
+
 // A bursty sender (100 datagrams 1 ms apart every 2.5 s: a mean gap of 25
 // ms): its first pauses cannot be told from stalls (1 s of silence after
 // 1 ms gaps), but a stall is a silence over twice the longest gap too, and a
-// silence the flow came back from twice counts as a gap: its third and
+// silence the stream came back from twice counts as a gap: its third and
 // later pauses are not stalls. Silent for longer than that, it is stalled.
 TEST(StallWatch, ABurstySendersRecurringPausesAreNoStall) {
-  tools::stall_watch w;
-  const tools::stall_watch::flow f{core::ip_address::parse("10.77.0.1").value(),
-                                   core::ip_address::parse("232.1.1.2").value(), 5000};
-  const tools::stall_watch::clock::time_point start{};
+  using stall_rule::watch;
+  watch::state s;
+  const auto f = stall_rule::flow_of("232.1.1.2", 5000);
+  const watch::clock::time_point start{};
   std::size_t stalls = 0, resumes = 0;
   auto last = start;
   for (int burst = 0; burst < 6; ++burst) {
     const auto t = start + burst * 2500ms;
-    stalls += w.check(t - 1ms).size();
+    stalls += watch::check_one(s, f, t - 1ms) ? 1 : 0;
     for (int i = 0; i < 100; ++i) {
-      if (w.arrival(f, t + i * 1ms, false)) ++resumes;
+      if (watch::arrive(s, f, t + i * 1ms, false)) ++resumes;
       last = t + i * 1ms;
     }
   }
   EXPECT_EQ(stalls, 2u) << "the first two pauses only";
   EXPECT_EQ(resumes, 2u);
   // The longest gap is a pause, 2.401 s: the limit is 4.802 s.
-  EXPECT_TRUE(w.check(last + 4800ms).empty());
-  const auto stalled = w.check(last + 4810ms);
-  ASSERT_EQ(stalled.size(), 1u);
-  EXPECT_NEAR(stalled[0].longest_gap_s, 2.401, 1e-9);
-  EXPECT_NEAR(stalled[0].limit_s, 4.802, 1e-9);
+  EXPECT_FALSE(watch::check_one(s, f, last + 4800ms));
+  const auto stalled = watch::check_one(s, f, last + 4810ms);
+  ASSERT_TRUE(stalled);
+  EXPECT_NEAR(stalled->longest_gap_s, 2.401, 1e-9);
+  EXPECT_NEAR(stalled->limit_s, 4.802, 1e-9);
 }
 
-// The usual interval is the mean interval between the flow's datagrams, as
+// The usual interval is the mean interval between the stream's datagrams, as
 // the warning says: bursts of 100 every 100 ms (-r 1000pps --burst 100),
 // each read as 64 and 36 datagrams 50 us apart (one time per read), have a
 // usual interval of their span over their datagrams' intervals, 900.05 ms
 // over 999 (901 us), not the mean between reads (47 ms here).
 TEST(StallWatch, TheUsualIntervalOfBurstsIsBetweenDatagramsNotReads) {
-  tools::stall_watch w;
-  const tools::stall_watch::flow f{core::ip_address::parse("10.77.0.1").value(),
-                                   core::ip_address::parse("232.1.1.3").value(), 5000};
-  const tools::stall_watch::clock::time_point start{};
+  using stall_rule::watch;
+  watch::state s;
+  const auto f = stall_rule::flow_of("232.1.1.3", 5000);
+  const watch::clock::time_point start{};
   for (int burst = 0; burst < 10; ++burst) {
     const auto t = start + burst * 100ms;
-    for (int i = 0; i < 100; ++i) EXPECT_FALSE(w.arrival(f, i < 64 ? t : t + 50us, false));
+    for (int i = 0; i < 100; ++i) EXPECT_FALSE(watch::arrive(s, f, i < 64 ? t : t + 50us, false));
   }
   const auto last = start + 900ms + 50us;
-  const auto stalled = w.check(last + 2s);
-  ASSERT_EQ(stalled.size(), 1u);
-  EXPECT_NEAR(stalled[0].usual_interval_s, 0.90005 / 999, 1e-9) << "in whole ns";
-  EXPECT_NEAR(stalled[0].longest_gap_s, 0.09995, 1e-12) << "between bursts";
+  const auto stalled = watch::check_one(s, f, last + 2s);
+  ASSERT_TRUE(stalled);
+  EXPECT_NEAR(stalled->usual_interval_s, 0.90005 / 999, 1e-9) << "in whole ns";
+  EXPECT_NEAR(stalled->longest_gap_s, 0.09995, 1e-12) << "between bursts";
 }
 
-TEST(StallWatch, AFlowSilentForTenUsualIntervalsAndASecondIsStalledOnceThenResumed) {
-  tools::stall_watch w;
-  const tools::stall_watch::flow f{core::ip_address::parse("10.77.0.1").value(),
-                                   core::ip_address::parse("232.1.1.1").value(), 5000};
-  tools::stall_watch::clock::time_point t{};
+TEST(StallWatch, AStreamSilentForTenUsualIntervalsAndASecondIsStalledOnceThenResumed) {
+  using stall_rule::watch;
+  watch::state s;
+  const auto f = stall_rule::flow_of("232.1.1.1", 5000);
+  watch::clock::time_point t{};
   for (int i = 0; i < 10; ++i) {
-    EXPECT_FALSE(w.arrival(f, t, false));
+    EXPECT_FALSE(watch::arrive(s, f, t, false));
     t += 200ms;
   }
   t -= 200ms;
-  EXPECT_TRUE(w.check(t + 1999ms).empty()) << "10 x 200 ms not passed yet";
-  const auto stalled = w.check(t + 2001ms);
-  ASSERT_EQ(stalled.size(), 1u);
-  EXPECT_TRUE(stalled[0].stalled);
-  EXPECT_NEAR(stalled[0].usual_interval_s, 0.2, 1e-9);
-  EXPECT_TRUE(w.check(t + 5s).empty()) << "once per stall";
-  const auto back = w.arrival(f, t + 6s, false);
+  EXPECT_FALSE(watch::check_one(s, f, t + 1999ms)) << "10 x 200 ms not passed yet";
+  EXPECT_FALSE(watch::stalled_for(s, t + 1999ms));
+  const auto stalled = watch::check_one(s, f, t + 2001ms);
+  ASSERT_TRUE(stalled);
+  EXPECT_TRUE(stalled->stalled);
+  EXPECT_NEAR(stalled->usual_interval_s, 0.2, 1e-9);
+  ASSERT_TRUE(watch::stalled_for(s, t + 3s));
+  EXPECT_NEAR(*watch::stalled_for(s, t + 3s), 3.0, 1e-9) << "silent since its last datagram";
+  EXPECT_FALSE(watch::check_one(s, f, t + 5s)) << "once per stall";
+  const auto back = watch::arrive(s, f, t + 6s, false);
   ASSERT_TRUE(back);
   EXPECT_FALSE(back->stalled);
   EXPECT_NEAR(back->silent_s, 6.0, 1e-9);
+  EXPECT_FALSE(watch::stalled_for(s, t + 6s)) << "resumed";
   // The stall's silence did not become the usual interval: 2 s later it is stalled again.
-  EXPECT_EQ(w.check(t + 8001ms).size(), 1u);
+  EXPECT_TRUE(watch::check_one(s, f, t + 8001ms));
   // Only its END after that silence: it ended, it did not resume, and an
-  // ended flow is never stalled again.
-  EXPECT_FALSE(w.arrival(f, t + 9s, true)) << "an END is no resumption";
-  EXPECT_TRUE(w.check(t + 60s).empty());
+  // ended stream is never stalled again.
+  EXPECT_FALSE(watch::arrive(s, f, t + 9s, true)) << "an END is no resumption";
+  EXPECT_FALSE(watch::check_one(s, f, t + 60s));
 
-  // A fast flow: the floor of 1 s, not 10 x 1 ms.
-  const tools::stall_watch::flow fast{std::get<0>(f), std::get<1>(f), 5001};
-  tools::stall_watch::clock::time_point u{};
-  for (int i = 0; i < 10; ++i, u += 1ms) (void)w.arrival(fast, u, false);
-  EXPECT_TRUE(w.check(u + 900ms).empty());
-  EXPECT_EQ(w.check(u + 1100ms).size(), 1u);
+  // A fast stream: the floor of 1 s, not 10 x 1 ms.
+  watch::state fast;
+  const auto ff = stall_rule::flow_of("232.1.1.1", 5001);
+  watch::clock::time_point u{};
+  for (int i = 0; i < 10; ++i, u += 1ms) (void)watch::arrive(fast, ff, u, false);
+  EXPECT_FALSE(watch::check_one(fast, ff, u + 900ms));
+  EXPECT_TRUE(watch::check_one(fast, ff, u + 1100ms));
 
-  // A flow that sent its END is done, not stalled; too few datagrams say nothing.
-  const tools::stall_watch::flow ended{std::get<0>(f), std::get<1>(f), 5002};
-  const tools::stall_watch::flow young{std::get<0>(f), std::get<1>(f), 5003};
-  for (int i = 0; i < 10; ++i) (void)w.arrival(ended, u + i * 10ms, i == 9);
-  for (int i = 0; i < 3; ++i) (void)w.arrival(young, u + i * 10ms, false);
-  EXPECT_TRUE(w.check(u + 60s).empty());
+  // A stream that sent its END is done, not stalled; too few datagrams say nothing.
+  watch::state ended, young;
+  const auto fe = stall_rule::flow_of("232.1.1.1", 5002);
+  const auto fy = stall_rule::flow_of("232.1.1.1", 5003);
+  for (int i = 0; i < 10; ++i) (void)watch::arrive(ended, fe, u + i * 10ms, i == 9);
+  for (int i = 0; i < 3; ++i) (void)watch::arrive(young, fy, u + i * 10ms, false);
+  EXPECT_FALSE(watch::check_one(ended, fe, u + 60s));
+  EXPECT_FALSE(watch::check_one(young, fy, u + 60s));
 }
 
-// The watcher's own pause moves every flow's clock on: a flow read 0.9 s
+// The watcher's own pause moves every stream's clock on: a stream read 0.9 s
 // after a 3 s pause has been silent 0.9 s, not 3.9 s (its limit is the 1 s
 // floor); past its limit after the pause it is stalled as before.
-TEST(StallWatch, TheWatchersOwnPauseIsNoFlowsSilence) {
-  tools::stall_watch w;
-  const tools::stall_watch::flow f{core::ip_address::parse("10.77.0.1").value(),
-                                   core::ip_address::parse("239.1.1.1").value(), 5000};
-  const tools::stall_watch::clock::time_point t{};
-  for (int i = 0; i < 20; ++i) (void)w.arrival(f, t + i * 10ms, false);
+TEST(StallWatch, TheWatchersOwnPauseIsNoStreamsSilence) {
+  using stall_rule::watch;
+  watch::state s;
+  const auto f = stall_rule::flow_of("239.1.1.1", 5000);
+  const watch::clock::time_point t{};
+  for (int i = 0; i < 20; ++i) (void)watch::arrive(s, f, t + i * 10ms, false);
   const auto last = t + 190ms;
-  w.paused(3s);
-  EXPECT_TRUE(w.check(last + 3s + 900ms).empty()) << "0.9 s of its own silence: under its limit";
+  watch::pause(s, 3s);
+  EXPECT_FALSE(watch::check_one(s, f, last + 3s + 900ms)) << "0.9 s of its own silence: under its limit";
   // 10 ms usual interval: the 1 s floor is its limit; 1.5 s of its own is a stall.
-  const auto stalled = w.check(last + 3s + 1500ms);
-  ASSERT_EQ(stalled.size(), 1u);
-  EXPECT_NEAR(stalled[0].silent_s, 1.5, 1e-9);
+  const auto stalled = watch::check_one(s, f, last + 3s + 1500ms);
+  ASSERT_TRUE(stalled);
+  EXPECT_NEAR(stalled->silent_s, 1.5, 1e-9);
 }
 
 // trial t15q M6: the loop's pause was timed on its wait for datagrams only,

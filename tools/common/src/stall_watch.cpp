@@ -66,38 +66,4 @@ void stall_watch::pause(state& s, clock::duration d) {
   if (d.count() > 0 && s.started && !s.stalled) s.last += d;
 }
 
-std::optional<stall_watch::change> stall_watch::arrival(const flow& f, clock::time_point t, bool end) {
-  if (last_key_ == nullptr || *last_key_ != f) {
-    auto it = flows_.find(f);
-    if (it == flows_.end()) {
-      if (flows_.size() >= max_flows) return std::nullopt;
-      it = flows_.emplace(f, state{}).first;
-    }
-    last_key_ = &it->first;
-    last_state_ = &it->second;
-  }
-  return arrive(*last_state_, f, t, end);
-}
-
-std::vector<stall_watch::change> stall_watch::check(clock::time_point now) {
-  std::vector<change> out;
-  for (auto& [f, s] : flows_) {
-    if (auto c = check_one(s, f, now)) out.push_back(*c);
-  }
-  return out;
-}
-
-std::vector<std::pair<stall_watch::flow, double>> stall_watch::still_stalled(clock::time_point now) const {
-  std::vector<std::pair<flow, double>> out;
-  for (const auto& [f, s] : flows_) {
-    if (const auto silent = stalled_for(s, now)) out.emplace_back(f, *silent);
-  }
-  return out;
-}
-
-void stall_watch::paused(clock::duration d) {
-  if (d.count() <= 0) return;
-  for (auto& [f, s] : flows_) pause(s, d);
-}
-
 }  // namespace mcnet::tools

@@ -5,29 +5,25 @@
 /// @file
 /// Stalled streams during an mcast-recv run (docs/tools.md, "Checks in every
 /// run"): the receive session keeps a state per stream (stream::stall, fed
-/// by arrive(), checked by check_one(); trial t20r H1); this class keeps
-/// them per flow (source, group, port). One silent for more than
-/// stall_watch::factor times its usual interval between datagrams, more
-/// than stall_watch::longest_factor times its longest gap so far (a bursty
-/// sender's pauses after its first two are not stalls), and at least
-/// stall_watch::floor, is stalled; a `stalled` warning says so once
-/// per stall, and a `resumed` warning when its datagrams come back. A flow
-/// that sent its END (or MoldUDP64 end of session) is done, not stalled.
+/// by arrive(), checked by check_one(); trial t20r H1: per flow, a stream
+/// that stopped without its END hid behind another of its flow). One
+/// silent for more than stall_watch::factor times its usual interval
+/// between datagrams, more than stall_watch::longest_factor times its
+/// longest gap so far (a bursty sender's pauses after its first two are not
+/// stalls), and at least stall_watch::floor, is stalled; a `stalled` warning says so once
+/// per stall, and a `resumed` warning when its datagrams come back. A
+/// stream that sent its END (or MoldUDP64 end of session) is done, not stalled.
 
 #include <chrono>
-#include <cstddef>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <tuple>
-#include <utility>
-#include <vector>
 
 #include <mcnet/core/ip_address.hpp>
 
 namespace mcnet::tools {
 
-/// The flows' arrival times and their stalls; fed by the receive session.
+/// The stall rule over one stream's state; fed by the receive session.
 class stall_watch {
  public:
   using clock = std::chrono::steady_clock;
@@ -44,12 +40,10 @@ class stall_watch {
   static constexpr double longest_factor = 2;
   /// ... and for at least this long (a 1 kpps stream is not stalled by a 10 ms hiccup).
   static constexpr std::chrono::milliseconds floor{1000};
-  /// Datagrams a flow needs before its usual interval is believed.
+  /// Datagrams a stream needs before its usual interval is believed.
   static constexpr std::uint64_t warm_up = 5;
-  /// Flows followed at most (a flood of sources cannot make it grow further).
-  static constexpr std::size_t max_flows = 65536;
 
-  /// A change of a flow's state.
+  /// A change of a stream's state.
   struct change {
     flow key;
     bool stalled = false;      ///< true: it just stalled; false: it resumed
@@ -59,31 +53,8 @@ class stall_watch {
     double limit_s = 0;           ///< the silence that counted as a stall, seconds
   };
 
-  /// A datagram of `f` at `t`; `end`: its END (the flow is done). Returns
-  /// the `resumed` change when `f` was stalled and this is a datagram (an
-  /// END after the silence ends the flow: nothing resumed). Datagrams of one flow in a
-  /// row (the common case: a burst read in one batch) cost one comparison,
-  /// not a lookup.
-  [[nodiscard]] std::optional<change> arrival(const flow& f, clock::time_point t, bool end);
-
-  /// The flows that stalled since the last call, as of `now`.
-  [[nodiscard]] std::vector<change> check(clock::time_point now);
-
-  /// The flows stalled as of `now` (reported, not resumed since), each with
-  /// its silence so far in seconds: at the run's end, what its loss count
-  /// cannot cover (trial15k L1).
-  [[nodiscard]] std::vector<std::pair<flow, double>> still_stalled(clock::time_point now) const;
-
-  /// The watcher itself did not run for `d` (stopped by SIGSTOP, a
-  /// suspended machine, starved of CPU): no flow was silent for it, its
-  /// datagrams waited in the receive queue. Every flow's clock moves on by
-  /// `d`, so its silence counts from before the pause plus after it.
-  void paused(clock::duration d);
-
-  /// One watched item's arrivals and stall: a flow's here, or a stream's
-  /// own (stream::stall, the receive session's per-stream watch: trial
-  /// t20r H1, a stream that stopped without its END hid behind another
-  /// stream of its flow). Its first arrival starts it.
+  /// One stream's arrivals and stall (stream::stall in its record). Its
+  /// first arrival starts it.
   struct state {
     clock::time_point last{};
     std::uint64_t gaps = 0;  // intervals counted in `sum` (0 ones included; not those of stalls)
@@ -96,31 +67,25 @@ class stall_watch {
     [[nodiscard]] clock::duration usual() const { return gaps == 0 ? clock::duration{} : sum / static_cast<clock::rep>(gaps); }
   };
 
-  /// arrival() for one item's state `s` (`f` names it in the change).
+  /// A datagram of the stream `s` (named `f` in the change) at `t`; `end`:
+  /// its END (the stream is done). Returns the `resumed` change when it was
+  /// stalled and this is a datagram (an END after the silence ends the
+  /// stream: nothing resumed).
   [[nodiscard]] static std::optional<change> arrive(state& s, const flow& f, clock::time_point t, bool end);
-  /// check() for one item: the change when it stalled as of `now`.
+  /// The `stalled` change when `s` stalled as of `now` (once per stall).
   [[nodiscard]] static std::optional<change> check_one(state& s, const flow& f, clock::time_point now);
-  /// Its silence so far in seconds when it is stalled (reported, not resumed since).
+  /// Its silence so far in seconds when it is stalled (reported, not
+  /// resumed since): at the run's end, what its loss count cannot cover.
   [[nodiscard]] static std::optional<double> stalled_for(const state& s, clock::time_point now);
-  /// paused() for one item.
+  /// The watcher itself did not run for `d` (stopped by SIGSTOP, a
+  /// suspended machine, starved of CPU): the stream was not silent for it,
+  /// its datagrams waited in the receive queue; its clock moves on by `d`.
   static void pause(state& s, clock::duration d);
+
+  stall_watch() = delete;  // the rule only: the state lives in each stream's record
 
  private:
   [[nodiscard]] static clock::duration limit(const state& s);
-  std::map<flow, state> flows_;
-  // The entry of the previous arrival's flow: a map's nodes stay where they
-  // are (flows are never erased, and a move hands the nodes over).
-  const flow* last_key_ = nullptr;
-  state* last_state_ = nullptr;
-
- public:
-  stall_watch() = default;
-  stall_watch(stall_watch&&) noexcept = default;
-  stall_watch& operator=(stall_watch&&) noexcept = default;
-  // A copy's entries would be the original's.
-  stall_watch(const stall_watch&) = delete;
-  stall_watch& operator=(const stall_watch&) = delete;
-  ~stall_watch() = default;
 };
 
 /// The receive loop's own clock (trial t15q M6): the loop checks it at each
