@@ -494,6 +494,12 @@ TEST(ToolFaults, ARunShortOfItsRateSaysSo) {
   ASSERT_TRUE(unpaced);
   EXPECT_FALSE(tools::check_rate(unpaced->settings, 1, 10.0));
   EXPECT_FALSE(tools::check_rate(s, 0, 0.0));
+  // One datagram has no rate (the summary's total.rate_pps is null): its
+  // late start is no shortfall (trial t16s L1: `-c 1 -r 5MBps` sent its
+  // one datagram 1.3 ms after the start at load 5 and read "758 pps").
+  EXPECT_FALSE(tools::check_rate(paced("5MBps"), 1, 0.00132)) << "one datagram, 1.3 ms late";
+  EXPECT_FALSE(tools::check_rate(s, 1, 5.0));
+  EXPECT_TRUE(tools::check_rate(paced("5MBps"), 2, 0.00132)) << "two that took 1.3 ms instead of 40 us: measured";
   // Within one sleep of the send loop (1 ms, rate_slack_s): 3 datagrams
   // at 1000 pps due in 3 ms took 3.9 ms (23 % below the rate, 0.9 ms more
   // than it allows): not measurable.

@@ -247,7 +247,7 @@ struct rate_shortfall {
 /// below --rate: pacing keeps an absolute schedule, so a machine or link
 /// that cannot send that fast only shows as a lower achieved rate (the
 /// `rate_shortfall` warning, docs/tools.md, "mcast-send"). Nothing without
-/// --rate or without time.
+/// --rate, without time, or for fewer than 2 datagrams (one has no rate).
 /// `paused_s`: seconds mcast-send itself did not run (its send loop saw a
 /// gap of a second or more: Ctrl-Z or SIGSTOP, a suspended machine): the
 /// message then names that, not the machine's or link's speed.
