@@ -455,6 +455,10 @@ TEST(ManPage, PagesHaveTheirSections) {
     // groff reads the source without preconv: it must be plain ASCII.
     EXPECT_TRUE(std::all_of(page.begin(), page.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
         << t.page << " has non-ASCII bytes";
+    // Nor control characters: a "\f" typed into a generator became a form
+    // feed where \fR was meant (groff -Tutf8 said nothing; -Tps warned).
+    EXPECT_TRUE(std::all_of(page.begin(), page.end(), [](char c) { return c == '\n' || static_cast<unsigned char>(c) >= 0x20; }))
+        << t.page << " has control characters";
     // The safety note, and the installed schema the JSON output points to.
     std::string text;
     for (const auto& line : lines_of(page)) text += plain(line) + " ";
