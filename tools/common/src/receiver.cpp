@@ -955,7 +955,14 @@ bool receive_session::tick() {
     // Each stream's own watch (trial t20r H1): a walk over the table, as
     // the flows' was over theirs.
     table_.watch_streams([this, now](const stream_key& k, stream& st) {
-      if (auto c = stall_watch::check_one(st.stall, {k.source, k.group, k.port}, now)) report_stall(*c, k);
+      // A short feed of numbers in order has a pace from its third
+      // (short_paced_feed(); trial t16s M2): asked only of those short of
+      // the warm-up.
+      const auto warm = st.stall.started && !st.stall.stalled && !st.stall.ended &&
+                                st.stall.gaps + 1 < stall_watch::warm_up && short_paced_feed(k, st)
+                            ? short_feed_datagrams
+                            : stall_watch::warm_up;
+      if (auto c = stall_watch::check_one(st.stall, {k.source, k.group, k.port}, now, warm)) report_stall(*c, k);
     });
   }
   // Each report covers from the one before to now (its span, its deltas);

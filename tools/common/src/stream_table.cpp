@@ -203,10 +203,26 @@ bool tail_unknown_without_end(const stream_key& key, const stream& s) noexcept {
   // or more; copies and numbers not believed are none (trial t16s M1: one
   // datagram sent five times, or 20 random numbers of one sender id, read
   // as a stream stalled at the end, and a clean feed's loss as unknown).
+  // A short feed of numbers believed in order has a pace sooner
+  // (short_paced_feed(); trial t16s M2).
   if (key.payload == payload_kind::mcnet) {
-    return s.packets >= s.sequence.duplicates() + s.sequence.jumps() + stall_watch::warm_up;
+    return s.packets >= s.sequence.duplicates() + s.sequence.jumps() + stall_watch::warm_up ||
+           short_paced_feed(key, s);
   }
   return true;
+}
+
+bool short_paced_feed(const stream_key& key, const stream& s) noexcept {
+  if (key.payload != payload_kind::mcnet || s.ended || s.untracked > 0 || s.unresumed ||
+      s.packets < short_feed_datagrams || s.length_errors > 0) {
+    return false;
+  }
+  const auto& q = s.sequence;
+  if (q.received() != s.packets || q.duplicates() != 0 || q.jumps() != 0 || q.reordered() != 0 ||
+      q.restarts() != 0 || q.retracted() != 0 || q.lost() != 0 || q.highest() - q.first() + 1 != s.packets) {
+    return false;
+  }
+  return s.stall.started && s.stall.sum >= short_feed_span;
 }
 
 namespace {

@@ -98,8 +98,11 @@ class stall_watch {
 
   /// arrival() for one item's state `s` (`f` names it in the change).
   [[nodiscard]] static std::optional<change> arrive(state& s, const flow& f, clock::time_point t, bool end);
-  /// check() for one item: the change when it stalled as of `now`.
-  [[nodiscard]] static std::optional<change> check_one(state& s, const flow& f, clock::time_point now);
+  /// check() for one item: the change when it stalled as of `now`, once
+  /// `warm` datagrams came (warm_up; the receive session's rule for a short
+  /// feed, short_paced_feed(), fewer).
+  [[nodiscard]] static std::optional<change> check_one(state& s, const flow& f, clock::time_point now,
+                                                       std::uint64_t warm = warm_up);
   /// Its silence so far in seconds when it is stalled (reported, not resumed since).
   [[nodiscard]] static std::optional<double> stalled_for(const state& s, clock::time_point now);
   /// paused() for one item.

@@ -643,8 +643,24 @@ struct totals {
 /// more than one datagram (a single datagram is no stream with a pace to
 /// stop from: junk, a probe) and got no marker. Silent at the end means its
 /// own stall watch (stream::stall) stalled, which takes
-/// stall_watch::warm_up datagrams: the receive session asks this of those.
+/// stall_watch::warm_up datagrams, or short_feed_datagrams of a short feed
+/// (short_paced_feed()): the receive session asks this of those.
 [[nodiscard]] bool tail_unknown_without_end(const stream_key& key, const stream& s) noexcept;
+/// A short mcnet feed's pace (trial t16s M2, t20s L1: a real feed of one
+/// datagram a 500 ms killed after its 4th, silent for the last 11 s, read
+/// lost 0 and exit 0; the warm-up of 5 datagrams took it for junk): at
+/// least short_feed_datagrams numbers, every one believed and in order
+/// (the next number each time: no copy, no jump, none missing, none
+/// reordered, none untracked) and spread over short_feed_span or more of
+/// its stall watch's clock. Junk has none: one datagram of each of many
+/// sender ids, copies of one datagram, numbers none of which follows
+/// another, a probe's burst (its datagrams within milliseconds).
+inline constexpr std::uint64_t short_feed_datagrams = 3;
+inline constexpr std::chrono::milliseconds short_feed_span{500};
+/// Whether `s` is such a feed (and not ended); then its stall watch needs
+/// short_feed_datagrams, not stall_watch::warm_up, and its tail is unknown
+/// when it stalls without its END.
+[[nodiscard]] bool short_paced_feed(const stream_key& key, const stream& s) noexcept;
 
 /// The numbers a stream's session used before the first one that arrived
 /// (trial20j 7: a receiver joined before the sender started saw 10, 11 ...
