@@ -1202,7 +1202,7 @@ TEST(ReceiveSession, AStreamStalledWithoutItsEndKeepsItsUnknownTailWhenEvicted) 
         << all;
     if (mode == 0) {
       EXPECT_NE(all.find(fmt::format("  {}: evicted from the stream table (no line above): 6 packets as it left, lost "
-                                     "0 reordered 0 duplicates 0 jumps 0, stalled before it was evicted, silent for "
+                                     "0 reordered 0 duplicates 0 jumps 0, stalled without its END, silent for "
                                      "the last ",
                                      name)),
                 std::string::npos)
@@ -1244,6 +1244,112 @@ TEST(ReceiveSession, AStreamStalledWithoutItsEndKeepsItsUnknownTailWhenEvicted) 
         }
       }
       EXPECT_EQ(rows, 1u) << out;
+    }
+  }
+}
+
+// h20z's caveats of the test above. (a) A stream evicted less than a
+// second after it went quiet, before its watch said it stalled, was not
+// remembered: its tail was lost with it (lost 0, exit 0). Its watch goes on
+// after the eviction: it stalls, its tail is unknown. (b) An END that comes
+// for a stream remembered so while the table is full (no room to bring it
+// back) tells its tail: the memory is cleared, the numbers the END shows
+// missing count as lost, its evicted feed ended.
+TEST(ReceiveSession, AnEvictedStreamsWatchGoesOnAndItsEndTellsItsTail) {
+  for (const int mode : {0, 1, 2, 3}) {  // 0: (a); 1: (a), and text; 2: (b) END with count 6; 3: (b) count 8
+    SCOPED_TRACE(mode);
+    fixture f;
+    f.settings.json_output = mode != 1;
+    f.settings.max_streams = 1;
+    f.settings.max_loss = 5;
+    f.start();
+    std::int64_t at = 1'000'000'000;
+    // Sender id 1: 6 datagrams 100 ms apart (past the warm-up), no END.
+    for (std::uint64_t i = 0; i < 6; ++i) {
+      if (i > 0) {
+        for (int k = 0; k < 10; ++k) {
+          f.now += 10ms;
+          (void)f.session->tick();
+        }
+        at += 100'000'000;
+      }
+      batch b;
+      b.add_sender(sender_a, 1, 1, i, at);
+      f.feed(b);
+      (void)f.session->tick();
+    }
+    // (a): quiet 500 ms (overdue: 4 of its intervals; not stalled: under
+    // 1 s) when id 2 takes its place; (b): stalled (1.6 s) first.
+    const int quiet = mode < 2 ? 50 : 160;
+    for (int k = 0; k < quiet; ++k, at += 10'000'000) {
+      f.now += 10ms;
+      (void)f.session->tick();
+    }
+    // Sender id 2: 100 datagrams 10 ms apart, live to the end (the table stays full).
+    for (std::uint64_t i = 0; i < 100; ++i, at += 10'000'000) {
+      f.now += 10ms;
+      batch b;
+      b.add_sender(sender_a, 2, 1, i, at);
+      if (i == 50 && mode >= 2) {
+        for (int e = 0; e < 3; ++e) b.add_sender(sender_a, 1, 1, mode == 2 ? 6 : 8, at, true);  // id 1's END, 3 times
+      }
+      f.feed(b);
+      (void)f.session->tick();
+    }
+    {
+      batch b;
+      b.add_sender(sender_a, 2, 1, 100, at, true);
+      f.feed(b);
+    }
+    for (int k = 0; k < 50; ++k) {
+      f.now += 10ms;
+      (void)f.session->tick();
+    }
+    f.session->summary();
+    const int exit = f.session->finish();
+    const auto out = f.out.str();
+    const auto all = out + f.err.str();
+    if (mode == 1) {
+      EXPECT_EQ(exit, tools::exit_loss) << all;
+      EXPECT_NE(all.find("(sender id 1, session 1): stalled, silent for "), std::string::npos) << all;
+      EXPECT_NE(all.find("(sender id 1, session 1): evicted from the stream table (no line above): 6 packets as it "
+                         "left, lost 0 reordered 0 duplicates 0 jumps 0, stalled without its END, silent for the "
+                         "last "),
+                std::string::npos)
+          << all;
+      continue;
+    }
+    test::tools::expect_schema_conform(out);
+    const auto events = f.events();
+    const auto* summary = test::tools::find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << out;
+    const auto& total = (*summary)["total"];
+    ASSERT_EQ((*summary)["evicted_feeds"].size(), 1u) << out;
+    const auto& feed = (*summary)["evicted_feeds"][0];
+    EXPECT_EQ(feed["sender_id"], 1) << feed;
+    if (mode == 0) {
+      EXPECT_EQ(exit, tools::exit_loss) << all;
+      EXPECT_EQ(total["tail_unknown"], 1) << total;
+      EXPECT_TRUE(total["loss_percent"].is_null()) << total;
+      EXPECT_EQ(feed["tail_unknown"], true) << feed;
+      const auto* error = test::tools::find_event(events, "error");
+      ASSERT_NE(error, nullptr) << out;
+      EXPECT_EQ((*error)["code"], "loss_unknown") << *error;
+    } else {
+      EXPECT_EQ(total["tail_unknown"], 0) << total;
+      EXPECT_EQ(feed["tail_unknown"], false) << feed;
+      EXPECT_EQ(feed["ended"], true) << feed;
+      EXPECT_EQ(feed["lost"], mode == 2 ? 0 : 2) << feed;
+      EXPECT_EQ(total["lost"], mode == 2 ? 0 : 2) << total;
+      if (mode == 2) {
+        EXPECT_EQ(exit, 0) << all;
+        EXPECT_TRUE(total["loss_percent"].is_number()) << total;
+      } else {
+        EXPECT_EQ(exit, tools::exit_loss) << all;  // 2 of id 1's 8 lost: 25 %
+        const auto* error = test::tools::find_event(events, "error");
+        ASSERT_NE(error, nullptr) << out;
+        EXPECT_EQ((*error)["code"], "loss") << *error;
+      }
     }
   }
 }

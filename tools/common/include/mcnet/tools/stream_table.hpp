@@ -1124,8 +1124,22 @@ class stream_table {
   [[nodiscard]] const std::map<stream_key, stall_watch::clock::time_point>& evicted_tail_unknown() const noexcept {
     return evicted_tail_unknown_;
   }
-  /// Such streams past evicted_tail_unknown_kept (counted, not named).
+  /// Such streams past evicted_tail_unknown_kept (counted, not named). A
+  /// count only: one of them that comes back, or whose END comes, is not
+  /// known by its key, so this count never goes down (docs/tools.md).
   [[nodiscard]] std::uint64_t evicted_tail_unknown_left_out() const noexcept { return evicted_tail_unknown_left_out_; }
+  /// Streams evicted quiet, with a pace (stall_watch::warm_up datagrams, or
+  /// a short feed's: short_paced_feed()) and without their END, before
+  /// their watch said they stalled (h20z caveat: one evicted less than a
+  /// second after it went quiet was not remembered, its tail lost with
+  /// it): their watch (stream::stall) goes on here, at most
+  /// evicted_quiet_kept of them; watch_evicted() moves one that stalls to
+  /// evicted_tail_unknown(). Erased as those are.
+  [[nodiscard]] std::size_t evicted_quiet() const noexcept { return evicted_quiet_.size(); }
+  static constexpr std::size_t evicted_quiet_kept = 4096;
+  /// Each evicted quiet stream's watch, to check it (`f(key, state)` may
+  /// stall it: it then moves to evicted_tail_unknown()) or pause it.
+  void watch_evicted(const std::function<void(const stream_key&, stall_watch::state&)>& f);
   /// All of them: evicted_tail_unknown() and those left out.
   [[nodiscard]] std::uint64_t evicted_tail_unknown_count() const noexcept {
     return evicted_tail_unknown_.size() + evicted_tail_unknown_left_out_;
@@ -1468,6 +1482,13 @@ class stream_table {
   std::uint64_t evicted_feeds_left_out_ = 0;
   std::map<stream_key, stall_watch::clock::time_point> evicted_tail_unknown_;  // at most evicted_tail_unknown_kept
   std::uint64_t evicted_tail_unknown_left_out_ = 0;
+  std::map<stream_key, stall_watch::state> evicted_quiet_;  // at most evicted_quiet_kept
+  // Remembers `key` as evicted_tail_unknown(), silent since `last`.
+  void remember_tail_unknown(const stream_key& key, stall_watch::clock::time_point last);
+  // An END of `key` that came while the table had no room for it (`out`):
+  // when `key` is remembered as evicted without its END, a believed count
+  // tells its tail.
+  void end_while_evicted(const stream_key& key, const accounted& out);
   std::map<channel_key, channel_count> retired_channels_;  // and their channels' packets, bounded likewise
   core::kernel_time now_{};                          // the arrival add() accounts
   std::uint16_t source_port_ = 0;                    // and its source port (0: unknown)
