@@ -955,8 +955,22 @@ bool receive_session::tick() {
     // Each stream's own watch (trial t20r H1): a walk over the table, as
     // the flows' was over theirs.
     table_.watch_streams([this, now](const stream_key& k, stream& st) {
-      if (auto c = stall_watch::check_one(st.stall, {k.source, k.group, k.port}, now)) report_stall(*c, k);
+      // A short feed of numbers in order has a pace from its third
+      // (short_paced_feed(); trial t16s M2): asked only of those short of
+      // the warm-up.
+      const auto warm = st.stall.started && !st.stall.stalled && !st.stall.ended &&
+                                st.stall.gaps + 1 < stall_watch::warm_up && short_paced_feed(k, st)
+                            ? short_feed_datagrams
+                            : stall_watch::warm_up;
+      if (auto c = stall_watch::check_one(st.stall, {k.source, k.group, k.port}, now, warm)) report_stall(*c, k);
     });
+    // And those evicted quiet before they stalled (h20z caveat): their
+    // watch goes on; one that stalls keeps its unknown tail.
+    if (table_.evicted_quiet() > 0) {
+      table_.watch_evicted([this, now](const stream_key& k, stall_watch::state& s) {
+        if (auto c = stall_watch::check_one(s, {k.source, k.group, k.port}, now, 1)) report_stall(*c, k);
+      });
+    }
   }
   // Each report covers from the one before to now (its span, its deltas);
   // the next is due an interval after this one was due, not after now: a
@@ -976,6 +990,7 @@ bool receive_session::tick() {
 
 void receive_session::paused(std::chrono::steady_clock::duration d) {
   table_.watch_streams([d](const stream_key&, stream& st) { stall_watch::pause(st.stall, d); });
+  table_.watch_evicted([d](const stream_key&, stall_watch::state& s) { stall_watch::pause(s, d); });
   const double s = std::chrono::duration<double>(d).count();
   out_.warn_event(fmt::format("mcast-recv itself did not run for {:.1f} s (stopped, e.g. by Ctrl-Z or SIGSTOP, "
                               "or starved of CPU): the datagrams of that time waited in the receive queue (kernel "
@@ -1420,7 +1435,7 @@ void receive_session::summary() {
                           f.unresumed ? ", unresumed (it came back after its record was pushed out: what it lost "
                                         "while evicted is unknown)"
                                       : "",
-                          f.tail_unknown ? fmt::format(", stalled before it was evicted, silent for the last {:.1f} s "
+                          f.tail_unknown ? fmt::format(", stalled without its END, silent for the last {:.1f} s "
                                                        "of the run{}",
                                                        evicted_silence(f.key, at_end), unended_tail)
                                          : std::string()));

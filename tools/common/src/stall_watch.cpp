@@ -49,8 +49,9 @@ std::optional<stall_watch::change> stall_watch::arrive(state& s, const flow& f, 
   return out;
 }
 
-std::optional<stall_watch::change> stall_watch::check_one(state& s, const flow& f, clock::time_point now) {
-  if (!s.started || s.stalled || s.ended || s.gaps + 1 < warm_up) return std::nullopt;
+std::optional<stall_watch::change> stall_watch::check_one(state& s, const flow& f, clock::time_point now,
+                                                         std::uint64_t warm) {
+  if (!s.started || s.stalled || s.ended || s.gaps + 1 < warm) return std::nullopt;
   const auto silent = now - s.last;
   if (silent <= limit(s)) return std::nullopt;
   s.stalled = true;

@@ -203,10 +203,26 @@ bool tail_unknown_without_end(const stream_key& key, const stream& s) noexcept {
   // or more; copies and numbers not believed are none (trial t16s M1: one
   // datagram sent five times, or 20 random numbers of one sender id, read
   // as a stream stalled at the end, and a clean feed's loss as unknown).
+  // A short feed of numbers believed in order has a pace sooner
+  // (short_paced_feed(); trial t16s M2).
   if (key.payload == payload_kind::mcnet) {
-    return s.packets >= s.sequence.duplicates() + s.sequence.jumps() + stall_watch::warm_up;
+    return s.packets >= s.sequence.duplicates() + s.sequence.jumps() + stall_watch::warm_up ||
+           short_paced_feed(key, s);
   }
   return true;
+}
+
+bool short_paced_feed(const stream_key& key, const stream& s) noexcept {
+  if (key.payload != payload_kind::mcnet || s.ended || s.untracked > 0 || s.unresumed ||
+      s.packets < short_feed_datagrams || s.length_errors > 0) {
+    return false;
+  }
+  const auto& q = s.sequence;
+  if (q.received() != s.packets || q.duplicates() != 0 || q.jumps() != 0 || q.reordered() != 0 ||
+      q.restarts() != 0 || q.retracted() != 0 || q.lost() != 0 || q.highest() - q.first() + 1 != s.packets) {
+    return false;
+  }
+  return s.stall.started && s.stall.sum >= short_feed_span;
 }
 
 namespace {
@@ -1081,10 +1097,13 @@ bool stream_table::evict() {
     // Stalled without its END: its watch goes with it, its unknown tail
     // stays (trial t20s H1).
     if (st.stall.stalled && tail_unknown_without_end(key, st)) {
-      if (evicted_tail_unknown_.size() < evicted_tail_unknown_kept || evicted_tail_unknown_.contains(key)) {
-        evicted_tail_unknown_.insert_or_assign(key, st.stall.last);
-      } else {
-        ++evicted_tail_unknown_left_out_;
+      remember_tail_unknown(key, st.stall.last);
+    } else if (!st.ended && st.stall.started && !st.stall.ended && tail_unknown_without_end(key, st) &&
+               (st.stall.gaps + 1 >= stall_watch::warm_up || short_paced_feed(key, st))) {
+      // Quiet, with a pace, before its watch said it stalled (h20z
+      // caveat): its watch goes on, and says so when it stalls.
+      if (evicted_quiet_.size() < evicted_quiet_kept || evicted_quiet_.contains(key)) {
+        evicted_quiet_.insert_or_assign(key, st.stall);
       }
     }
     auto& figures = retired_loss_[{key.group, key.port, key.payload}];
@@ -1142,6 +1161,67 @@ std::vector<stream_table::evicted_feed> stream_table::evicted_feeds() const {
   return out;
 }
 
+void stream_table::remember_tail_unknown(const stream_key& key, stall_watch::clock::time_point last) {
+  if (evicted_tail_unknown_.size() < evicted_tail_unknown_kept || evicted_tail_unknown_.contains(key)) {
+    evicted_tail_unknown_.insert_or_assign(key, last);
+  } else {
+    ++evicted_tail_unknown_left_out_;
+  }
+}
+
+void stream_table::watch_evicted(const std::function<void(const stream_key&, stall_watch::state&)>& f) {
+  for (auto it = evicted_quiet_.begin(); it != evicted_quiet_.end();) {
+    f(it->first, it->second);
+    if (it->second.stalled) {
+      remember_tail_unknown(it->first, it->second.last);
+      it = evicted_quiet_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void stream_table::end_while_evicted(const stream_key& key, const accounted& out) {
+  if (key.payload != payload_kind::mcnet || !out.sequence) return;
+  if (!evicted_tail_unknown_.contains(key) && !evicted_quiet_.contains(key)) return;
+  const auto r = resume_.find(key);
+  if (r == resume_.end()) return;
+  auto& rp = r->second;
+  // The highest number it had: its position's, or for a tracker in doubt
+  // at the eviction (a start not proven yet: a short stream's) its
+  // checkpoint's and the numbers since (a far one among them makes the
+  // count read below it: not believed, the memory stays).
+  bool started = rp.replay ? rp.checkpoint.started : rp.sequence.started;
+  auto high = rp.replay ? rp.checkpoint.highest : rp.sequence.highest;
+  if (rp.replay) {
+    for (const auto& in : rp.inputs) {
+      if (in.what != sequence_input::kind::number) return;
+      high = started ? std::max(high, in.value) : in.value;
+      started = true;
+    }
+  }
+  if (!started) return;
+  if (rp.untracked_high) high = std::max(high, *rp.untracked_high);
+  const auto count = *out.sequence;
+  // A count below what arrived ends nothing; one further past it than the
+  // window is not believed alone (feed::sequence_tracker::end()): the
+  // memory stays.
+  if (high == UINT64_MAX || count < high + 1 || count - (high + 1) > feed::sequence_tracker::window) return;
+  const auto tail = count - (high + 1);
+  evicted_tail_unknown_.erase(key);
+  evicted_quiet_.erase(key);
+  // The tail it shows missing is lost, in its record (taken back with it
+  // if it comes back), the evicted streams' counts and its feed's line.
+  rp.counted.lost += tail;
+  rp.loss.lost += static_cast<double>(tail);
+  retired_.lost += tail;
+  retired_loss_[{key.group, key.port, key.payload}].lost += static_cast<double>(tail);
+  if (auto f = evicted_feeds_.find(key); f != evicted_feeds_.end()) {
+    f->second.counted.lost += tail;
+    f->second.ended = true;
+  }
+}
+
 stream* stream_table::find_or_make(const stream_key& key, accounted& out, std::uint32_t interface_index) {
   if (auto* s = find(key)) {
     out.record = s;
@@ -1155,8 +1235,15 @@ stream* stream_table::find_or_make(const stream_key& key, accounted& out, std::u
   if (streams_.size() >= max_streams_ || (checker && checkers_ >= max_checkers)) {
     // An END marker of a stream the table has no room for (evicted, its
     // record kept) is that stream's own: neither untracked nor stray (trial20p F4).
-    if (out.end) return nullptr;
+    // Remembered as evicted without its END, its END tells its tail (h20z caveat).
+    if (out.end) {
+      end_while_evicted(key, out);
+      return nullptr;
+    }
     count_untracked(key, interface_index, now_);
+    // Its datagrams come again: not silent (its loss while untracked is unknown, said as such).
+    evicted_tail_unknown_.erase(key);
+    evicted_quiet_.erase(key);
     if (auto r = resume_.find(key); r != resume_.end()) {
       ++r->second.untracked;
       ++r->second.untracked_since;
@@ -1185,6 +1272,7 @@ stream* stream_table::find_or_make(const stream_key& key, accounted& out, std::u
     // Back as a stream: its return covers the tail it stopped with, or it
     // is unresumed (its loss while evicted unknown, said as such).
     evicted_tail_unknown_.erase(key);
+    evicted_quiet_.erase(key);
     if (!forgotten_.set.empty() && resumed_ == resumed_before) {
       // Not resumed: a stream whose record was pushed out comes back anew,
       // its loss since its eviction unknown (said, and --max-loss fails).

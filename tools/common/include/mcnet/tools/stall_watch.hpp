@@ -72,8 +72,11 @@ class stall_watch {
   /// stalled and this is a datagram (an END after the silence ends the
   /// stream: nothing resumed).
   [[nodiscard]] static std::optional<change> arrive(state& s, const flow& f, clock::time_point t, bool end);
-  /// The `stalled` change when `s` stalled as of `now` (once per stall).
-  [[nodiscard]] static std::optional<change> check_one(state& s, const flow& f, clock::time_point now);
+  /// The `stalled` change when `s` stalled as of `now` (once per stall),
+  /// once `warm` datagrams came (warm_up; the receive session's rule for a
+  /// short feed, short_paced_feed(), fewer).
+  [[nodiscard]] static std::optional<change> check_one(state& s, const flow& f, clock::time_point now,
+                                                       std::uint64_t warm = warm_up);
   /// Its silence so far in seconds when it is stalled (reported, not
   /// resumed since): at the run's end, what its loss count cannot cover.
   [[nodiscard]] static std::optional<double> stalled_for(const state& s, clock::time_point now);

@@ -643,8 +643,24 @@ struct totals {
 /// more than one datagram (a single datagram is no stream with a pace to
 /// stop from: junk, a probe) and got no marker. Silent at the end means its
 /// own stall watch (stream::stall) stalled, which takes
-/// stall_watch::warm_up datagrams: the receive session asks this of those.
+/// stall_watch::warm_up datagrams, or short_feed_datagrams of a short feed
+/// (short_paced_feed()): the receive session asks this of those.
 [[nodiscard]] bool tail_unknown_without_end(const stream_key& key, const stream& s) noexcept;
+/// A short mcnet feed's pace (trial t16s M2, t20s L1: a real feed of one
+/// datagram a 500 ms killed after its 4th, silent for the last 11 s, read
+/// lost 0 and exit 0; the warm-up of 5 datagrams took it for junk): at
+/// least short_feed_datagrams numbers, every one believed and in order
+/// (the next number each time: no copy, no jump, none missing, none
+/// reordered, none untracked) and spread over short_feed_span or more of
+/// its stall watch's clock. Junk has none: one datagram of each of many
+/// sender ids, copies of one datagram, numbers none of which follows
+/// another, a probe's burst (its datagrams within milliseconds).
+inline constexpr std::uint64_t short_feed_datagrams = 3;
+inline constexpr std::chrono::milliseconds short_feed_span{500};
+/// Whether `s` is such a feed (and not ended); then its stall watch needs
+/// short_feed_datagrams, not stall_watch::warm_up, and its tail is unknown
+/// when it stalls without its END.
+[[nodiscard]] bool short_paced_feed(const stream_key& key, const stream& s) noexcept;
 
 /// The numbers a stream's session used before the first one that arrived
 /// (trial20j 7: a receiver joined before the sender started saw 10, 11 ...
@@ -1108,8 +1124,22 @@ class stream_table {
   [[nodiscard]] const std::map<stream_key, stall_watch::clock::time_point>& evicted_tail_unknown() const noexcept {
     return evicted_tail_unknown_;
   }
-  /// Such streams past evicted_tail_unknown_kept (counted, not named).
+  /// Such streams past evicted_tail_unknown_kept (counted, not named). A
+  /// count only: one of them that comes back, or whose END comes, is not
+  /// known by its key, so this count never goes down (docs/tools.md).
   [[nodiscard]] std::uint64_t evicted_tail_unknown_left_out() const noexcept { return evicted_tail_unknown_left_out_; }
+  /// Streams evicted quiet, with a pace (stall_watch::warm_up datagrams, or
+  /// a short feed's: short_paced_feed()) and without their END, before
+  /// their watch said they stalled (h20z caveat: one evicted less than a
+  /// second after it went quiet was not remembered, its tail lost with
+  /// it): their watch (stream::stall) goes on here, at most
+  /// evicted_quiet_kept of them; watch_evicted() moves one that stalls to
+  /// evicted_tail_unknown(). Erased as those are.
+  [[nodiscard]] std::size_t evicted_quiet() const noexcept { return evicted_quiet_.size(); }
+  static constexpr std::size_t evicted_quiet_kept = 4096;
+  /// Each evicted quiet stream's watch, to check it (`f(key, state)` may
+  /// stall it: it then moves to evicted_tail_unknown()) or pause it.
+  void watch_evicted(const std::function<void(const stream_key&, stall_watch::state&)>& f);
   /// All of them: evicted_tail_unknown() and those left out.
   [[nodiscard]] std::uint64_t evicted_tail_unknown_count() const noexcept {
     return evicted_tail_unknown_.size() + evicted_tail_unknown_left_out_;
@@ -1452,6 +1482,13 @@ class stream_table {
   std::uint64_t evicted_feeds_left_out_ = 0;
   std::map<stream_key, stall_watch::clock::time_point> evicted_tail_unknown_;  // at most evicted_tail_unknown_kept
   std::uint64_t evicted_tail_unknown_left_out_ = 0;
+  std::map<stream_key, stall_watch::state> evicted_quiet_;  // at most evicted_quiet_kept
+  // Remembers `key` as evicted_tail_unknown(), silent since `last`.
+  void remember_tail_unknown(const stream_key& key, stall_watch::clock::time_point last);
+  // An END of `key` that came while the table had no room for it (`out`):
+  // when `key` is remembered as evicted without its END, a believed count
+  // tells its tail.
+  void end_while_evicted(const stream_key& key, const accounted& out);
   std::map<channel_key, channel_count> retired_channels_;  // and their channels' packets, bounded likewise
   core::kernel_time now_{};                          // the arrival add() accounts
   std::uint16_t source_port_ = 0;                    // and its source port (0: unknown)
