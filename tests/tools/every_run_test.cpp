@@ -40,6 +40,8 @@
 #include <mcnet/core/sysctl.hpp>
 #include <mcnet/ipv4.hpp>
 #include <mcnet/ipv6.hpp>
+#include <mcnet/netlink/query.hpp>
+#include <mcnet/tools/doctor.hpp>
 #include <mcnet/tools/drop_causes.hpp>
 #include <mcnet/tools/run_checks.hpp>
 #include <mcnet/tools/stall_watch.hpp>
@@ -1315,6 +1317,59 @@ TEST(NetEveryRun, TwoDropCausesTheVerdictNamesTheOneThatDroppedMore) {
   EXPECT_EQ(checksum["check"], "drops") << checksum;
   EXPECT_NE(checksum["message"].get<std::string>().find("500 datagrams with a bad UDP checksum"), std::string::npos)
       << checksum;
+}
+
+// trial t15s M1: conf/all.rp_filter 1, an any-source run on eth1, a host
+// route taking a sender of eth1's subnet to eth0, no default route. The
+// run's start warning (the rp_filter line of eth1) gave loose mode on eth1,
+// which works; its end verdict, over the reverse-path drops, turned the
+// filter off on conf/all too. One cause, one fix: loose mode in both, and
+// both say what loose mode drops with no default route (a sender no route
+// leads back to) and the filter off for it. No datagram is sent.
+TEST(NetEveryRun, AnAnySourceRunsStartWarningAndEndVerdictGiveOneReversePathFix) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}}});
+  const auto& h = (*net)[0];
+  h.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  ASSERT_TRUE(h.exec({"ip", "route", "add", "10.77.1.200/32", "dev", "eth0"}).status.success());
+  const auto found = h.run([] {
+    tools::membership m;
+    m.request.group = *core::ip_address::parse("239.255.93.31");
+    m.request.port = 5031;
+    m.iface = *core::interface_ref::by_name("eth1");
+    m.request.interface_index = m.iface.index;
+    const auto start = tools::setup_checks(*mcnet::netlink::take_snapshot({.groups = false}), tools::plan_joins({m}));
+    json warned;
+    for (const auto& c : start) {
+      if (c.check == "rp_filter" && c.status == tools::check_status::warn) {
+        warned = {{"fix", c.fix}, {"note", c.note}};
+      }
+    }
+    tools::drop_counters over_run;
+    over_run.reverse_path = 153;
+    over_run.rx_packets = {{"eth0", 1}, {"eth1", 160}};
+    return json{{"start", warned}, {"end", tools::nothing_arrived_verdict({m}, over_run).event}};
+  });
+  const auto& start = found["start"];
+  const auto& end = found["end"];
+  ASSERT_TRUE(start.is_object()) << found;
+  EXPECT_EQ(start["fix"], "sysctl -w net.ipv4.conf.eth1.rp_filter=2") << found;
+  EXPECT_EQ(end["check"], "rp_filter") << end;
+  EXPECT_EQ(end["status"], "FAIL") << end;
+  EXPECT_EQ(end["fix"], start["fix"]) << "one cause, one fix\n" << found;
+  const auto end_note = end["note"].get<std::string>();
+  EXPECT_NE(end_note.find("10.77.1.200 dev eth0"), std::string::npos) << end_note;
+  for (const auto& note : {start["note"].get<std::string>(), end_note}) {
+    EXPECT_NE(note.find("with no default route, loose mode passes only a sender some route leads back to"),
+              std::string::npos)
+        << note;
+    EXPECT_NE(note.find("the filter off on eth1 lets it in (sysctl -w net.ipv4.conf.all.rp_filter=0 "
+                        "net.ipv4.conf.eth1.rp_filter=0"),
+              std::string::npos)
+        << note;
+  }
+  // A default route: loose mode passes every sender, and nothing more is said.
+  EXPECT_EQ(tools::any_source_loose_caveat(true, "sysctl -w net.ipv4.conf.eth1.rp_filter=0", "eth1"), "");
 }
 
 // Full-queue drops of a run whose own --rcvbuf is below net.core.rmem_max:

@@ -215,6 +215,16 @@ struct doctor_command {
 /// route of table 100 was said `ip route del 10.77.2.1`, "No such process").
 [[nodiscard]] std::string route_delete_command(std::string_view route);
 
+/// What the fix of loose mode on `join` for an any-source join (its senders
+/// unknown) adds with no default route (`default_route` false; else
+/// nothing): loose mode passes a sender some route leads back to and drops
+/// one no route leads back to, as strict mode does; should such a sender be
+/// among them, `filter_off` (the filter off on `join`) or a route back to it.
+/// The rp_filter line (a run's start warning) and the reverse-path counter's
+/// line (a run's end verdict) say it alike, with the same fix (trial t15s M1).
+[[nodiscard]] std::string any_source_loose_caveat(bool default_route, const std::string& filter_off,
+                                                  const std::string& join);
+
 namespace net_counters {
 /// The value of `field` in `table` ("TcpExt", "IPReversePathFilter"; "Udp",
 /// "InErrors") of /proc/thread-self/net/netstat or snmp (two-line
