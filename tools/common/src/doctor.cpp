@@ -4040,6 +4040,31 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
           fixes.empty() ? std::string() : fixes.front().command, d, note};
 }
 
+check_result link_drops_check(const std::string& name, std::uint32_t index, std::uint64_t dropped,
+                              std::uint64_t errors, std::string_view during, bool ends_came,
+                              const std::vector<membership>& members) {
+  const auto link = netlink::link_by_index(index);
+  const std::uint32_t mtu = link ? link->mtu : 0;  // 0: not known
+  return {"interface", name, check_status::fail,
+          fmt::format("{} during {}, while {}'s own counters rose (RX dropped {}, receive errors {}: ip -s link show "
+                      "dev {}): frames the interface dropped before IP, most often datagrams larger than its MTU{}",
+                      ends_came ? "nothing but mcast-send's END markers (header-only, small) arrived" : "nothing arrived",
+                      during, text_name(name), dropped, errors, shell_quoted(name),
+                      mtu != 0 ? fmt::format(" ({})", mtu) : std::string()),
+          mtu != 0 && mtu < 1500 ? fmt::format("ip link set dev {} mtu 1500", shell_quoted(name)) : std::string(),
+          {{"rx_dropped", dropped}, {"rx_errors", errors}, {"mtu", mtu != 0 ? json(mtu) : json(nullptr)}},
+          fmt::format("mcast-recv doctor --size BYTES {} compares the sender's datagram size with the MTU and "
+                      "names the MTU it needs; set it on the sender's link too, or send smaller datagrams",
+                      spec_arguments(members))};
+}
+
+std::string link_drops_earlier(const std::string& name, std::uint64_t dropped, std::uint64_t errors,
+                               std::string_view during) {
+  return fmt::format("{} itself (RX dropped {}, receive errors {} during {}: frames dropped before IP, most often "
+                     "larger than its MTU)",
+                     text_name(name), dropped, errors, during);
+}
+
 std::map<std::string, std::string> earlier_drops_by_firewall(const std::vector<check_result>& checks,
                                                              const std::vector<planned_join>& plan) {
   std::map<std::string, std::string> out;
@@ -9071,9 +9096,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       const auto dropped = a->second.dropped > b->second.dropped ? a->second.dropped - b->second.dropped : 0;
       const auto errors = a->second.errors > b->second.errors ? a->second.errors - b->second.errors : 0;
       if (dropped == 0 && errors == 0) continue;
-      earlier.try_emplace(name, fmt::format("{} itself (RX dropped {}, receive errors {} during --listen: frames "
-                                            "dropped before IP, most often larger than its MTU)",
-                                            text_name(name), dropped, errors));
+      earlier.try_emplace(name, link_drops_earlier(name, dropped, errors, "--listen"));
     }
     (void)reverse_path_not_counted(checks, "--listen", earlier);
   }
@@ -9500,22 +9523,9 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       const auto dropped = a->second.dropped >= b->second.dropped ? a->second.dropped - b->second.dropped : 0;
       const auto errors = a->second.errors >= b->second.errors ? a->second.errors - b->second.errors : 0;
       if (dropped == 0 && errors == 0) continue;
-      const auto link = netlink::link_by_index(p.iface.index);
-      const std::uint32_t mtu = link ? link->mtu : 0;  // 0: not known
-      const auto counts = fmt::format("RX dropped {}, receive errors {}", dropped, errors);
-      link_drops.push_back(fmt::format("{} counted {} meanwhile", text_name(name), counts));
-      checks.push_back(
-          {"interface", name, check_status::fail,
-           fmt::format("{} during --listen, while {}'s own counters rose ({}: ip -s link show dev {}): frames the "
-                       "interface dropped before IP, most often datagrams larger than its MTU{}",
-                       seen.empty() ? "nothing arrived"
-                                    : "nothing but mcast-send's END markers (header-only, small) arrived",
-                       text_name(name), counts, shell_quoted(name), mtu != 0 ? fmt::format(" ({})", mtu) : std::string()),
-           mtu != 0 && mtu < 1500 ? fmt::format("ip link set dev {} mtu 1500", shell_quoted(name)) : std::string(),
-           {{"rx_dropped", dropped}, {"rx_errors", errors}, {"mtu", mtu != 0 ? json(mtu) : json(nullptr)}},
-           fmt::format("mcast-recv doctor --size BYTES {} compares the sender's datagram size with the MTU and "
-                       "names the MTU it needs; set it on the sender's link too, or send smaller datagrams",
-                       spec_arguments(members))});
+      link_drops.push_back(fmt::format("{} counted RX dropped {}, receive errors {} meanwhile", text_name(name),
+                                       dropped, errors));
+      checks.push_back(link_drops_check(name, p.iface.index, dropped, errors, "--listen", !seen.empty(), members));
     }
   }
   if (seen.empty()) {
