@@ -8865,4 +8865,20 @@ TEST(Doctor, TheVerdictSaysItsFixCoversAnotherFailWithTheSameFix) {
   EXPECT_EQ(others2.size(), 1u);
   EXPECT_EQ(tools::covered_by_cause(apart, c2, others2), "");
   EXPECT_EQ(tools::covered_by_cause(checks, nullptr, {}), "");
+  // h15w combo.sh: the verdict is another FAIL (the interface's MTU); the
+  // IPv6 line is an also: line, and the IPv4 one, whose fix that line runs,
+  // is left out: said, naming the also: line whose fix covers it.
+  auto behind = checks;
+  behind[2] = {"interface", "eth1", tools::check_status::fail, "RX dropped 154", "ip link set dev eth1 mtu 1500",
+               {}, ""};
+  const auto* mtu = tools::most_likely_cause(behind);
+  ASSERT_NE(mtu, nullptr);
+  ASSERT_EQ(mtu->check, "interface");
+  const auto also = tools::other_causes(behind, mtu);
+  ASSERT_EQ(also.size(), 1u) << "one also: line for the one rule";
+  const auto& listed = *also.front();
+  const auto& left = &listed == &behind[0] ? behind[1] : behind[0];
+  EXPECT_EQ(tools::covered_by_cause(behind, mtu, also),
+            "; the fix of the also: line FAIL firewall " + listed.subject + " covers the line FAIL firewall " +
+                left.subject + " too");
 }

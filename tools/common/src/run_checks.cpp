@@ -1411,6 +1411,14 @@ run_verdict nothing_arrived_verdict(
     also.push_back({{"status", std::string(status_word(c->status))}, {"check", c->check}, {"subject", c->subject},
                     {"fix", others_fixes[i].empty() ? json(nullptr) : json(others_fixes[i])}});
   }
+  // The other FAILs that no also: line lists because a fix printed runs
+  // theirs already: said, as the doctor's verdict says it.
+  check_result with_covered;
+  if (const auto covered = covered_by_cause(checks, found, others); cause != nullptr && !covered.empty()) {
+    with_covered = *cause;
+    with_covered.message += covered;
+    cause = &with_covered;
+  }
   run_verdict v;
   // No cause found is no success: nothing arrived (trial20k 7: a script
   // testing status == "OK" read a dead feed as fine).

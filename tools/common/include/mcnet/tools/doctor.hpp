@@ -140,7 +140,9 @@ struct merged_socket_filter {
 /// `cause`) leaves out because the fix of `cause` runs theirs already (one
 /// inet rule that drops both families): the clause the verdict's message
 /// ends with, "; the same fix covers the line FAIL CHECK SUBJECT too", or
-/// "" when none is (trial t15s L1).
+/// "" when none is (trial t15s L1). One whose fix an `also:` line's runs
+/// (with the verdict's and the earlier lines'), likewise: "; the fix of the
+/// also: line FAIL CHECK SUBJECT covers the line FAIL CHECK SUBJECT too".
 [[nodiscard]] std::string covered_by_cause(const std::vector<check_result>& checks, const check_result* cause,
                                            const std::vector<const check_result*>& others);
 
