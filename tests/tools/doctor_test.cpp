@@ -475,6 +475,21 @@ TEST(Doctor, AReversePathPredictionStaysACauseWhenAnEarlierDropTookTheDatagrams)
     EXPECT_EQ(checks[1].status, tools::check_status::fail) << key;
     EXPECT_EQ(checks[1].fix, fix);
   }
+  // Both a packet socket's arrivals and a rule before the routing decision
+  // (a packet socket sees a frame before netdev ingress drops it): the line
+  // names the rule, the more specific.
+  {
+    auto checks = make("ingress");
+    auto earlier = tools::earlier_drops_by_firewall(checks, j.plan);
+    earlier.try_emplace("10.77.2.1 on eth1", "a drop before IP's routing decision (a packet socket saw 150 datagrams "
+                                             "from 10.77.2.1 come in on eth1, the sockets got 0)");
+    (void)tools::reverse_path_not_counted(checks, "--listen", earlier);
+    EXPECT_NE(checks[2].message.find("the firewall rule of the line firewall udp dport 5000 (IPv4) (hook ingress"),
+              std::string::npos)
+        << checks[2].message;
+    EXPECT_EQ(checks[2].message.find("a packet socket saw"), std::string::npos) << checks[2].message;
+    EXPECT_EQ(checks[2].data.value("dropped_earlier", ""), earlier.at("eth1"));
+  }
   // An input-hook rule comes after the routing decision: no earlier drop,
   // and with nothing else the line is downgraded as before (trial15o F1).
   auto checks = make("input");

@@ -4143,9 +4143,12 @@ std::vector<std::string> reverse_path_not_counted(std::vector<check_result>& che
     // firewall rule in netdev ingress or prerouting, the interface itself):
     // they never reached the filter, which drops them once that is fixed;
     // the line stays a cause (trial t15s H1).
+    // The most specific first: a firewall rule this check found, or the
+    // interface's own drops, by interface; a packet socket that saw them
+    // arrive unreceived (by source) says only that something took them.
     const auto source = c.subject.substr(0, c.subject.find(' '));
-    auto first = earlier.find(fmt::format("{} on {}", source, join));
-    if (first == earlier.end()) first = earlier.find(join);
+    auto first = earlier.find(join);
+    if (first == earlier.end()) first = earlier.find(fmt::format("{} on {}", source, join));
     if (on != std::string::npos && first != earlier.end()) {
       c.message += fmt::format("; TcpExtIPReversePathFilter did not climb during {} (0), but not for want of "
                                "datagrams on {}: {} took them first, before the routing decision where the filter "
