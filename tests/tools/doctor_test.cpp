@@ -1716,6 +1716,42 @@ TEST(NetDoctor, AnSsmSourceThatIsThisHostsAddressOnAnotherInterfaceIsAMartianSou
   EXPECT_EQ(received(), 20);
 }
 
+// h15z notes: after accept_local=1 alone (the old fix), a remote sender
+// using this host's eth0 address gets into eth1 and strict rp_filter drops
+// it: a second doctor pass's reverse-path line offered `ip route replace
+// 10.77.0.x dev eth1`, useless, as the local table's route is the route
+// back, met before main. No such route is offered; the note says why, and
+// loose mode (which passes it, measured) is the fix, no default route
+// needed. The packet socket's sightings are given; nothing is sent.
+TEST(NetDoctor, AReversePathFixForASenderUsingThisHostsOwnAddressOffersNoRouteInMain) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}}});
+  const auto& h = (*net)[0];
+  h.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "1");
+  h.ns().write_sysctl("net.ipv4.conf.eth1.accept_local", "1");
+  const auto own = h.v4(0);
+  const auto c = h.run([own] {
+    tools::membership m;
+    m.request.group = *core::ip_address::parse("239.255.93.33");
+    m.request.port = 5033;
+    m.iface = *core::interface_ref::by_name("eth1");
+    m.request.interface_index = m.iface.index;
+    const std::vector<tools::membership> members{m};
+    const auto plan = tools::plan_joins(members);
+    const std::vector<tools::wire_seen> wire{{m.iface.index, m.request.group, 5033, {{own, 50}}}};
+    const auto r = tools::reverse_path_check(50, "--listen", plan, nlohmann::ordered_json::object(), {}, &wire);
+    return json{{"status", std::string(tools::status_word(r.status))}, {"fix", r.fix}, {"note", r.note}};
+  });
+  EXPECT_EQ(c["status"], "FAIL") << c;
+  EXPECT_EQ(c["fix"], "sysctl -w net.ipv4.conf.eth1.rp_filter=2") << c;
+  const auto note = c["note"].get<std::string>();
+  EXPECT_EQ(note.find("ip route replace " + own.to_string()), std::string::npos) << note;
+  EXPECT_EQ(note.find("ip route replace SOURCE"), std::string::npos) << note;
+  EXPECT_NE(note.find(own.to_string() + " is this host's own address: its route back is the local table's route"),
+            std::string::npos)
+      << note;
+}
+
 // #15: a remote sender that uses a duplicate of the receiver's own eth0
 // address (the join interface's): the kernel drops its datagrams as
 // martian sources too, uncounted (measured: 0 of 20 with accept_local 0;
