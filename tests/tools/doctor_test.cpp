@@ -475,6 +475,21 @@ TEST(Doctor, AReversePathPredictionStaysACauseWhenAnEarlierDropTookTheDatagrams)
     EXPECT_EQ(checks[1].status, tools::check_status::fail) << key;
     EXPECT_EQ(checks[1].fix, fix);
   }
+  // Both a packet socket's arrivals and a rule before the routing decision
+  // (a packet socket sees a frame before netdev ingress drops it): the line
+  // names the rule, the more specific.
+  {
+    auto checks = make("ingress");
+    auto earlier = tools::earlier_drops_by_firewall(checks, j.plan);
+    earlier.try_emplace("10.77.2.1 on eth1", "a drop before IP's routing decision (a packet socket saw 150 datagrams "
+                                             "from 10.77.2.1 come in on eth1, the sockets got 0)");
+    (void)tools::reverse_path_not_counted(checks, "--listen", earlier);
+    EXPECT_NE(checks[2].message.find("the firewall rule of the line firewall udp dport 5000 (IPv4) (hook ingress"),
+              std::string::npos)
+        << checks[2].message;
+    EXPECT_EQ(checks[2].message.find("a packet socket saw"), std::string::npos) << checks[2].message;
+    EXPECT_EQ(checks[2].data.value("dropped_earlier", ""), earlier.at("eth1"));
+  }
   // An input-hook rule comes after the routing decision: no earlier drop,
   // and with nothing else the line is downgraded as before (trial15o F1).
   auto checks = make("input");
@@ -1699,6 +1714,42 @@ TEST(NetDoctor, AnSsmSourceThatIsThisHostsAddressOnAnotherInterfaceIsAMartianSou
   EXPECT_FALSE(check_says(strict, "rp_filter", "OK", "this host's own address")) << strict.r.output;
   ASSERT_TRUE(rx.exec({"sh", "-c", strict.verdict["fix"].get<std::string>()}).status.success());
   EXPECT_EQ(received(), 20);
+}
+
+// h15z notes: after accept_local=1 alone (the old fix), a remote sender
+// using this host's eth0 address gets into eth1 and strict rp_filter drops
+// it: a second doctor pass's reverse-path line offered `ip route replace
+// 10.77.0.x dev eth1`, useless, as the local table's route is the route
+// back, met before main. No such route is offered; the note says why, and
+// loose mode (which passes it, measured) is the fix, no default route
+// needed. The packet socket's sightings are given; nothing is sent.
+TEST(NetDoctor, AReversePathFixForASenderUsingThisHostsOwnAddressOffersNoRouteInMain) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}}});
+  const auto& h = (*net)[0];
+  h.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "1");
+  h.ns().write_sysctl("net.ipv4.conf.eth1.accept_local", "1");
+  const auto own = h.v4(0);
+  const auto c = h.run([own] {
+    tools::membership m;
+    m.request.group = *core::ip_address::parse("239.255.93.33");
+    m.request.port = 5033;
+    m.iface = *core::interface_ref::by_name("eth1");
+    m.request.interface_index = m.iface.index;
+    const std::vector<tools::membership> members{m};
+    const auto plan = tools::plan_joins(members);
+    const std::vector<tools::wire_seen> wire{{m.iface.index, m.request.group, 5033, {{own, 50}}}};
+    const auto r = tools::reverse_path_check(50, "--listen", plan, nlohmann::ordered_json::object(), {}, &wire);
+    return json{{"status", std::string(tools::status_word(r.status))}, {"fix", r.fix}, {"note", r.note}};
+  });
+  EXPECT_EQ(c["status"], "FAIL") << c;
+  EXPECT_EQ(c["fix"], "sysctl -w net.ipv4.conf.eth1.rp_filter=2") << c;
+  const auto note = c["note"].get<std::string>();
+  EXPECT_EQ(note.find("ip route replace " + own.to_string()), std::string::npos) << note;
+  EXPECT_EQ(note.find("ip route replace SOURCE"), std::string::npos) << note;
+  EXPECT_NE(note.find(own.to_string() + " is this host's own address: its route back is the local table's route"),
+            std::string::npos)
+      << note;
 }
 
 // #15: a remote sender that uses a duplicate of the receiver's own eth0
@@ -8865,4 +8916,20 @@ TEST(Doctor, TheVerdictSaysItsFixCoversAnotherFailWithTheSameFix) {
   EXPECT_EQ(others2.size(), 1u);
   EXPECT_EQ(tools::covered_by_cause(apart, c2, others2), "");
   EXPECT_EQ(tools::covered_by_cause(checks, nullptr, {}), "");
+  // h15w combo.sh: the verdict is another FAIL (the interface's MTU); the
+  // IPv6 line is an also: line, and the IPv4 one, whose fix that line runs,
+  // is left out: said, naming the also: line whose fix covers it.
+  auto behind = checks;
+  behind[2] = {"interface", "eth1", tools::check_status::fail, "RX dropped 154", "ip link set dev eth1 mtu 1500",
+               {}, ""};
+  const auto* mtu = tools::most_likely_cause(behind);
+  ASSERT_NE(mtu, nullptr);
+  ASSERT_EQ(mtu->check, "interface");
+  const auto also = tools::other_causes(behind, mtu);
+  ASSERT_EQ(also.size(), 1u) << "one also: line for the one rule";
+  const auto& listed = *also.front();
+  const auto& left = &listed == &behind[0] ? behind[1] : behind[0];
+  EXPECT_EQ(tools::covered_by_cause(behind, mtu, also),
+            "; the fix of the also: line FAIL firewall " + listed.subject + " covers the line FAIL firewall " +
+                left.subject + " too");
 }

@@ -40,6 +40,8 @@
 #include <mcnet/core/sysctl.hpp>
 #include <mcnet/ipv4.hpp>
 #include <mcnet/ipv6.hpp>
+#include <mcnet/netlink/query.hpp>
+#include <mcnet/tools/doctor.hpp>
 #include <mcnet/tools/drop_causes.hpp>
 #include <mcnet/tools/run_checks.hpp>
 #include <mcnet/tools/stall_watch.hpp>
@@ -1282,6 +1284,75 @@ TEST(DropCauses, ACounterNotReadIsUnmeasuredNotZero) {
   EXPECT_FALSE(d.udp6_ignored_multi) << "not read at the start";
 }
 
+// trial t15s H2: a join interface's own receive drops and errors are
+// counted over a run per interface, as its received packets are.
+TEST(DropCauses, AnInterfacesReceiveDropsAndErrorsAreCountedOverTheRun) {
+  tools::drop_counters before;
+  before.rx_dropped = {{"eth0", 3}, {"eth1", 10}};
+  before.rx_errors = {{"eth0", 0}, {"eth1", 7}};
+  tools::drop_counters after;
+  after.rx_dropped = {{"eth0", 3}, {"eth1", 160}, {"eth2", 9}};
+  after.rx_errors = {{"eth0", 2}, {"eth1", 7}};
+  const auto d = after.since(before);
+  EXPECT_EQ(d.rx_dropped, (std::map<std::string, std::uint64_t>{{"eth0", 0}, {"eth1", 150}}))
+      << "an interface of one reading only is not counted";
+  EXPECT_EQ(d.rx_errors, (std::map<std::string, std::uint64_t>{{"eth0", 2}, {"eth1", 0}}));
+}
+
+// trial t15s H2, the MTU variant: strict rp_filter on eth1 with the route
+// back to an include source of eth1's subnet via eth0, eth1's MTU 1280, and
+// the sender's 1400-byte datagrams dropped by eth1 itself (RX dropped 150).
+// The run's nothing-arrived verdict was UNKNOWN, the MTU a suspect and the
+// filter a "would drop ... none came in there": now the interface FAIL
+// with the MTU fix, as doctor --listen's, and the rp_filter FAIL under
+// also:, which the counter at 0 does not clear (eth1 took them first).
+// No datagram is sent: the counters are given.
+TEST(NetEveryRun, AJoinInterfacesOwnReceiveDropsAreTheVerdictWithTheReversePathFilterNext) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}}});
+  const auto& h = (*net)[0];
+  h.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "1");
+  ASSERT_TRUE(h.exec({"ip", "route", "add", "10.77.1.200/32", "dev", "eth0"}).status.success());
+  ASSERT_TRUE(h.exec({"ip", "link", "set", "dev", "eth1", "mtu", "1280"}).status.success());
+  const auto verdict = [&](std::uint64_t dropped) {
+    return h.run([dropped] {
+      tools::membership m;
+      m.request.group = *core::ip_address::parse("232.1.93.32");
+      m.request.port = 5032;
+      m.request.mode = tools::filter::include;
+      m.request.source = *core::ip_address::parse("10.77.1.200");
+      m.iface = *core::interface_ref::by_name("eth1");
+      m.request.interface_index = m.iface.index;
+      tools::drop_counters over_run;
+      over_run.reverse_path = 0;
+      over_run.rx_dropped = {{"eth0", 0}, {"eth1", dropped}};
+      over_run.rx_errors = {{"eth0", 0}, {"eth1", 0}};
+      return tools::nothing_arrived_verdict({m}, over_run).event;
+    });
+  };
+  const auto v = verdict(150);
+  EXPECT_EQ(v["status"], "FAIL") << v;
+  EXPECT_EQ(v["check"], "interface") << v;
+  EXPECT_EQ(v["subject"], "eth1") << v;
+  EXPECT_NE(v["message"].get<std::string>().find("nothing arrived during the run, while eth1's own counters rose "
+                                                 "(RX dropped 150, receive errors 0: ip -s link show dev eth1)"),
+            std::string::npos)
+      << v;
+  EXPECT_NE(v["message"].get<std::string>().find("larger than its MTU (1280)"), std::string::npos) << v;
+  EXPECT_EQ(v["fix"], "ip link set dev eth1 mtu 1500") << v;
+  bool rp_next = false;
+  for (const auto& a : v["also"]) {
+    if (a["check"] == "rp_filter" && a["status"] == "FAIL") {
+      rp_next = true;
+      EXPECT_EQ(a["fix"], "sysctl -w net.ipv4.conf.eth1.rp_filter=2") << v;
+    }
+  }
+  EXPECT_TRUE(rp_next) << "the filter drops them once the MTU lets them in\n" << v;
+  // No drops of its own: the run cannot tell, UNKNOWN as before.
+  const auto none = verdict(0);
+  EXPECT_EQ(none["status"], "UNKNOWN") << none;
+}
+
 // A run that read nothing while the receive queues overflowed (Udp
 // RcvbufErrors, Udp6RcvbufErrors) gets a drops FAIL naming the counters and
 // a larger buffer, not "OK"; with no drops and no memberships no check finds
@@ -1331,6 +1402,59 @@ TEST(NetEveryRun, TwoDropCausesTheVerdictNamesTheOneThatDroppedMore) {
   EXPECT_EQ(checksum["check"], "drops") << checksum;
   EXPECT_NE(checksum["message"].get<std::string>().find("500 datagrams with a bad UDP checksum"), std::string::npos)
       << checksum;
+}
+
+// trial t15s M1: conf/all.rp_filter 1, an any-source run on eth1, a host
+// route taking a sender of eth1's subnet to eth0, no default route. The
+// run's start warning (the rp_filter line of eth1) gave loose mode on eth1,
+// which works; its end verdict, over the reverse-path drops, turned the
+// filter off on conf/all too. One cause, one fix: loose mode in both, and
+// both say what loose mode drops with no default route (a sender no route
+// leads back to) and the filter off for it. No datagram is sent.
+TEST(NetEveryRun, AnAnySourceRunsStartWarningAndEndVerdictGiveOneReversePathFix) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}}});
+  const auto& h = (*net)[0];
+  h.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  ASSERT_TRUE(h.exec({"ip", "route", "add", "10.77.1.200/32", "dev", "eth0"}).status.success());
+  const auto found = h.run([] {
+    tools::membership m;
+    m.request.group = *core::ip_address::parse("239.255.93.31");
+    m.request.port = 5031;
+    m.iface = *core::interface_ref::by_name("eth1");
+    m.request.interface_index = m.iface.index;
+    const auto start = tools::setup_checks(*mcnet::netlink::take_snapshot({.groups = false}), tools::plan_joins({m}));
+    json warned;
+    for (const auto& c : start) {
+      if (c.check == "rp_filter" && c.status == tools::check_status::warn) {
+        warned = {{"fix", c.fix}, {"note", c.note}};
+      }
+    }
+    tools::drop_counters over_run;
+    over_run.reverse_path = 153;
+    over_run.rx_packets = {{"eth0", 1}, {"eth1", 160}};
+    return json{{"start", warned}, {"end", tools::nothing_arrived_verdict({m}, over_run).event}};
+  });
+  const auto& start = found["start"];
+  const auto& end = found["end"];
+  ASSERT_TRUE(start.is_object()) << found;
+  EXPECT_EQ(start["fix"], "sysctl -w net.ipv4.conf.eth1.rp_filter=2") << found;
+  EXPECT_EQ(end["check"], "rp_filter") << end;
+  EXPECT_EQ(end["status"], "FAIL") << end;
+  EXPECT_EQ(end["fix"], start["fix"]) << "one cause, one fix\n" << found;
+  const auto end_note = end["note"].get<std::string>();
+  EXPECT_NE(end_note.find("10.77.1.200 dev eth0"), std::string::npos) << end_note;
+  for (const auto& note : {start["note"].get<std::string>(), end_note}) {
+    EXPECT_NE(note.find("with no default route, loose mode passes only a sender some route leads back to"),
+              std::string::npos)
+        << note;
+    EXPECT_NE(note.find("the filter off on eth1 lets it in (sysctl -w net.ipv4.conf.all.rp_filter=0 "
+                        "net.ipv4.conf.eth1.rp_filter=0"),
+              std::string::npos)
+        << note;
+  }
+  // A default route: loose mode passes every sender, and nothing more is said.
+  EXPECT_EQ(tools::any_source_loose_caveat(true, "sysctl -w net.ipv4.conf.eth1.rp_filter=0", "eth1"), "");
 }
 
 // Full-queue drops of a run whose own --rcvbuf is below net.core.rmem_max:
@@ -1466,8 +1590,10 @@ TEST(NetEveryRun, AnotherSocketsFullQueueIsNotTheRunsDrops) {
 
 // Datagrams larger than the join interface's MTU: a plain run gets only
 // the sender's END markers. The verdict says so (not "no local check found
-// a cause"): an interface WARN naming the MTU, the fix the Ethernet MTU,
-// the note the doctor's --size check; pasted, the fix lets them in.
+// a cause"): an interface line naming the MTU, the fix the Ethernet MTU,
+// the note the doctor's --size check; pasted, the fix lets them in. The
+// interface's own RX dropped, read over the run, makes it a FAIL (trial
+// t15s H2; a WARN when they did not rise).
 TEST(NetEveryRun, OnlyEndMarkersArrivingPointAtTheMtu) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
@@ -1479,12 +1605,14 @@ TEST(NetEveryRun, OnlyEndMarkersArrivingPointAtTheMtu) {
   const auto r = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
   const auto v = test::tools::summary_verdict(r.standard_output);
   ASSERT_TRUE(v.is_object()) << r.output;
-  EXPECT_EQ(v["status"], "WARN") << r.output;
   EXPECT_EQ(v["check"], "interface") << r.output;
   EXPECT_EQ(v["subject"], "eth0") << r.output;
   const auto message = v["message"].get<std::string>();
   EXPECT_NE(message.find(" of streams never seen arrived"), std::string::npos) << message;
   EXPECT_NE(message.find("eth0's MTU is 1000"), std::string::npos) << message;
+  // A veth counts a frame past its MTU among its RX dropped.
+  EXPECT_EQ(v["status"], "FAIL") << r.output;
+  EXPECT_NE(message.find("; and eth0's own counters rose during the run (RX dropped "), std::string::npos) << message;
   EXPECT_EQ(v["fix"], "ip link set dev eth0 mtu 1500") << r.output;
   EXPECT_NE(v["note"].get<std::string>().find("mcast-recv doctor --size BYTES " + spec + "%eth0"), std::string::npos)
       << r.output;

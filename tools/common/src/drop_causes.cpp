@@ -11,9 +11,9 @@ namespace mcnet::tools {
 
 namespace {
 
-// Per interface, the packets received (/proc/net/dev: "  eth0: BYTES PACKETS ...").
-std::map<std::string, std::uint64_t> received_packets() {
-  std::map<std::string, std::uint64_t> out;
+// Per interface, the packets received, dropped and in error (/proc/net/dev:
+// "  eth0: BYTES PACKETS ERRS DROP FIFO FRAME ...").
+void read_received(drop_counters& out) {
   std::ifstream in("/proc/thread-self/net/dev");
   std::string line;
   while (std::getline(in, line)) {
@@ -22,10 +22,14 @@ std::map<std::string, std::uint64_t> received_packets() {
     const auto first = line.find_first_not_of(' ');
     if (first == std::string::npos || first >= colon) continue;
     std::istringstream f(line.substr(colon + 1));
-    std::uint64_t bytes = 0, packets = 0;
-    if (f >> bytes >> packets) out[line.substr(first, colon - first)] = packets;
+    std::uint64_t bytes = 0, packets = 0, errs = 0, drop = 0, fifo = 0, frame = 0;
+    if (!(f >> bytes >> packets)) continue;
+    const auto name = line.substr(first, colon - first);
+    out.rx_packets[name] = packets;
+    if (!(f >> errs >> drop >> fifo >> frame)) continue;
+    out.rx_dropped[name] = drop;
+    out.rx_errors[name] = errs + fifo + frame;
   }
-  return out;
 }
 
 }  // namespace
@@ -40,7 +44,7 @@ drop_counters drop_counters::read() {
                     net_counters::read_snmp6("Udp6InCsumErrors"),
                     net_counters::read("snmp", "Udp", "IgnoredMulti"),
                     net_counters::read_snmp6("Udp6IgnoredMulti")};
-  out.rx_packets = received_packets();
+  read_received(out);
   return out;
 }
 
@@ -60,7 +64,8 @@ drop_counters drop_counters::since(const drop_counters& before) const {
           delta(before.udp_rcvbuf, udp_rcvbuf),     delta(before.udp_csum, udp_csum),
           delta(before.udp6_in_errors, udp6_in_errors), delta(before.udp6_rcvbuf, udp6_rcvbuf),
           delta(before.udp6_csum, udp6_csum),       delta(before.udp_ignored_multi, udp_ignored_multi),
-          delta(before.udp6_ignored_multi, udp6_ignored_multi), rx_delta(before.rx_packets, rx_packets)};
+          delta(before.udp6_ignored_multi, udp6_ignored_multi), rx_delta(before.rx_packets, rx_packets),
+          rx_delta(before.rx_dropped, rx_dropped),  rx_delta(before.rx_errors, rx_errors)};
 }
 
 }  // namespace mcnet::tools

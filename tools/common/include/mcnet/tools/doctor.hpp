@@ -140,7 +140,9 @@ struct merged_socket_filter {
 /// `cause`) leaves out because the fix of `cause` runs theirs already (one
 /// inet rule that drops both families): the clause the verdict's message
 /// ends with, "; the same fix covers the line FAIL CHECK SUBJECT too", or
-/// "" when none is (trial t15s L1).
+/// "" when none is (trial t15s L1). One whose fix an `also:` line's runs
+/// (with the verdict's and the earlier lines'), likewise: "; the fix of the
+/// also: line FAIL CHECK SUBJECT covers the line FAIL CHECK SUBJECT too".
 [[nodiscard]] std::string covered_by_cause(const std::vector<check_result>& checks, const check_result* cause,
                                            const std::vector<const check_result*>& others);
 
@@ -214,6 +216,16 @@ struct doctor_command {
 /// unicast), destination and table, so that it pastes (trial t15r L1: a
 /// route of table 100 was said `ip route del 10.77.2.1`, "No such process").
 [[nodiscard]] std::string route_delete_command(std::string_view route);
+
+/// What the fix of loose mode on `join` for an any-source join (its senders
+/// unknown) adds with no default route (`default_route` false; else
+/// nothing): loose mode passes a sender some route leads back to and drops
+/// one no route leads back to, as strict mode does; should such a sender be
+/// among them, `filter_off` (the filter off on `join`) or a route back to it.
+/// The rp_filter line (a run's start warning) and the reverse-path counter's
+/// line (a run's end verdict) say it alike, with the same fix (trial t15s M1).
+[[nodiscard]] std::string any_source_loose_caveat(bool default_route, const std::string& filter_off,
+                                                  const std::string& join);
 
 namespace net_counters {
 /// The value of `field` in `table` ("TcpExt", "IPReversePathFilter"; "Udp",

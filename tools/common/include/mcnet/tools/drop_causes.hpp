@@ -36,6 +36,13 @@ struct drop_counters {
   /// when the other interfaces where the filter is on received fewer
   /// packets than were dropped (trial t15z).
   std::map<std::string, std::uint64_t> rx_packets{};
+  /// Each interface's own receive drops, by name (/proc/net/dev: RX drop; a
+  /// veth counts a frame past its MTU there) and receive errors (errs,
+  /// fifo and frame: a NIC's length and overrun errors): frames the
+  /// interface dropped before IP, which no other counter here sees
+  /// (trial t15s H2: a run's verdict left the MTU a suspect).
+  std::map<std::string, std::uint64_t> rx_dropped{};
+  std::map<std::string, std::uint64_t> rx_errors{};
 
   /// The calling thread's network namespace's counters now.
   [[nodiscard]] static drop_counters read();

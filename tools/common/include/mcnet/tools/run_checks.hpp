@@ -290,6 +290,22 @@ struct wire_seen {
 std::vector<std::string> reverse_path_not_counted(std::vector<check_result>& checks, std::string_view during,
                                                   const std::map<std::string, std::string>& earlier = {});
 
+/// The interface FAIL of join interface `name` (index `index`, its MTU read
+/// now) whose own receive counters rose by `dropped` (RX dropped) and
+/// `errors` (receive errors) during `during` ("--listen", "the run") while
+/// nothing arrived (`ends_came`: nothing but END markers): frames it dropped
+/// before IP, most often past its MTU; fix its MTU 1500 when below, the note
+/// the doctor's --size with `members`' specs. The doctor's --listen and a
+/// run's nothing-arrived verdict alike (trial t15s H2: the run left the MTU
+/// a suspect).
+[[nodiscard]] check_result link_drops_check(const std::string& name, std::uint32_t index, std::uint64_t dropped,
+                                            std::uint64_t errors, std::string_view during, bool ends_came,
+                                            const std::vector<membership>& members);
+/// What reverse_path_not_counted() says took them first on `name` for those
+/// counts ("eth1 itself (RX dropped 150, ...)").
+[[nodiscard]] std::string link_drops_earlier(const std::string& name, std::uint64_t dropped, std::uint64_t errors,
+                                             std::string_view during);
+
 /// The join interfaces of `plan` where a firewall FAIL in `checks` (not
 /// harmless) drops the IPv4 datagrams of a join in a hook before the
 /// routing decision (netdev ingress, prerouting): join interface name ->
