@@ -1658,6 +1658,53 @@ TEST(ReceiveSession, JunkOfFewerThanFiveDatagramsHasNoPaceToStallFrom) {
   for (const auto& s : (*summary)["streams"]) EXPECT_EQ(s["tail_unknown"], false) << s;
 }
 
+// trial t16t L5: junk whose only pace is copies or numbers not believed
+// (one datagram sent 5 times, 20 random numbers of one sender id, 100 ms
+// apart) was rightly not a tail unknown, but still got a live `stalled`
+// warning, a "stalled at the end" line and total.stalled_at_end 1: copies
+// and unbelieved numbers are no pace for the warning either.
+TEST(ReceiveSession, JunkWithoutABelievedPaceIsNeverSaidToStall) {
+  fixture f;
+  f.settings.json_output = true;
+  f.start();
+  std::int64_t at = 1'000'000'000;
+  std::uint64_t x = 0x9e3779b97f4a7c15u;
+  for (int i = 0; i < 20; ++i, at += 100'000'000) {
+    f.now += 100ms;
+    batch b;
+    if (i < 5) b.add_sender(sender_b, 3, 1, 7, at);  // one datagram, 5 times
+    x = x * 6364136223846793005u + 1442695040888963407u;
+    b.add_sender(sender_b, 6, 1, x, at);  // 20 numbers none of which follows another
+    b.add_sender(sender_a, 99, 1, static_cast<std::uint64_t>(i), at);  // a real feed, stopping after 20
+    f.feed(b);
+    (void)f.session->tick();
+  }
+  for (int k = 0; k < 200; ++k) {  // 10 s of silence: far past every limit
+    f.now += 50ms;
+    (void)f.session->tick();
+  }
+  f.session->summary();
+  const auto out = f.out.str();
+  const auto events = f.events();
+  std::vector<std::string> stalled;
+  for (const auto& e : events) {
+    if (e["event"] == "warning" && e["code"] == "stalled") stalled.push_back(e.dump());
+  }
+  ASSERT_EQ(stalled.size(), 1u) << "the real feed only: " << out;
+  EXPECT_NE(stalled[0].find("sender id 99"), std::string::npos) << stalled[0];
+  const auto* summary = test::tools::find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << out;
+  EXPECT_EQ((*summary)["total"]["stalled_at_end"], 1) << (*summary)["total"];
+  for (const auto& st : (*summary)["streams"]) {
+    if (st["sender_id"] == 99) {
+      EXPECT_TRUE(st["stalled_at_end_s"].is_number()) << st;
+    } else {
+      EXPECT_TRUE(st["stalled_at_end_s"].is_null()) << st;
+      EXPECT_EQ(st["tail_unknown"], false) << st;
+    }
+  }
+}
+
 namespace {
 
 // `flows` flows stalled at the end, half numbered, half raw, and a

@@ -955,6 +955,8 @@ bool receive_session::tick() {
     // Each stream's own watch (trial t20r H1): a walk over the table, as
     // the flows' was over theirs.
     table_.watch_streams([this, now](const stream_key& k, stream& st) {
+      // Copies and numbers not believed are no pace (trial t16t L5).
+      if (!st.stall.stalled && st.stall.started && !believed_pace(k, st)) return;
       // A short feed of numbers in order has a pace from its third
       // (short_paced_feed(); trial t16s M2): asked only of those short of
       // the warm-up.

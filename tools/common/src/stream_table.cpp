@@ -205,11 +205,13 @@ bool tail_unknown_without_end(const stream_key& key, const stream& s) noexcept {
   // as a stream stalled at the end, and a clean feed's loss as unknown).
   // A short feed of numbers believed in order has a pace sooner
   // (short_paced_feed(); trial t16s M2).
-  if (key.payload == payload_kind::mcnet) {
-    return s.packets >= s.sequence.duplicates() + s.sequence.jumps() + stall_watch::warm_up ||
-           short_paced_feed(key, s);
-  }
-  return true;
+  return believed_pace(key, s);
+}
+
+bool believed_pace(const stream_key& key, const stream& s) noexcept {
+  if (key.payload != payload_kind::mcnet) return true;
+  return s.packets >= s.sequence.duplicates() + s.sequence.jumps() + stall_watch::warm_up ||
+         short_paced_feed(key, s);
 }
 
 bool short_paced_feed(const stream_key& key, const stream& s) noexcept {

@@ -661,6 +661,14 @@ inline constexpr std::chrono::milliseconds short_feed_span{500};
 /// short_feed_datagrams, not stall_watch::warm_up, and its tail is unknown
 /// when it stalls without its END.
 [[nodiscard]] bool short_paced_feed(const stream_key& key, const stream& s) noexcept;
+/// Whether an mcnet stream's arrivals are a pace its stall watch may judge:
+/// stall_watch::warm_up numbers it believed (copies and numbers not
+/// believed are none), or a short feed's (short_paced_feed()). Other
+/// payloads: always (their watch counts datagrams). Junk without one is
+/// never said to stall, live or at the end (trial t16t L5: one datagram
+/// sent five times got a `stalled` warning and a summary line, though its
+/// tail was rightly not unknown).
+[[nodiscard]] bool believed_pace(const stream_key& key, const stream& s) noexcept;
 
 /// The numbers a stream's session used before the first one that arrived
 /// (trial20j 7: a receiver joined before the sender started saw 10, 11 ...
