@@ -117,6 +117,7 @@ std::optional<int> resolve_memberships(const recv_settings& s, const reporter& o
   // drops it), and said once per spec, as mcast-send says it.
   std::set<std::tuple<core::ip_address, std::uint16_t, std::uint32_t, filter, std::optional<core::ip_address>>> planned;
   std::size_t named = 0;  // the groups the specs so far name (max_planned_groups)
+  broadcast_source_check broadcast_source;
   for (const auto& item : *texts) {
     const auto& text = item.text;
     // An error about a line of an @FILE names the file and line.
@@ -127,6 +128,10 @@ std::optional<int> resolve_memberships(const recv_settings& s, const reporter& o
       return out.fail(exit_usage,
                       item.where("parse group spec \"" + text_name(text) + "\": excluded by " + (s.only4 ? "-4" : "-6")),
                       "family_mismatch");
+    }
+    // A broadcast address of this host as S (issue #16, trial t16t).
+    if (auto why = broadcast_source(text, spec->source)) {
+      return out.fail(exit_usage, item.where(*why), "source_not_unicast");
     }
     if (auto counted = plan_groups(*spec, named); !counted) return spec_error(counted.error());
     auto groups = expand(*spec);
