@@ -809,6 +809,34 @@ TEST(ReceiveSession, AStreamStalledAtTheEndWithoutAnEndFailsMaxLossAsUnknown) {
   }
 }
 
+// Trial t16t: after a junk flood (8,000 single-datagram streams) the
+// --max-loss message said "silent for the last 9.5 s" where the stream's
+// summary line and stalled_at_end_s said 8.9: the message took its own
+// clock reading after the summary's many lines were written. One silence,
+// one figure: the run's end, as the summary took it.
+TEST(ReceiveSession, TheMaxLossMessageSaysTheSilenceOfTheSummary) {
+  fixture f;
+  f.settings.max_loss = 1;
+  f.start();
+  batch b;
+  for (std::uint64_t i = 0; i < 20; ++i) b.add(sender_a, i);
+  f.feed(b);
+  for (int i = 0; i < 40; ++i) {
+    f.now += 50ms;
+    (void)f.session->tick();
+  }
+  f.session->summary();
+  f.now += 700ms;  // the summary's writing took that long
+  const int code = f.session->finish();
+  const auto all = f.err.str() + f.out.str();
+  EXPECT_EQ(code, tools::exit_loss);
+  EXPECT_NE(all.find(": stalled at the end, silent for the last 2.0 s of the run: "), std::string::npos) << all;
+  EXPECT_NE(all.find(", silent for the last 2.0 s): what it sent after its last datagram is unknown"),
+            std::string::npos)
+      << all;
+  EXPECT_EQ(all.find("silent for the last 2.7 s"), std::string::npos) << all;
+}
+
 // Trial t16z (issue #16, HIGH): a feed whose tail and END markers were lost,
 // then ONE forged END with its sender id: one of 2^64-1 (claims nothing),
 // one at or below the highest number seen (ends nothing), one of another

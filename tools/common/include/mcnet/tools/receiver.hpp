@@ -572,6 +572,9 @@ class receive_session {
   interface_names names_;
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point last_report_;
+  /// The run's end as summary() read it: the silences judged after it
+  /// (unended_stalls) are as of then, as the summary's (trial t16t).
+  std::optional<std::chrono::steady_clock::time_point> ended_at_;
   /// When the next --interval report is due: start + k * interval, so the
   /// reports keep to the schedule instead of drifting by each wake-up's lag.
   std::chrono::steady_clock::time_point next_report_;
