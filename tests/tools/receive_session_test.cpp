@@ -809,6 +809,37 @@ TEST(ReceiveSession, AStreamStalledAtTheEndWithoutAnEndFailsMaxLossAsUnknown) {
   }
 }
 
+// Trial t16t: stdout a pipe whose reader waited 8 s: "mcast-recv itself did
+// not run for 7.3 s (stopped, e.g. by Ctrl-Z or SIGSTOP, or starved of
+// CPU)", where it was blocked writing its own output. A pause step spent
+// mostly (half or more) in writing stdout is said as that, with a code of
+// its own; the silences do not count it either way.
+TEST(ReceiveSession, APauseSpentWritingTheOutputIsSaidAsSuch) {
+  for (const bool writing : {true, false}) {
+    fixture f;
+    f.settings.json_output = true;
+    f.start();
+    f.session->paused(7300ms, writing ? 7100ms : 300ms);
+    const auto events = f.events();
+    ASSERT_EQ(events.size(), 1u) << f.out.str();
+    const auto& w = events[0];
+    EXPECT_EQ(w["event"], "warning");
+    if (writing) {
+      EXPECT_EQ(w["code"], "output_blocked");
+      EXPECT_DOUBLE_EQ(w["blocked_s"].get<double>(), 7.1);
+      EXPECT_DOUBLE_EQ(w["paused_s"].get<double>(), 7.3);
+      EXPECT_NE(f.err.str().find("mcast-recv was blocked for 7.1 s writing its output: the reader of standard output "
+                                 "did not keep up"),
+                std::string::npos)
+          << f.err.str();
+      EXPECT_EQ(f.err.str().find("did not run"), std::string::npos) << f.err.str();
+    } else {
+      EXPECT_EQ(w["code"], "paused");
+      EXPECT_NE(f.err.str().find("mcast-recv itself did not run for 7.3 s"), std::string::npos) << f.err.str();
+    }
+  }
+}
+
 // Trial t16t: after a junk flood (8,000 single-datagram streams) the
 // --max-loss message said "silent for the last 9.5 s" where the stream's
 // summary line and stalled_at_end_s said 8.9: the message took its own

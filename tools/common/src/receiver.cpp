@@ -979,9 +979,20 @@ bool receive_session::tick() {
   return false;
 }
 
-void receive_session::paused(std::chrono::steady_clock::duration d) {
+void receive_session::paused(std::chrono::steady_clock::duration d, std::chrono::steady_clock::duration writing) {
   table_.watch_streams([d](const stream_key&, stream& st) { stall_watch::pause(st.stall, d); });
   const double s = std::chrono::duration<double>(d).count();
+  if (writing * 2 >= d) {
+    // Blocked in a write to stdout (a pipe whose reader did not read), not
+    // stopped: said as such (trial t16t).
+    const double w = std::chrono::duration<double>(writing).count();
+    out_.warn_event(fmt::format("mcast-recv was blocked for {:.1f} s writing its output: the reader of standard "
+                                "output did not keep up; the datagrams of that time waited in the receive queue "
+                                "(kernel drops count what did not fit); no flow's silence counts it",
+                                w),
+                    "output_blocked", {{"blocked_s", w}, {"paused_s", s}});
+    return;
+  }
   out_.warn_event(fmt::format("mcast-recv itself did not run for {:.1f} s (stopped, e.g. by Ctrl-Z or SIGSTOP, "
                               "or starved of CPU): the datagrams of that time waited in the receive queue (kernel "
                               "drops count what did not fit); no flow's silence counts it",
@@ -2525,9 +2536,15 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
   // datagrams that came meanwhile (a wait cut by the signal read none): an
   // interval report then read 53 pps and the next 4015 (trial20h 2).
   pause_clock own(std::chrono::steady_clock::now());
-  const auto check_pause = [&own, &session, &read_first] {
+  // The time in writing stdout up to the last check: a step mostly spent
+  // there was blocked by the reader of the output, not stopped (trial t16t).
+  auto written = session.output_writing();
+  const auto check_pause = [&own, &session, &read_first, &written] {
+    const auto writing = session.output_writing();
+    const auto step_writing = writing - written;
+    written = writing;
     if (const auto d = own.check(std::chrono::steady_clock::now())) {
-      session.paused(*d);
+      session.paused(*d, step_writing);
       read_first = true;
     }
   };
