@@ -840,6 +840,25 @@ TEST(ReceiveSession, APauseSpentWritingTheOutputIsSaidAsSuch) {
   }
 }
 
+// Trial t16t: behind a reader of stdout that waited 8 s, 40,003 sent, 5,553
+// read and 29,584 socket drops: the rest was left in the receive queue when
+// the tail read's 100 ms ran out. receive_loop counts them; the session
+// says so, a warning of its own.
+TEST(ReceiveSession, DatagramsLeftUnreadAtTheEndAreSaid) {
+  fixture f;
+  f.settings.json_output = true;
+  f.start();
+  f.session->left_unread(4866);
+  const auto events = f.events();
+  ASSERT_EQ(events.size(), 1u) << f.out.str();
+  EXPECT_EQ(events[0]["code"], "tail_unread");
+  EXPECT_EQ(events[0]["unread"], 4866);
+  EXPECT_NE(f.err.str().find("4866 datagrams that arrived before the end of the run were left unread in the receive "
+                             "queue"),
+            std::string::npos)
+      << f.err.str();
+}
+
 // Trial t16t: after a junk flood (8,000 single-datagram streams) the
 // --max-loss message said "silent for the last 9.5 s" where the stream's
 // summary line and stalled_at_end_s said 8.9: the message took its own
