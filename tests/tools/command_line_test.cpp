@@ -29,6 +29,8 @@
 #include <mcnet/tools/receiver.hpp>
 #include <mcnet/tools/recv_options.hpp>
 #include <mcnet/tools/report.hpp>
+#include <mcnet/tools/route.hpp>
+#include <mcnet/netlink/query.hpp>
 #include <mcnet/tools/send_options.hpp>
 #include <mcnet/tools/sender.hpp>
 
@@ -1269,6 +1271,89 @@ TEST(RecvSpecs, RefusedBeforeAnyJoin) {
 
 std::vector<tools::membership> members_of(const std::vector<std::string>& args, outcome& o) {
   return resolved<tools::membership>("mcast-recv", tools::parse_recv_command_line, tools::resolve_memberships, args, o);
+}
+
+// Issue #16, trial t16t: the link's directed broadcast (10.77.162.255 on a
+// /24) as S was sent from (the datagrams left from the interface's own
+// address) and joined without a word. A broadcast address of this host:
+// an address's IFA_BROADCAST, or its subnet's all-ones host part without
+// one; a /31 and a /32 have none.
+TEST(SourceSpecs, HostBroadcastAddressesAreNamed) {
+  mcnet::netlink::snapshot snap;
+  mcnet::netlink::link eth;
+  eth.index = 7;
+  eth.name = "eth0";
+  snap.links.push_back(eth);
+  mcnet::netlink::link p2p = eth;
+  p2p.index = 8;
+  p2p.name = "wg0";
+  snap.links.push_back(p2p);
+  const auto add = [&snap](std::uint32_t index, const char* local, std::uint8_t len, const char* brd) {
+    mcnet::netlink::address a;
+    a.index = index;
+    a.local = *mcnet::core::ip_address::parse(local);
+    a.prefix_length = len;
+    if (brd != nullptr) a.broadcast = *mcnet::core::ip_address::parse(brd);
+    snap.addresses.push_back(a);
+  };
+  add(7, "10.77.162.1", 24, "10.77.162.255");
+  add(7, "10.77.16.9", 20, nullptr);  // no brd: 10.77.31.255 all the same
+  add(7, "fd77:162::1", 64, nullptr);
+  add(8, "10.77.200.0", 31, nullptr);
+  add(8, "10.77.201.7", 32, nullptr);
+  const auto is = [&snap](const char* a) { return tools::host_broadcast(*mcnet::core::ip_address::parse(a), snap); };
+  EXPECT_EQ(is("10.77.162.255"), "the broadcast address of eth0's subnet 10.77.162.0/24");
+  EXPECT_EQ(is("10.77.31.255"), "the broadcast address of eth0's subnet 10.77.16.0/20 (all host bits set)");
+  EXPECT_EQ(is("10.77.162.1"), std::nullopt) << "its own address";
+  EXPECT_EQ(is("10.77.162.254"), std::nullopt);
+  EXPECT_EQ(is("10.77.163.255"), std::nullopt) << "another subnet's";
+  EXPECT_EQ(is("10.77.200.1"), std::nullopt) << "a /31 has no broadcast address";
+  EXPECT_EQ(is("10.77.201.7"), std::nullopt) << "nor a /32";
+  EXPECT_EQ(is("fd77:162::ffff:ffff:ffff:ffff"), std::nullopt) << "IPv6 has none";
+
+  const auto broadcast = *mcnet::core::ip_address::parse("10.77.162.255");
+  const auto refused = tools::broadcast_source_refusal("10.77.162.255,232.1.1.1:5000", broadcast, snap);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(*refused,
+            "parse group spec \"10.77.162.255,232.1.1.1:5000\": source is not a unicast address: the source "
+            "10.77.162.255 is the broadcast address of eth0's subnet 10.77.162.0/24, never a sender's address (a "
+            "socket bound to it sends from the interface's own address, and no datagram comes from it)");
+  const auto own = *mcnet::core::ip_address::parse("10.77.162.1");
+  EXPECT_FALSE(tools::broadcast_source_refusal("10.77.162.1,232.1.1.1", own, snap));
+}
+
+// Both tools refuse such a source before any join or send (exit 1, code
+// source_not_unicast, the interface named), with this namespace's own
+// addresses: skipped where no IPv4 address of up to /30 is configured.
+TEST(SourceSpecs, BothToolsRefuseAHostBroadcastSource) {
+  auto snap = mcnet::netlink::take_snapshot({.groups = false});
+  ASSERT_TRUE(snap) << snap.error().message();
+  std::optional<mcnet::core::ip_address> broadcast;
+  std::string dev;
+  for (const auto& a : snap->addresses) {
+    if (!a.local.is_v4() || a.prefix_length > 30 || a.local.bytes()[0] == 127) continue;
+    broadcast = mcnet::core::ip_address::v4_uint(a.local.v4_uint() | (0xFFFFFFFFU >> a.prefix_length));
+    const auto* l = snap->link_by_index(a.index);
+    dev = l != nullptr ? l->name : std::string();
+    break;
+  }
+  if (!broadcast) GTEST_SKIP() << "no IPv4 address of up to /30 here";
+  const auto spec = broadcast->to_string() + ",232.1.1.1:5000";
+  outcome r;
+  const auto m = members_of({"--json", "232.1.1.2", spec}, r);
+  EXPECT_EQ(r.exit, 1) << r.err;
+  auto events = test::tools::json_lines(r.out);
+  ASSERT_EQ(events.size(), 1u) << r.out;
+  EXPECT_EQ(events[0]["code"], "source_not_unicast") << r.err;
+  const auto named = fmt::format("the source {} is the broadcast address of {}'s subnet", broadcast->to_string(), dev);
+  EXPECT_NE(r.err.find(named), std::string::npos) << r.err;
+  outcome s;
+  (void)targets_of({"--json", "232.1.1.2", spec}, s);
+  EXPECT_EQ(s.exit, 1) << s.err;
+  events = test::tools::json_lines(s.out);
+  ASSERT_EQ(events.size(), 1u) << s.out;
+  EXPECT_EQ(events[0]["code"], "source_not_unicast") << s.err;
+  EXPECT_NE(s.err.find("is the broadcast address of"), std::string::npos) << s.err;
 }
 
 TEST(RecvSpecs, FamilyFilters) {

@@ -491,6 +491,26 @@ TEST(SpecFiles, OnlyRegularFilesOfBoundedSize) {
                                      "a spec file holds one group spec a line");
     EXPECT_EQ(r.error().code, "value_out_of_range");
   }
+  // trial t16t: a CRLF line end is a line end, not part of the line: 4096
+  // bytes before "\r\n" is a line (it was refused as longer than 4096
+  // bytes, the same line ended by "\n" accepted); 4097 before it is not.
+  {
+    const temp_file crlf("239.1.1.1\r\n#" + std::string(4095, 'x') + "\r\n239.1.1.2" + std::string(4087, ' ') +
+                         "\r\n");
+    auto r = tools::expand_spec_files({crlf.arg()});
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_EQ(r->size(), 2u);
+    EXPECT_EQ((*r)[0].text, "239.1.1.1");
+    EXPECT_EQ((*r)[1].text, "239.1.1.2");
+  }
+  {
+    const temp_file crlf_long("239.1.1.1\r\n#" + std::string(4096, 'x') + "\r\n");
+    auto r = tools::expand_spec_files({crlf_long.arg()});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message, crlf_long.path() +
+                                     ":2: read spec file: value out of range: the line is longer than 4096 bytes: "
+                                     "a spec file holds one group spec a line");
+  }
   // trial t16s 4: 65,536 ordinary specs did not fit in the 1 MiB a file
   // held (lines like 239.100.x.y:5000 are 1.3 MB). The byte bound holds
   // 65,536 lines of 256 bytes: the longest spec form, an IPv6 source and

@@ -7,7 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <sstream>
+#include <thread>
 
 #include <mcnet/core/error.hpp>
 #include <mcnet/tools/cli.hpp>
@@ -58,6 +60,35 @@ TEST(Reporter, EachFormatPrintsItsOwn) {
   EXPECT_EQ(events[2]["code"], "usage");
   EXPECT_EQ(events[2]["exit"], 1);
   EXPECT_EQ(p.out.find("a line"), std::string::npos) << "nothing but JSON with --json";
+}
+
+// Trial t16t: a pipe whose reader does not read blocks the writer; the
+// reporter times its writes to stdout (text, events, CSV, flushes), so that
+// mcast-recv can tell a step blocked on its output from being stopped.
+TEST(Reporter, TimesItsWritesToStandardOutput) {
+  // A stream whose every write of its buffer takes 30 ms (a slow reader).
+  class slow_buffer : public std::stringbuf {
+   protected:
+    int sync() override {
+      std::this_thread::sleep_for(std::chrono::milliseconds(30));
+      return std::stringbuf::sync();
+    }
+  };
+  slow_buffer buffer;
+  std::ostream slow(&buffer);
+  std::ostringstream err;
+  const tools::reporter text("mcast-recv", {}, slow, err);
+  EXPECT_EQ(text.writing(), std::chrono::steady_clock::duration::zero());
+  text.text("a line");
+  text.flush();
+  EXPECT_GE(text.writing(), std::chrono::milliseconds(30));
+  const tools::reporter json("mcast-recv", {.json = true}, slow, err);
+  json.event({{"event", "x"}});  // flushed
+  EXPECT_GE(json.writing(), std::chrono::milliseconds(30));
+  const auto before = json.writing();
+  json.warn("on stderr only, untimed");
+  json.text("not written with --json");
+  EXPECT_EQ(json.writing(), before);
 }
 
 TEST(Reporter, AnMcnetErrorKeepsItsCode) {

@@ -809,6 +809,84 @@ TEST(ReceiveSession, AStreamStalledAtTheEndWithoutAnEndFailsMaxLossAsUnknown) {
   }
 }
 
+// Trial t16t: stdout a pipe whose reader waited 8 s: "mcast-recv itself did
+// not run for 7.3 s (stopped, e.g. by Ctrl-Z or SIGSTOP, or starved of
+// CPU)", where it was blocked writing its own output. A pause step spent
+// mostly (half or more) in writing stdout is said as that, with a code of
+// its own; the silences do not count it either way.
+TEST(ReceiveSession, APauseSpentWritingTheOutputIsSaidAsSuch) {
+  for (const bool writing : {true, false}) {
+    fixture f;
+    f.settings.json_output = true;
+    f.start();
+    f.session->paused(7300ms, writing ? 7100ms : 300ms);
+    const auto events = f.events();
+    ASSERT_EQ(events.size(), 1u) << f.out.str();
+    const auto& w = events[0];
+    EXPECT_EQ(w["event"], "warning");
+    if (writing) {
+      EXPECT_EQ(w["code"], "output_blocked");
+      EXPECT_DOUBLE_EQ(w["blocked_s"].get<double>(), 7.1);
+      EXPECT_DOUBLE_EQ(w["paused_s"].get<double>(), 7.3);
+      EXPECT_NE(f.err.str().find("mcast-recv was blocked for 7.1 s writing its output: the reader of standard output "
+                                 "did not keep up"),
+                std::string::npos)
+          << f.err.str();
+      EXPECT_EQ(f.err.str().find("did not run"), std::string::npos) << f.err.str();
+    } else {
+      EXPECT_EQ(w["code"], "paused");
+      EXPECT_NE(f.err.str().find("mcast-recv itself did not run for 7.3 s"), std::string::npos) << f.err.str();
+    }
+  }
+}
+
+// Trial t16t: behind a reader of stdout that waited 8 s, 40,003 sent, 5,553
+// read and 29,584 socket drops: the rest was left in the receive queue when
+// the tail read's 100 ms ran out. receive_loop counts them; the session
+// says so, a warning of its own.
+TEST(ReceiveSession, DatagramsLeftUnreadAtTheEndAreSaid) {
+  fixture f;
+  f.settings.json_output = true;
+  f.start();
+  f.session->left_unread(4866);
+  const auto events = f.events();
+  ASSERT_EQ(events.size(), 1u) << f.out.str();
+  EXPECT_EQ(events[0]["code"], "tail_unread");
+  EXPECT_EQ(events[0]["unread"], 4866);
+  EXPECT_NE(f.err.str().find("4866 datagrams that arrived before the end of the run were left unread in the receive "
+                             "queue"),
+            std::string::npos)
+      << f.err.str();
+}
+
+// Trial t16t: after a junk flood (8,000 single-datagram streams) the
+// --max-loss message said "silent for the last 9.5 s" where the stream's
+// summary line and stalled_at_end_s said 8.9: the message took its own
+// clock reading after the summary's many lines were written. One silence,
+// one figure: the run's end, as the summary took it.
+TEST(ReceiveSession, TheMaxLossMessageSaysTheSilenceOfTheSummary) {
+  fixture f;
+  f.settings.max_loss = 1;
+  f.start();
+  batch b;
+  for (std::uint64_t i = 0; i < 20; ++i) b.add(sender_a, i);
+  f.feed(b);
+  for (int i = 0; i < 40; ++i) {
+    f.now += 50ms;
+    (void)f.session->tick();
+  }
+  f.session->summary();
+  f.now += 700ms;  // the summary's writing took that long
+  const int code = f.session->finish();
+  const auto all = f.err.str() + f.out.str();
+  EXPECT_EQ(code, tools::exit_loss);
+  EXPECT_NE(all.find(": stalled at the end, silent for the last 2.0 s of the run: "), std::string::npos) << all;
+  EXPECT_NE(all.find(", silent for the last 2.0 s): what it sent after its last datagram is unknown"),
+            std::string::npos)
+      << all;
+  EXPECT_EQ(all.find("silent for the last 2.7 s"), std::string::npos) << all;
+}
+
 // Trial t16z (issue #16, HIGH): a feed whose tail and END markers were lost,
 // then ONE forged END with its sender id: one of 2^64-1 (claims nothing),
 // one at or below the highest number seen (ends nothing), one of another

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <ios>
@@ -314,8 +315,27 @@ int finish_output(std::string_view tool, std::ostream& out, std::ostream& err, i
   return exit == exit_usage ? exit : exit_setup;
 }
 
+namespace {
+
+// Adds the time from its making to its end to `total`: a write to stdout,
+// which blocks while a pipe's reader does not read (reporter::writing()).
+class write_timer {
+ public:
+  explicit write_timer(std::chrono::steady_clock::duration& total) noexcept : total_(total) {}
+  write_timer(const write_timer&) = delete;
+  write_timer& operator=(const write_timer&) = delete;
+  ~write_timer() { total_ += std::chrono::steady_clock::now() - start_; }
+
+ private:
+  std::chrono::steady_clock::duration& total_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace
+
 void reporter::text(std::string_view line) const {
   if (!text_on()) return;
+  const write_timer timed(writing_);
   out_ << visible_text(line) << '\n';
   note_write(out_);
 }
@@ -327,6 +347,7 @@ void reporter::csv_note(std::string_view line) const {
 
 void reporter::event(const nlohmann::ordered_json& j) const {
   if (!format_.json) return;
+  const write_timer timed(writing_);
   out_ << json_text(j) << '\n' << std::flush;
   note_write(out_);
 }
@@ -345,6 +366,7 @@ void reporter::event(const nlohmann::ordered_json& j, std::string_view key, std:
     }
   }
   line += "}\n";
+  const write_timer timed(writing_);
   out_ << line << std::flush;
   note_write(out_);
 }
@@ -361,11 +383,13 @@ std::string json_array_text::finish() {
 
 void reporter::csv(std::string_view rows) const {
   if (!format_.csv) return;
+  const write_timer timed(writing_);
   out_ << rows;
   note_write(out_);
 }
 
 void reporter::flush() const {
+  const write_timer timed(writing_);
   out_ << std::flush;
   if (out_.iword(written_slot()) != 0) note_write(out_);
 }

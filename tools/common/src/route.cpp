@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <mcnet/core/prefix.hpp>
 #include <mcnet/netlink/query.hpp>
 #include <mcnet/netlink/route.hpp>
 #include <mcnet/tools/cli.hpp>
@@ -19,6 +20,49 @@ namespace mcnet::tools {
 core::interface_ref route_interface(const core::ip_address& group, const std::optional<core::ip_address>& source) {
   auto r = netlink::route_to(group, source);
   return r ? r->iface : core::interface_ref{};
+}
+
+std::optional<std::string> host_broadcast(const core::ip_address& a, const netlink::snapshot& snap) {
+  if (!a.is_v4()) return std::nullopt;
+  for (const auto& x : snap.addresses) {
+    if (!x.local.is_v4()) continue;
+    const auto* l = snap.link_by_index(x.index);
+    const std::string dev = l != nullptr ? text_name(l->name) : std::to_string(x.index);
+    const auto net = core::prefix::make(x.local, x.prefix_length);
+    const auto subnet = net ? net->masked().to_string() : std::string();
+    if (x.broadcast.is_valid() && x.broadcast.unmap() == a) {
+      return fmt::format("the broadcast address of {}'s subnet {}", dev, subnet);
+    }
+    // Without brd: all host bits set, for a prefix of up to 30 bits (a /31
+    // and a /32 have no broadcast address).
+    if (!net || x.prefix_length >= 31) continue;
+    const std::uint32_t host_bits = 0xFFFFFFFFU >> x.prefix_length;
+    if ((x.local.v4_uint() | host_bits) == a.v4_uint()) {
+      return fmt::format("the broadcast address of {}'s subnet {} (all host bits set)", dev, subnet);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> broadcast_source_refusal(std::string_view spec_text, const core::ip_address& source,
+                                                    const netlink::snapshot& snap) {
+  const auto which = host_broadcast(source, snap);
+  if (!which) return std::nullopt;
+  // The parser's form: "parse group spec \"S,G\": source is not a unicast
+  // address: the source is ..., never a sender's address".
+  auto message = error_text(error(errc::source_not_unicast, "parse", "group spec").with_input(spec_text));
+  message += fmt::format(": the source {} is {}, never a sender's address (a socket bound to it sends from the "
+                         "interface's own address, and no datagram comes from it)",
+                         source.to_string(), *which);
+  return message;
+}
+
+std::optional<std::string> broadcast_source_check::operator()(std::string_view spec_text,
+                                                              const std::optional<core::ip_address>& source) {
+  if (!source || !source->is_v4()) return std::nullopt;
+  if (!snap_) snap_ = netlink::take_snapshot({.groups = false});
+  if (!*snap_) return std::nullopt;
+  return broadcast_source_refusal(spec_text, *source, **snap_);
 }
 
 interface_resolver netlink_resolver() {

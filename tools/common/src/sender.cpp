@@ -55,12 +55,17 @@ std::optional<int> resolve_targets(const send_settings& s, const reporter& out, 
   std::set<std::tuple<core::ip_address, std::uint16_t, core::ip_address, std::uint32_t>> seen;
   std::map<std::pair<core::ip_address, std::uint16_t>, std::uint32_t> repeats;  // targets per group and port
   std::size_t planned = 0;  // the groups the specs so far name (max_planned_groups)
+  broadcast_source_check broadcast_source;
   for (const auto& item : *texts) {
     const auto& text = item.text;
     // An error about a line of an @FILE names the file and line.
     const auto spec_error = [&](const error& e) { return out.fail(exit_usage, item.where(error_text(e)), code_name(e)); };
     auto spec = parse_group_spec(text, spec_user::sender, s.iface);
     if (!spec) return spec_error(spec.error());
+    // A broadcast address of this host as S (issue #16, trial t16t).
+    if (auto why = broadcast_source(text, spec->source)) {
+      return out.fail(exit_usage, item.where(*why), "source_not_unicast");
+    }
     if (auto counted = plan_groups(*spec, planned); !counted) return spec_error(counted.error());
     auto groups = expand(*spec);
     if (!groups) return spec_error(groups.error());

@@ -10,6 +10,7 @@
 /// exit 4 (finish_output). JSON text replaces bytes that are not UTF-8
 /// (json_text), since names and arguments come from outside.
 
+#include <chrono>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -153,11 +154,17 @@ class reporter {
   /// on this reporter's streams.
   [[nodiscard]] int finish(int exit) const;
 
+  /// The time spent so far in writing and flushing stdout (text, events,
+  /// CSV, flush()): a pipe whose reader does not keep up blocks the writer
+  /// there (mcast-recv's `output_blocked` warning; trial t16t).
+  [[nodiscard]] std::chrono::steady_clock::duration writing() const noexcept { return writing_; }
+
  private:
   std::string tool_;
   output_format format_;
   std::ostream& out_;
   std::ostream& err_;
+  mutable std::chrono::steady_clock::duration writing_{};
 };
 
 }  // namespace mcnet::tools

@@ -366,8 +366,20 @@ class receive_session {
   /// This process did not run for `d` (receive_loop saw its 50 ms wait take
   /// that long: SIGSTOP or Ctrl-Z then SIGCONT, a suspended VM, CPU
   /// starvation): said in a `paused` warning, and the flows' silences do
-  /// not count it (the datagrams of that time waited in the queue).
-  void paused(std::chrono::steady_clock::duration d);
+  /// not count it (the datagrams of that time waited in the queue). When
+  /// `writing` (the reporter's time in writing stdout during that step) is
+  /// half of `d` or more, the step was spent blocked on its output, not
+  /// stopped: an `output_blocked` warning says so instead (trial t16t: a
+  /// pipe whose reader waited 8 s read "did not run for 7.3 s").
+  void paused(std::chrono::steady_clock::duration d,
+              std::chrono::steady_clock::duration writing = std::chrono::steady_clock::duration::zero());
+  /// `n` datagrams that came before the run's end were left in the receive
+  /// queues when the tail read's bound ran out (receive_loop counts them
+  /// without taking them): a `tail_unread` warning, as they are counted
+  /// neither in the streams nor in the socket drops (trial t16t).
+  void left_unread(std::uint64_t n) const;
+  /// The time the reporter spent writing stdout so far (reporter::writing()).
+  [[nodiscard]] std::chrono::steady_clock::duration output_writing() const noexcept { return out_.writing(); }
   /// Whether --count datagrams were counted (the run ends at the next tick).
   [[nodiscard]] bool count_reached() const noexcept {
     return s_.count && total_ >= static_cast<std::uint64_t>(*s_.count);
@@ -572,6 +584,9 @@ class receive_session {
   interface_names names_;
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point last_report_;
+  /// The run's end as summary() read it: the silences judged after it
+  /// (unended_stalls) are as of then, as the summary's (trial t16t).
+  std::optional<std::chrono::steady_clock::time_point> ended_at_;
   /// When the next --interval report is due: start + k * interval, so the
   /// reports keep to the schedule instead of drifting by each wake-up's lag.
   std::chrono::steady_clock::time_point next_report_;

@@ -16,6 +16,7 @@
 
 #include <mcnet/core/interface.hpp>
 #include <mcnet/core/ip_address.hpp>
+#include <mcnet/netlink/query.hpp>
 #include <mcnet/netlink/resolve.hpp>
 #include <mcnet/tools/group_spec.hpp>
 #include <mcnet/tools/output.hpp>
@@ -31,6 +32,35 @@ namespace mcnet::tools {
 /// the tools show as `?` in text and null in JSON. Sends nothing.
 [[nodiscard]] core::interface_ref route_interface(const core::ip_address& group,
                                                   const std::optional<core::ip_address>& source = std::nullopt);
+
+/// Which broadcast address of this host `a` is, by the IPv4 addresses of
+/// `snap` (RTM_GETADDR): "the broadcast address of eth0's subnet
+/// 10.77.0.0/24" for an address's IFA_BROADCAST, with " (all host bits
+/// set)" for its subnet's all-ones host part when it has no IFA_BROADCAST
+/// (the kernel adds a broadcast route for that one too, fib_add_ifaddr); a
+/// /31 or /32 has none. Nothing for any other address (IPv6 has no
+/// broadcast). Both tools refuse such a source (issue #16, trial t16t: the
+/// link's directed broadcast as S was sent from and joined silently).
+[[nodiscard]] std::optional<std::string> host_broadcast(const core::ip_address& a, const netlink::snapshot& snap);
+
+/// The error message refusing `spec_text`, whose source `source` is a
+/// broadcast address of this host by `snap` (host_broadcast), in the form
+/// of the spec parser's source_not_unicast errors; nothing when it is not.
+[[nodiscard]] std::optional<std::string> broadcast_source_refusal(std::string_view spec_text,
+                                                                  const core::ip_address& source,
+                                                                  const netlink::snapshot& snap);
+
+/// broadcast_source_refusal() against this namespace's addresses, read
+/// once (at the first IPv4 source) for every spec of a run: a snapshot that
+/// fails to be taken refuses nothing (the join or bind says what is wrong).
+class broadcast_source_check {
+ public:
+  [[nodiscard]] std::optional<std::string> operator()(std::string_view spec_text,
+                                                      const std::optional<core::ip_address>& source);
+
+ private:
+  std::optional<result<netlink::snapshot>> snap_;
+};
 
 /// What turns -i / %IFACE text into an interface: netlink::resolve in the
 /// tools; tests give their own.
