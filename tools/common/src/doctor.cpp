@@ -54,6 +54,7 @@
 #include <mcnet/tools/drop_causes.hpp>
 #include <mcnet/tools/receiver.hpp>
 #include <mcnet/tools/report.hpp>
+#include <mcnet/tools/route.hpp>
 #include <mcnet/tools/run_checks.hpp>
 #include <mcnet/tools/socket_plan.hpp>
 
@@ -4691,27 +4692,8 @@ std::vector<port_finding> find_port_users(const std::vector<planned>& plan) {
 // the local table also when the address was added without `brd +`
 // (fib_add_ifaddr), and a socket may bind it. None for any other address.
 std::optional<std::string> broadcast_here(const core::ip_address& a, const netlink::snapshot& snap) {
-  if (!a.is_v4()) return std::nullopt;
-  if (a.is_broadcast()) return "the limited broadcast address";
-  for (const auto& x : snap.addresses) {
-    if (!x.local.is_v4()) continue;
-    const auto* l = snap.link_by_index(x.index);
-    const std::string dev = l != nullptr ? l->name : std::to_string(x.index);
-    const auto net = core::prefix::make(x.local, x.prefix_length);
-    const auto subnet = net ? net->masked().to_string() : std::string();
-    if (x.broadcast.is_valid() && x.broadcast.unmap() == a) {
-      return fmt::format("the broadcast address of {}'s subnet {}", dev, subnet);
-    }
-    // Without brd: all host bits set, for a prefix of up to 30 bits (a /31
-    // and a /32 have no broadcast address).
-    if (!net || x.prefix_length >= 31) continue;
-    const std::uint32_t host_bits = 0xFFFFFFFFU >> x.prefix_length;
-    const bool all_host_bits = (x.local.v4_uint() | host_bits) == a.v4_uint();
-    if (all_host_bits) {
-      return fmt::format("the broadcast address of {}'s subnet {} (all host bits set)", dev, subnet);
-    }
-  }
-  return std::nullopt;
+  if (a.is_v4() && a.is_broadcast()) return "the limited broadcast address";
+  return host_broadcast(a, snap);  // its interface's name as text shows it
 }
 
 void port_checks(const std::vector<port_finding>& found, const std::vector<planned>& plan,
