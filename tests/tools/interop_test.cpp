@@ -104,13 +104,17 @@ TEST(NetToolsInterop, IperfServerCountsMcastSendDatagrams) {
   const std::string group = "239.255.91.2";
   const auto port = std::to_string(free_port(h));
   // Joins the group on eth0 (-B group%dev); CSV reports (-y C) carry exact
-  // byte counts; -t 1: the report comes 1 s after the first datagram, unless
-  // a datagram reads as iperf's end-of-test marker, which ends it at once.
-  auto server = h.start({iperf, "-s", "-u", "-B", group + "%eth0", "-p", port, "-y", "C", "-t", "1"});
+  // byte counts; -t 3: the report comes at most 3 s after the first
+  // datagram, unless a datagram reads as iperf's end-of-test marker, which
+  // ends it at once. The server's -t also counts from its own start, with
+  // no datagram yet (measured: `iperf -s -u -t 1` alone exits after 2 s):
+  // -t 1 was shorter than an ASan mcast-send's start at load 6, and the
+  // server left before the first datagram (no report, CI-like run s33).
+  auto server = h.start({iperf, "-s", "-u", "-B", group + "%eth0", "-p", port, "-y", "C", "-t", "3"});
   ASSERT_TRUE(wait_joined(h, group)) << server.output();
   constexpr int count = 100;
   send((*net)[0], {"-i", "eth0", "-c", std::to_string(count), "-s", "200", "-r", "1000pps", group + ":" + port});
-  auto st = server.wait_for(8s);
+  auto st = server.wait_for(12s);
   if (!st) st = server.stop(SIGINT);
   const auto out = server.standard_output();
   std::vector<std::vector<std::string>> reports;
