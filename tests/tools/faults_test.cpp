@@ -9,11 +9,13 @@
 
 #include <gtest/gtest.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -511,6 +513,71 @@ TEST(ToolFaults, ARunShortOfItsRateSaysSo) {
   const auto short_run = tools::check_rate(paced("100pps"), 5, 0.058);
   ASSERT_TRUE(short_run) << "8 ms late over 50 ms: 13.8 % below";
   EXPECT_NE(short_run->message.find("13.79 % below"), std::string::npos) << short_run->message;
+}
+
+// trial t16u H1/H2: the report to stdout went through C stdio, which
+// fails a write on the first EINTR (a SIGINT while mcast-recv was blocked
+// writing to a slow pipe: exit 4, no summary) and on EAGAIN (a pipe a
+// parent left O_NONBLOCK). descriptor_output makes an interrupted write
+// again and waits for room on a non-blocking descriptor.
+namespace {
+
+// Everything `fd` gives until EOF, read from `delay` on.
+std::size_t read_all_after(int fd, std::chrono::milliseconds delay) {
+  std::this_thread::sleep_for(delay);
+  std::size_t total = 0;
+  std::array<char, 65536> buf{};
+  for (int rounds = 0; rounds < 100000; ++rounds) {  // bounded: 1 MiB takes about 16
+    const auto n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    total += static_cast<std::size_t>(n);
+  }
+  return total;
+}
+
+void on_usr1(int) {}
+
+}  // namespace
+
+TEST(ToolFaults, StdoutWritesSurviveSignalsAndNonBlockingPipes) {
+  const std::string chunk(1000, 'x');
+  for (const bool nonblocking : {false, true}) {
+    SCOPED_TRACE(nonblocking ? "a non-blocking pipe" : "a blocking pipe, writes interrupted by signals");
+    std::array<int, 2> p{};
+    ASSERT_EQ(::pipe2(p.data(), O_CLOEXEC), 0);
+    if (nonblocking) {
+      ASSERT_EQ(::fcntl(p[1], F_SETFL, ::fcntl(p[1], F_GETFL) | O_NONBLOCK), 0);
+    }
+    // A handler without SA_RESTART, as the tools' own (stop_on_signals):
+    // a write blocked on the full pipe returns EINTR.
+    struct sigaction sa {}, old {};
+    sa.sa_handler = on_usr1;
+    ASSERT_EQ(::sigaction(SIGUSR1, &sa, &old), 0);
+    std::size_t got = 0;
+    std::thread reader([&] { got = read_all_after(p[0], std::chrono::milliseconds(300)); });
+    bool good = false;
+    std::thread writer([&] {
+      tools::descriptor_output buf(p[1]);
+      std::ostream out(&buf);
+      for (int i = 0; i < 1024; ++i) out << chunk << '\n';  // 1 MiB: the pipe holds 64 KiB
+      out << std::flush;
+      good = static_cast<bool>(out);
+      ::close(p[1]);
+    });
+    if (!nonblocking) {
+      for (int i = 0; i < 5; ++i) {  // while the writer waits for the late reader
+        std::this_thread::sleep_for(std::chrono::milliseconds(40));
+        ::pthread_kill(writer.native_handle(), SIGUSR1);
+      }
+    }
+    writer.join();
+    reader.join();
+    ::close(p[0]);
+    ::sigaction(SIGUSR1, &old, nullptr);
+    EXPECT_TRUE(good);
+    EXPECT_EQ(got, 1024u * 1001u) << "every byte, none lost to EINTR or EAGAIN";
+  }
 }
 
 // ---- end to end ------------------------------------------------------------

@@ -12,6 +12,11 @@
 #include <string>
 #include <utility>
 
+#include <poll.h>
+#include <unistd.h>
+
+#include <iostream>
+
 #include <mcnet/tools/cli.hpp>
 
 namespace mcnet::tools {
@@ -245,6 +250,81 @@ std::string escape_invisible(std::string text) {
 }
 
 }  // namespace
+
+descriptor_output::descriptor_output(int fd) noexcept : fd_(fd), line_buffered_(::isatty(fd) == 1) { reset(); }
+
+void descriptor_output::reset() noexcept {
+  // A terminal's output is written as it comes (no put area: every piece
+  // reaches overflow() or xsputn()), so each line shows when it ends.
+  if (line_buffered_) {
+    setp(nullptr, nullptr);
+  } else {
+    setp(buffer_.data(), buffer_.data() + buffer_.size());
+  }
+}
+
+bool descriptor_output::write_all(const char* p, std::size_t n) noexcept {
+  const unsigned signals_before = signals_received();
+  // The second signal while this write waits: give up (see the class).
+  const auto give_up = [signals_before] { return signals_received() > signals_before && signals_received() >= 2; };
+  while (n > 0) {
+    const auto w = ::write(fd_, p, n);
+    if (w >= 0) {
+      p += w;
+      n -= static_cast<std::size_t>(w);
+      continue;
+    }
+    if (errno == EINTR) {
+      if (give_up()) return false;
+      continue;
+    }
+    if (errno != EAGAIN && errno != EWOULDBLOCK) return false;
+    pollfd room{fd_, POLLOUT, 0};
+    if (::poll(&room, 1, -1) < 0) {
+      if (errno != EINTR) return false;
+      if (give_up()) return false;
+    }
+  }
+  return true;
+}
+
+bool descriptor_output::drain() noexcept {
+  const auto n = static_cast<std::size_t>(pptr() - pbase());
+  const bool ok = n == 0 || write_all(pbase(), n);
+  const int err = errno;
+  reset();  // what failed is not tried again
+  errno = err;
+  return ok;
+}
+
+descriptor_output::int_type descriptor_output::overflow(int_type ch) {
+  if (!drain()) return traits_type::eof();
+  if (traits_type::eq_int_type(ch, traits_type::eof())) return traits_type::not_eof(ch);
+  const char c = traits_type::to_char_type(ch);
+  if (line_buffered_) return write_all(&c, 1) ? ch : traits_type::eof();
+  *pptr() = c;
+  pbump(1);
+  return ch;
+}
+
+std::streamsize descriptor_output::xsputn(const char* s, std::streamsize n) {
+  if (n <= epptr() - pptr()) {
+    std::copy_n(s, n, pptr());
+    pbump(static_cast<int>(n));
+    return n;
+  }
+  // Larger than the room left: what is held first, then the rest directly.
+  if (!drain() || !write_all(s, static_cast<std::size_t>(n))) return 0;
+  return n;
+}
+
+int descriptor_output::sync() { return drain() ? 0 : -1; }
+
+void use_descriptor_output_for_stdout() {
+  // Kept to the end of the process: std::cout is flushed after main returns.
+  static auto* const buffer = new descriptor_output(STDOUT_FILENO);
+  std::cout.rdbuf(buffer);
+}
 
 std::string json_text(const nlohmann::ordered_json& j) {
   constexpr auto replace = nlohmann::ordered_json::error_handler_t::replace;

@@ -10,8 +10,10 @@
 /// exit 4 (finish_output). JSON text replaces bytes that are not UTF-8
 /// (json_text), since names and arguments come from outside.
 
+#include <array>
 #include <chrono>
 #include <iosfwd>
+#include <streambuf>
 #include <string>
 #include <string_view>
 
@@ -23,6 +25,42 @@ namespace mcnet::tools {
 
 /// Specs an @FILE refused (mcnet/tools/cli.hpp), for reporter::fail.
 struct spec_file_error;
+
+/// A stream buffer over a descriptor, for the tools' stdout (std::cout's,
+/// set by tool_main): what it holds goes out by write(2) at each flush (the
+/// reporter flushes each report and event), when its 64 KiB fill, and on a
+/// terminal at each line's end. Unlike
+/// C stdio under std::cout, which failed the report on the first EINTR
+/// (trial t16u H1: SIGINT, SIGTERM or SIGHUP while mcast-recv was blocked
+/// writing to a slow pipe: exit 4, "Interrupted system call", no summary),
+/// a write interrupted by a signal is made again, and one to a descriptor
+/// left non-blocking (EAGAIN, a parent's O_NONBLOCK pipe: t16u H2) waits
+/// for room with poll(2). A second signal (signals_received()) arriving
+/// while one write waits gives up on it: a reader that never reads cannot
+/// hold the tool forever (`| sleep 1000`: the first signal stops the run,
+/// the second its output, exit 4). Any other failure (EPIPE, ENOSPC) fails
+/// the flush, with errno the write's, as before.
+class descriptor_output final : public std::streambuf {
+ public:
+  explicit descriptor_output(int fd) noexcept;
+
+ protected:
+  int_type overflow(int_type ch) override;
+  std::streamsize xsputn(const char* s, std::streamsize n) override;
+  int sync() override;
+
+ private:
+  void reset() noexcept;
+  bool drain() noexcept;
+  bool write_all(const char* p, std::size_t n) noexcept;
+  int fd_;
+  bool line_buffered_;  // a terminal: written as it comes, so each line shows when it ends
+  std::array<char, 65536> buffer_{};
+};
+
+/// Sets std::cout's buffer to a descriptor_output over STDOUT_FILENO, made
+/// once and kept until the process ends (std::cout is flushed after main).
+void use_descriptor_output_for_stdout();
 
 /// `j` as one line of JSON text. Strings from outside (arguments, @FILE
 /// lines, interface names, names a datagram carries) need not be UTF-8:

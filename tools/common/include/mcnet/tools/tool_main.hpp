@@ -33,6 +33,9 @@ int tool_main(std::string_view tool, int argc, char** argv, Parse parse, const s
   // the write fails with EPIPE instead, the run goes on (its metrics file
   // and exit code with it) and ends with exit 4, as for any lost output.
   std::signal(SIGPIPE, SIG_IGN);
+  // Writes to stdout that a signal or a non-blocking pipe interrupts are
+  // made again (descriptor_output; trial t16u H1, H2).
+  use_descriptor_output_for_stdout();
   const auto command = parse(arguments(argc, argv));
   if (!command) {
     const int code = print_usage_error(command.error(), tool, std::cout, std::cerr);
