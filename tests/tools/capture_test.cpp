@@ -655,7 +655,9 @@ TEST_F(NetToolsCapture, ReplayOfMoldUdp64CaptureGivesTheSameCounts) {
   EXPECT_NEAR(field(group, "rate_pps").get<double>(), field(stream, "rate_pps").get<double>(),
               field(stream, "rate_pps").get<double>() * 0.25)
       << group << "\n" << stream;
-  EXPECT_LT(field(group, "rate_span_s").get<double>(), 0.1) << group;
+  // Not over the END markers' 200 ms: under it, however a loaded machine
+  // stalled the replay (0.127 s once beside an ASan build, s33).
+  EXPECT_LT(field(group, "rate_span_s").get<double>(), 0.2) << group;
   // The total too: over the datagrams' span, not the END markers' tail
   // (trial20j 6).
   const auto total_rate = field(field(sender, "total"), "rate_pps");
