@@ -1172,7 +1172,6 @@ std::vector<const netlink::link*> pending_v6_links(const netlink::snapshot& snap
 std::optional<std::string> multicast_route_hint(const netlink::snapshot& snap, const core::ip_address& group,
                                                 std::uint32_t preferred);
 std::vector<std::string> route_candidates(const netlink::snapshot& snap, const core::ip_address& group);
-std::optional<std::string> own_subnet(const netlink::snapshot& snap, std::uint32_t index, const core::ip_address& src);
 
 // The link the include sources of `group`'s joins without -i send on: the
 // interface whose own subnet holds each, else the one the route to it
@@ -2360,19 +2359,6 @@ std::string all_forces(const rp_value& rp, const std::string& join) {
                      "go to 0 too, which turns the filter off on every interface whose own rp_filter is 0; keep it "
                      "on the others with {})",
                      opt_text(rp.all), text_name(join), keep);
-}
-
-// The address of interface `index` whose prefix holds `src` ("10.77.1.2/24"):
-// the source is on that interface's own subnet, so its datagrams come in
-// there, from the link, whatever a more specific route back says.
-std::optional<std::string> own_subnet(const netlink::snapshot& snap, std::uint32_t index, const core::ip_address& src) {
-  const auto s = src.unmap().with_scope_id(0);
-  for (const auto& a : snap.addresses) {
-    if (a.index != index || a.local.is_v4() != s.is_v4() || a.local.with_scope_id(0) == s) continue;
-    const auto net = core::prefix::make(a.local.with_scope_id(0), a.prefix_length);
-    if (net && a.prefix_length < (s.is_v4() ? 32U : 128U) && net->contains(s)) return net->masked().to_string();
-  }
-  return std::nullopt;
 }
 
 // Whether `m`'s channel (source, group, port) is also in `plan` on interface `index`.

@@ -1098,6 +1098,16 @@ std::vector<joined_elsewhere> ipv4_joined_elsewhere(const std::vector<planned_jo
   return out;
 }
 
+std::optional<std::string> own_subnet(const netlink::snapshot& snap, std::uint32_t index, const core::ip_address& src) {
+  const auto s = src.unmap().with_scope_id(0);
+  for (const auto& a : snap.addresses) {
+    if (a.index != index || a.local.is_v4() != s.is_v4() || a.local.with_scope_id(0) == s) continue;
+    const auto net = core::prefix::make(a.local.with_scope_id(0), a.prefix_length);
+    if (net && a.prefix_length < (s.is_v4() ? 32U : 128U) && net->contains(s)) return net->masked().to_string();
+  }
+  return std::nullopt;
+}
+
 run_verdict nothing_arrived_verdict(
     const std::vector<membership>& members, const drop_counters& over_run, std::int64_t rcvbuf,
     std::uint64_t end_markers, const relied_routes_map& relied,
@@ -1116,13 +1126,8 @@ run_verdict nothing_arrived_verdict(
     for (const auto& p : plan) {
       const auto& r = p.m->request;
       if (r.mode != filter::include || !r.source || p.iface.index == 0) continue;
-      const auto src = r.source->unmap().with_scope_id(0);
-      for (const auto& a : snap->addresses) {
-        if (a.index != p.iface.index || a.local.is_v4() != src.is_v4() || a.local.with_scope_id(0) == src) continue;
-        const auto net = core::prefix::make(a.local.with_scope_id(0), a.prefix_length);
-        if (net && a.prefix_length < (src.is_v4() ? 32U : 128U) && net->contains(src)) {
-          on_link_sources.insert({src.to_string(), p.iface.index});
-        }
+      if (own_subnet(*snap, p.iface.index, *r.source)) {
+        on_link_sources.insert({r.source->unmap().with_scope_id(0).to_string(), p.iface.index});
       }
     }
     checks = setup_checks(*snap, plan, std::nullopt, relied, nullptr, nullptr, mld);

@@ -313,6 +313,13 @@ std::vector<std::string> reverse_path_not_counted(std::vector<check_result>& che
 [[nodiscard]] std::map<std::string, std::string> earlier_drops_by_firewall(const std::vector<check_result>& checks,
                                                                            const std::vector<planned_join>& plan);
 
+/// The subnet of an address of interface `index` that holds `src`
+/// ("10.77.1.0/24"; not the address itself, nor a /32 or /128): the source
+/// is on that interface's own subnet, so its datagrams come in there, from
+/// the link, whatever a more specific route back says. Nothing when none does.
+[[nodiscard]] std::optional<std::string> own_subnet(const netlink::snapshot& snap, std::uint32_t index,
+                                                    const core::ip_address& src);
+
 /// After reverse_path_check() gave `counted` (its check during `during`,
 /// "--listen" without a packet socket, "the run"): when it is a FAIL that
 /// blames one join alone (JSON `data.blamed_joins`), an include source's
