@@ -1971,7 +1971,7 @@ std::pair<std::size_t, std::string> receive_session::unended_stalls() const {
   for (const auto& [k, last] : table_.evicted_tail_unknown()) {
     if (n++ < 4) {
       who += fmt::format("{}{}, evicted from the stream table, silent for the last {:.1f} s", who.empty() ? "" : "; ",
-                         stream_name(k), evicted_silence(k, now));
+                         stream_name(k), std::chrono::duration<double>(now - last).count());
     }
   }
   n += table_.evicted_tail_unknown_left_out();
@@ -2509,16 +2509,23 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
   // whose kernel time is before it (the run's end: the tail read after it).
   // Whether the batch came back full (false also when the queue is empty
   // or the read failed: errors show as nothing arriving).
-  const auto read_once = [&](shard& sh, std::optional<core::kernel_time> until) -> bool {
+  // One nonblocking batch from `sh` into msgs: how many came (0: none, or
+  // an error), and how many of them before `until`.
+  const auto read_batch_before = [&](shard& sh,
+                                     std::optional<core::kernel_time> until) -> std::pair<std::size_t, std::size_t> {
     for (std::size_t i = 0; i < batch; ++i) {
       msgs[i] = core::message{.buffer = buffers[i], .control = controls[i].span()};
     }
     auto got = core::read_batch(sh.sock, msgs, receive_decode, core::wait_policy::nonblocking());
-    if (!got || *got == 0) return false;
-    const std::size_t n = before(std::span<const core::message>(msgs.data(), *got), until);
+    if (!got || *got == 0) return {0, 0};
+    return {*got, before(std::span<const core::message>(msgs.data(), *got), until)};
+  };
+  const auto read_once = [&](shard& sh, std::optional<core::kernel_time> until) -> bool {
+    const auto [got, n] = read_batch_before(sh, until);
+    if (got == 0) return false;
     ++reads.calls;
     take(sh, std::span<const core::message>(msgs.data(), n));
-    return n == batch && n == *got;
+    return n == batch && n == got;
   };
 #if MCNET_HAS_IO_URING
   // One read of the ring (nonblocking: the epoll set said a socket is
@@ -2665,14 +2672,10 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
     for (auto& sh : shards) {
       if (uring != nullptr || session.count_reached()) break;
       for (std::size_t round = 0; round < 4096; ++round) {
-        for (std::size_t i = 0; i < batch; ++i) {
-          msgs[i] = core::message{.buffer = buffers[i], .control = controls[i].span()};
-        }
-        auto got = core::read_batch(sh.sock, msgs, receive_decode, core::wait_policy::nonblocking());
-        if (!got || *got == 0) break;
-        const std::size_t n = before(std::span<const core::message>(msgs.data(), *got), end);
+        const auto [got, n] = read_batch_before(sh, end);
+        if (got == 0) break;
         unread += n;
-        if (n < *got) break;  // the rest came after the end
+        if (n < got) break;  // the rest came after the end
       }
     }
     if (unread > 0) session.left_unread(unread);
