@@ -659,12 +659,18 @@ TEST_F(NetToolsCapture, ReplayOfMoldUdp64CaptureGivesTheSameCounts) {
   // stalled the replay (0.127 s once beside an ASan build, s33).
   EXPECT_LT(field(group, "rate_span_s").get<double>(), 0.2) << group;
   // The total too: over the datagrams' span, not the END markers' tail
-  // (trial20j 6).
-  const auto total_rate = field(field(sender, "total"), "rate_pps");
+  // (trial20j 6), which would read sent / elapsed (~270). Not equal to the
+  // group's: that one leaves out the last clump, as the receiver does, and
+  // a loaded machine that stalls the replay sends its late datagrams in
+  // one (CI, stop 43: 20 of 60, group 1,851 pps, total 2,719 pps); the
+  // total counts every datagram over the datagrams' span, so it is at
+  // least about the group's rate and well above the tail's figure.
+  const auto total = field(sender, "total");
+  const auto total_rate = field(total, "rate_pps");
   ASSERT_TRUE(total_rate.is_number()) << sender;
-  EXPECT_NEAR(total_rate.get<double>(), field(stream, "rate_pps").get<double>(),
-              field(stream, "rate_pps").get<double>() * 0.25)
-      << sender;
+  const double over_run = field(total, "sent").get<double>() / field(total, "elapsed_s").get<double>();
+  EXPECT_GT(total_rate.get<double>(), 1.5 * over_run) << sender;
+  EXPECT_GT(total_rate.get<double>(), 0.75 * field(group, "rate_pps").get<double>()) << sender;
   // With a SPEC the captured group goes there.
   const auto port = port_of(original);
   const auto elsewhere = replay(file, "239.255.94.6", static_cast<std::uint16_t>(port + 1),
@@ -808,10 +814,19 @@ TEST_F(NetToolsCapture, ReplayLoopsExactlyAsFastAsPossible) {
 TEST_F(NetToolsCapture, ReplayOfTcpdumpCapture) {
   auto net = test::network::lan(2);
   const auto& rx_host = (*net)[1];
-  const auto port = free_port(rx_host);
   const auto file = dir.file("tcpdump.pcap");
+  // What tcpdump holds is its business: on a loaded machine it missed
+  // frames (CI, stop 43: 70 of 100 while mcast-recv read them all), so a
+  // capture short of the 100 frames sent is taken again (at most 3 times),
+  // tcpdump's own report kept for the failure message. The replay is what
+  // this test is about.
   json original;
-  {
+  std::string dumps;
+  std::uint16_t port = 0;
+  std::size_t held = 0;
+  for (int attempt = 0; attempt < 3 && held != 100; ++attempt) {
+    port = free_port(rx_host);
+    std::filesystem::remove(file);
     receiver rx(rx_host, {"-i", "eth0", "239.255.94.9:" + std::to_string(port)});
     ASSERT_TRUE(rx.joined()) << rx.output();
     // tcpdump needs --immediate-mode in a namespace (start_tcpdump).
@@ -825,16 +840,19 @@ TEST_F(NetToolsCapture, ReplayOfTcpdumpCapture) {
     // missing once, at load 10): at most 5 s until the file holds all.
     const auto deadline = std::chrono::steady_clock::now() + 5s;
     while (std::chrono::steady_clock::now() < deadline) {
-      if (const auto held = tools::read_capture(file); held && held->datagrams.size() >= 100) break;
+      if (const auto c = tools::read_capture(file); c && c->datagrams.size() >= 100) break;
       std::this_thread::sleep_for(50ms);
     }
     const auto st = dump.stop(SIGINT);
     EXPECT_TRUE(st.success()) << dump.output();
+    const auto c = tools::read_capture(file);
+    held = c ? c->datagrams.size() : 0;
+    dumps += fmt::format("attempt {}: {} frames held; tcpdump: {}\n", attempt + 1, held, dump.error_output());
   }
   const auto c = tools::read_capture(file);
   ASSERT_TRUE(c) << c.error();
   EXPECT_EQ(c->link_type, "EN10MB");
-  EXPECT_EQ(c->datagrams.size(), 90u + 7u + 3u);  // sent, duplicated, END markers
+  ASSERT_EQ(c->datagrams.size(), 90u + 7u + 3u) << dumps;  // sent, duplicated, END markers
   EXPECT_EQ(item(summary_counts(original), 0)["lost"], 10) << original.dump();
   const auto replayed = replay(file, "239.255.94.9", port, {});
   EXPECT_EQ(summary_counts(replayed), summary_counts(original)) << replayed.dump() << "\n" << original.dump();
