@@ -357,6 +357,20 @@ TEST(ToolFaults, AClosedStdoutFailsWhenWrittenTo) {
   EXPECT_EQ(err.str(), "mcast-x: cannot write the report to standard output: Bad file descriptor\n");
 }
 
+// descriptor_output fails a write with EINTR only when a second signal came
+// while it waited: the message says that, not the bare errno text (trial
+// t15t L1).
+TEST(ToolFaults, AnOutputGivenUpOnASecondSignalSaysSo) {
+  std::ostringstream out, err;
+  const tools::reporter r("mcast-x", {}, out, err);
+  r.text("a line");
+  tools::mark_unwritable(out, EINTR);
+  EXPECT_EQ(r.finish(tools::exit_ok), tools::exit_setup);
+  EXPECT_EQ(err.str(),
+            "mcast-x: cannot write the report to standard output: a second signal came while it waited for the "
+            "reader of standard output to take it (the reader did not read); the output was given up\n");
+}
+
 TEST(ToolFaults, AGoodStreamFinishesWithItsOwnCode) {
   std::ostringstream out, err;
   const tools::reporter r("mcast-x", {}, out, err);

@@ -391,7 +391,13 @@ int finish_output(std::string_view tool, std::ostream& out, std::ostream& err, i
   }
   const int e = write_error(out);
   if (out.iword(written_slot()) == 0 || e == 0) return exit;
-  err << tool << ": cannot write the report to standard output: " << std::strerror(e) << '\n' << std::flush;
+  // EINTR only when descriptor_output gave up: a write that one signal cut
+  // is made again, so a second signal came while it waited for the reader
+  // (trial t15t L1: the bare "Interrupted system call" did not say that).
+  const std::string why = e == EINTR ? "a second signal came while it waited for the reader of standard output to "
+                                       "take it (the reader did not read); the output was given up"
+                                     : std::strerror(e);
+  err << tool << ": cannot write the report to standard output: " << why << '\n' << std::flush;
   return exit == exit_usage ? exit : exit_setup;
 }
 
