@@ -376,8 +376,12 @@ class receive_session {
   /// `n` datagrams that came before the run's end were left in the receive
   /// queues when the tail read's bound ran out (receive_loop counts them
   /// without taking them): a `tail_unread` warning, as they are counted
-  /// neither in the streams nor in the socket drops (trial t16t).
-  void left_unread(std::uint64_t n) const;
+  /// neither in the streams nor in the socket drops (trial t16t). With
+  /// io_uring the ring is stopped first and read, then each socket as
+  /// without it (trial t16u M1); `unknown` sockets whose request could not
+  /// be stopped (`why`) were not read after that: their tail is unknown,
+  /// which the warning says too.
+  void left_unread(std::uint64_t n, std::size_t unknown = 0, const std::string& why = {}) const;
   /// The time the reporter spent writing stdout so far (reporter::writing()).
   [[nodiscard]] std::chrono::steady_clock::duration output_writing() const noexcept { return out_.writing(); }
   /// Whether --count datagrams were counted (the run ends at the next tick).
