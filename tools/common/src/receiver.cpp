@@ -1017,7 +1017,8 @@ void receive_session::paused(std::chrono::steady_clock::duration d, std::chrono:
                   "paused", {{"paused_s", s}});
 }
 
-void receive_session::left_unread(std::uint64_t n, std::size_t unknown, const std::string& why) const {
+void receive_session::left_unread(std::uint64_t n, std::size_t unknown, const std::string& why) {
+  unread_ = n;
   std::string text =
       n == 0 && unknown > 0
           ? std::string()
@@ -1515,6 +1516,10 @@ void receive_session::summary() {
   // unknown, so is the run's loss (--max-loss fails as loss_unknown).
   total["stalled_at_end"] = stalled_streams;
   total["tail_unknown"] = tail_unknown_streams;
+  // What the tail read left in the queues (left_unread): with the reads'
+  // datagrams and the drops, what reached the sockets before the end
+  // (trial t16u L1: only the tail_unread warning had it).
+  total["unread"] = unread_;
   // Only END markers: a sender's streams came to nothing here, their loss
   // unknown (the END says how many numbers were used, not which of them
   // were meant for this run), not 0.
@@ -1870,10 +1875,11 @@ void receive_session::summary() {
       duplicates_text = count_text(sum.mold_duplicates, "duplicate message", "duplicate messages");
     }
   }
-  out_.text(fmt::format("mcast-recv: {}, {} bytes, {}, {}, {}, {} "
+  out_.text(fmt::format("mcast-recv: {}, {} bytes, {}, {}, {}, {}, {} unread "
                         "in {:.3f} s{}",
                         count_text(sum.packets, "datagram", "datagrams"), sum.bytes, lost_text, reordered_text,
-                        duplicates_text, count_text(drops, "socket drop", "socket drops"), since_start, notes));
+                        duplicates_text, count_text(drops, "socket drop", "socket drops"), unread_, since_start,
+                        notes));
   if (!causes_text.empty()) {
     out_.text("mcast-recv: drops by cause (this network namespace's counters over the run, every socket): " +
               causes_text);
