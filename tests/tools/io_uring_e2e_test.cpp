@@ -362,7 +362,7 @@ TEST_P(NetMcastRecvTail, WhatTheTailReadLeavesIsCountedAndSaid) {
   const auto& tx = (*net)[0];
   const auto& rx = (*net)[1];
   const auto port = std::to_string(free_port(rx));
-  ASSERT_TRUE(add_input_rule(rx, nft, "mcnet_tail", "udp dport " + port + " counter"));
+  ASSERT_TRUE(add_input_rule(rx, nft, "mcnet_tail", std::string("udp dport ").append(port).append(" counter")));
   test::tools::scratch_dir dir;
   ASSERT_FALSE(dir.path.empty());
   const auto fifo = dir.file("out");
@@ -388,7 +388,7 @@ TEST_P(NetMcastRecvTail, WhatTheTailReadLeavesIsCountedAndSaid) {
     }
     return got;
   };
-  const auto group = "239.255.85.1:" + port;
+  const auto group = std::string("239.255.85.1:").append(port);
   std::string command("exec ");
   command.append(MCAST_RECV).append(" --json --show-packets").append(uring ? " --io-uring" : "");
   command.append(" -i eth0 --rcvbuf 4000000 --force ").append(group).append(" >").append(fifo);
