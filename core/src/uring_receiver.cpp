@@ -287,7 +287,8 @@ struct uring_receiver::state {
       if (cqe->res < 0) {
         if (cqe->res == -ENOBUFS) {
           ++stats.buffers_exhausted;  // armed again by the next arm(), once buffers are back
-        } else if ((cqe->flags & IORING_CQE_F_MORE) == 0) {
+        } else if ((cqe->flags & IORING_CQE_F_MORE) == 0 && !so.stopped) {
+          // (A stopped socket's request ends so: ECANCELED, no error.)
           so.stopped = true;
           ++stopped;
           --unarmed;
@@ -493,14 +494,17 @@ result<std::size_t> uring_receiver::read(wait_policy wait) noexcept {
   // Every socket removed, or stopped by its request's error (given by an
   // earlier read; not armed again): nothing can arrive, so no wait (trial
   // t17c L1: a deadline read waited it out, a blocking one forever).
-  if (s.sockets.size() == s.stopped) {
+  const auto none_left = [&s] {
     const char* why = s.sockets.empty() ? "no socket to read from: add one first (uring_receiver::add)"
                       : s.removed == s.sockets.size()
                           ? "no socket to read from: every socket added was removed"
                           : "no socket to read from: every socket added was removed or its request ended with an "
-                            "error (an earlier read gave it) and is not armed again; add a socket";
-    return fail(error(std::make_error_code(std::errc::invalid_argument), "read", "uring_receiver").with_hint(why));
-  }
+                            "error (an earlier read gave it) and is not armed again, or stopped and its "
+                          "datagrams given; add a socket";
+    return error(std::make_error_code(std::errc::invalid_argument), "read", "uring_receiver").with_hint(why);
+  };
+  // (A stopped socket's completions not yet given are still read.)
+  if (s.sockets.size() == s.stopped && io_uring_cq_ready(&s.ring) == 0) return fail(none_left());
   auto enter_error = [](int r) noexcept { return enter_failure(r); };
   // One io_uring_enter a round: it submits the arming requests and, with
   // DEFER_TASKRUN, runs the receives the kernel queued for this thread,
@@ -540,6 +544,8 @@ result<std::size_t> uring_receiver::read(wait_policy wait) noexcept {
       s.pending.reset();
       return fail(e);
     }
+    // The last stopped socket's completions given: nothing more can come.
+    if (s.sockets.size() == s.stopped) return fail(none_left());
     // A request ended with nothing to give (ENOBUFS): every buffer is back
     // now, so arming it again takes what its socket holds. Bounded, should
     // a request keep ending.
@@ -578,6 +584,36 @@ result<void> uring_receiver::remove(std::size_t index) noexcept {
                                             : "socket {number}'s receive request could not be cancelled: the ring "
                                               "may still hold the socket (its port stays bound) until the receiver "
                                               "is destroyed"));
+  }
+  return {};
+}
+
+result<void> uring_receiver::stop(std::size_t index) noexcept {
+  if (!state_ || index >= state_->sockets.size() || state_->sockets[index].stopped) {
+    const bool added = state_ && index < state_->sockets.size();
+    return fail(error(std::make_error_code(std::errc::invalid_argument), "stop", "uring_receiver")
+                    .with_number(static_cast<std::int64_t>(std::min<std::size_t>(index, INT64_MAX)))
+                    .with_hint(!state_ ? "the receiver is empty (default-constructed or moved from)"
+                               : added ? "socket {number} was stopped or removed already, or its request ended "
+                                         "with an error"
+                                       : "no socket has index {number}: stop takes what add() answered"));
+  }
+  auto& s = *state_;
+  auto& so = s.sockets[index];
+  // Not armed: never submitted, or ended and waiting for the next read to
+  // arm it again; either way nothing holds the socket. Its completions
+  // stay for harvest(), which gives them as any socket's.
+  if (!so.armed) --s.unarmed;
+  ++s.stopped;
+  so.stopped = true;
+  if (!so.armed) return {};
+  if (const int r = s.cancel(index); r < 0) {
+    return fail(error::from_errno(-r, "io_uring_enter", "io_uring cancel")
+                    .with_number(static_cast<std::int64_t>(index))
+                    .with_hint(r == -EEXIST ? "the ring is single issuer: stop from the thread that called make() "
+                                              "(the request is not cancelled)"
+                                            : "socket {number}'s receive request could not be cancelled: the ring "
+                                              "may still hold the socket and take its datagrams"));
   }
   return {};
 }

@@ -619,6 +619,72 @@ TEST(NetUringReceiver, ClosingAnAddedSocketLeavesItOpenUntilItIsRemoved) {
   EXPECT_FALSE(empty.remove(0));
 }
 
+// stop() ends a socket's request as remove() does, but keeps what the
+// request took: the next reads give it, then the socket's own queue holds
+// the rest, so every datagram is read once, in order (mcast-recv's tail
+// read, trial t16u M1). With every socket stopped and its datagrams given,
+// a read answers EINVAL at once.
+TEST(NetUringReceiver, AStoppedSocketsDatagramsAreReadOnceInOrderThroughTheRingThenTheSocket) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_IO_URING();
+  loopback_sockets lo(2);
+  auto r = core::uring_receiver::make(16, 64).value();
+  ASSERT_EQ(r.add(lo.rx[0]).value(), 0u);
+  ASSERT_EQ(r.add(lo.rx[1]).value(), 1u);
+  constexpr std::size_t kCount = 60;
+  std::vector<std::string> got;
+  for (std::size_t i = 0; i < 4; ++i) test::send_text(lo.tx, lo.at(0), test::numbered("s", i));
+  auto first = r.read(core::wait_policy::deadline(1s));
+  ASSERT_TRUE(first) << first.error().message();
+  for (const auto& m : r) got.push_back(text_of(m));
+  // More than the 16 buffers, queued while the request is armed.
+  for (std::size_t i = 4; i < kCount; ++i) test::send_text(lo.tx, lo.at(0), test::numbered("s", i));
+  auto stopped = r.stop(0);
+  ASSERT_TRUE(stopped) << stopped.error().message();
+  auto again = r.stop(0);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, std::errc::invalid_argument);
+  // Another socket is still read.
+  test::send_text(lo.tx, lo.at(1), "other");
+  std::size_t other = 0;
+  for (int reads = 0; reads < 100; ++reads) {
+    auto n = r.read(core::wait_policy::deadline(200ms));
+    if (!n) break;
+    for (std::size_t i = 0; i < *n; ++i) {
+      if (r.socket_of(i) == 1) {
+        ++other;
+      } else {
+        got.push_back(text_of(r[i]));
+      }
+    }
+    if (other > 0) break;
+  }
+  EXPECT_EQ(other, 1u);
+  ASSERT_TRUE(r.stop(1));
+  for (int reads = 0; reads < 100; ++reads) {
+    auto n = r.read(core::wait_policy::nonblocking());
+    if (!n) {
+      EXPECT_EQ(n.error().code, std::errc::invalid_argument) << n.error().message();
+      break;
+    }
+    for (const auto& m : r) got.push_back(text_of(m));
+  }
+  auto none = r.read(core::wait_policy::deadline(5s));
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code, std::errc::invalid_argument) << "at once, not after the wait";
+  // The rest from the socket itself.
+  auto batch = core::receive_batch::make(32, 64).value();
+  for (int reads = 0; reads < 100; ++reads) {
+    auto n = batch.read(lo.rx[0], cmsg::none, core::wait_policy::nonblocking());
+    if (!n) break;
+    for (const auto& m : batch.received()) got.push_back(text_of(m));
+  }
+  ASSERT_EQ(got.size(), kCount);
+  for (std::size_t i = 0; i < kCount; ++i) EXPECT_EQ(got[i], test::numbered("s", i));
+  core::uring_receiver empty;
+  EXPECT_FALSE(empty.stop(0));
+}
+
 TEST(NetHotPath, UringReceiverAllocatesNothingPerDatagram) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_IO_URING();

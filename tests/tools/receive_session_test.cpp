@@ -859,6 +859,55 @@ TEST(ReceiveSession, DatagramsLeftUnreadAtTheEndAreSaid) {
       << f.err.str();
 }
 
+// Trial t16u L1: the unread count was on the tail_unread warning only; the
+// summary's total has it too (0 when nothing was left), and the text total
+// line says it beside the socket drops, so that the summary alone gives
+// read + drops + unread. A socket whose io_uring request could not be
+// stopped has its tail said unknown.
+TEST(ReceiveSession, TheSummaryTotalCountsWhatWasLeftUnread) {
+  for (const bool json_output : {false, true}) {
+    for (const std::uint64_t unread : {std::uint64_t{0}, std::uint64_t{4866}}) {
+      SCOPED_TRACE(json_output ? "json" : "text");
+      SCOPED_TRACE(unread);
+      fixture f;
+      f.settings.json_output = json_output;
+      f.start();
+      batch b;
+      for (std::uint64_t i = 0; i < 10; ++i) b.add(sender_a, i);
+      f.feed(b);
+      f.drops = 3;
+      if (unread > 0) f.session->left_unread(unread);
+      f.session->summary();
+      if (json_output) {
+        const auto events = f.events();
+        const auto* summary = test::tools::find_event(events, "summary");
+        ASSERT_NE(summary, nullptr) << f.out.str();
+        EXPECT_EQ((*summary)["total"]["unread"], unread) << f.out.str();
+        EXPECT_EQ((*summary)["total"]["kernel_drops"], 3);
+        test::tools::expect_schema_conform(f.out.str());
+      } else {
+        EXPECT_NE(f.out.str().find(fmt::format("mcast-recv: 10 datagrams, 1000 bytes, 0 lost, 0 reordered, 0 "
+                                               "duplicates, 3 socket drops, {} unread in ",
+                                               unread)),
+                  std::string::npos)
+            << f.out.str();
+      }
+    }
+  }
+  fixture f;
+  f.settings.json_output = true;
+  f.start();
+  f.session->left_unread(0, 1, "Connection timed out");
+  const auto events = f.events();
+  ASSERT_EQ(events.size(), 1u) << f.out.str();
+  EXPECT_EQ(events[0]["code"], "tail_unread");
+  EXPECT_EQ(events[0]["unread"], 0);
+  EXPECT_NE(f.err.str().find("the tail of 1 socket is unknown: its io_uring receive request could not be stopped "
+                             "(Connection timed out)"),
+            std::string::npos)
+      << f.err.str();
+}
+
 // Trial t16t: after a junk flood (8,000 single-datagram streams) the
 // --max-loss message said "silent for the last 9.5 s" where the stream's
 // summary line and stalled_at_end_s said 8.9: the message took its own
@@ -2487,7 +2536,7 @@ TEST(ReceiveSession, MaxLossFailureByKernelDropsNamesThemAndTheirCauses) {
       // #15 (trial15h, finding 6): the summary's figure is the sockets'
       // drops (SO_RXQ_OVFL), not every drop of the kernel (a reverse-path
       // drop never reaches a socket): said as what it is.
-      EXPECT_NE(f.out.str().find(", 10 socket drops in "), std::string::npos) << f.out.str();
+      EXPECT_NE(f.out.str().find(", 10 socket drops, 0 unread in "), std::string::npos) << f.out.str();
       EXPECT_EQ(f.out.str().find("kernel drop"), std::string::npos) << f.out.str();
     }
     if (json_output) {

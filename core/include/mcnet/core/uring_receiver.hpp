@@ -138,6 +138,18 @@ class uring_receiver {
   /// within about a second (the ring may still hold the socket).
   [[nodiscard]] result<void> remove(std::size_t index) noexcept;
 
+  /// Stop receiving from socket `index` (add()'s answer) and keep what it
+  /// received: its request is cancelled and its end awaited, as by remove(),
+  /// but the datagrams the request took off the socket before it ended are
+  /// still given by the next reads (in order, before the request's end).
+  /// What arrives after that stays in the socket's own queue, for a plain
+  /// read (core::read_batch): the socket's datagrams are then read once
+  /// each, in order, first through the ring, then from the socket. Once
+  /// every socket is stopped or removed and their datagrams given, a read
+  /// answers EINVAL (no socket left). A stopped socket may still be
+  /// removed (what it has not given is then dropped). Errors: as remove().
+  [[nodiscard]] result<void> stop(std::size_t index) noexcept;
+
   /// Give the buffers of the previous read back to the kernel, arm again
   /// the requests that ended, then collect what the sockets received: waits
   /// as `wait` says for the first datagram, then takes every completion

@@ -376,8 +376,13 @@ class receive_session {
   /// `n` datagrams that came before the run's end were left in the receive
   /// queues when the tail read's bound ran out (receive_loop counts them
   /// without taking them): a `tail_unread` warning, as they are counted
-  /// neither in the streams nor in the socket drops (trial t16t).
-  void left_unread(std::uint64_t n) const;
+  /// neither in the streams nor in the socket drops (trial t16t). With
+  /// io_uring the ring is stopped first and read, then each socket as
+  /// without it (trial t16u M1); `unknown` sockets whose request could not
+  /// be stopped (`why`) were not read after that: their tail is unknown,
+  /// which the warning says too. The summary's total has `n` as unread
+  /// (0 without a call), and its text total line says it.
+  void left_unread(std::uint64_t n, std::size_t unknown = 0, const std::string& why = {});
   /// The time the reporter spent writing stdout so far (reporter::writing()).
   [[nodiscard]] std::chrono::steady_clock::duration output_writing() const noexcept { return out_.writing(); }
   /// Whether --count datagrams were counted (the run ends at the next tick).
@@ -601,6 +606,7 @@ class receive_session {
   std::uint64_t previous_untracked_ = 0;
   std::optional<std::uint64_t> final_drops_;  // the kernel drops summary() reported (loss_ratio uses them)
   std::uint64_t final_after_last_read_ = 0;   // of those, after each socket's last datagram read
+  std::uint64_t unread_ = 0;                  // left_unread(): the summary's total.unread
   drop_counters over_run_;                    // the drop causes over the run, read once by summary()
   std::uint64_t previous_evicted_ = 0;
   std::map<stream_key, totals> previous_;  // for interval deltas
