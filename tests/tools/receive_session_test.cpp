@@ -1432,6 +1432,89 @@ TEST(ReceiveSession, AnEvictedStreamsWatchGoesOnAndItsEndTellsItsTail) {
   }
 }
 
+// Trial t20t H1 (resume_pace.sh): a stream evicted after its first
+// datagram (single-datagram junk ids took its place) and resumed from its
+// record, then 4 more numbers 20 ms apart and silence without its END,
+// read no stall, its tail known, loss 0.0 and exit 0: its watch started
+// anew on resume and 4 datagrams never made the warm-up of 5. Its watch
+// goes on from its record: the same datagrams give the same verdict with
+// and without the eviction (each shape with a table of 2 and of 8): 0, 1
+// that shape; 2, 3 with a 3 s pause of the receiver while it is evicted
+// (no silence of it: its limit stays 1 s, not twice a gap of 3 s); 4, 5
+// 5 datagrams 200 ms apart evicted quiet (watched while evicted), then 3
+// more (a fresh watch had 3 over 400 ms: neither a warm-up nor a short feed).
+TEST(ReceiveSession, AResumedStreamsWatchCountsItsDatagramsBeforeTheEviction) {
+  for (const int mode : {0, 1, 2, 3, 4, 5}) {
+    SCOPED_TRACE(mode);
+    fixture f;
+    f.settings.json_output = true;
+    f.settings.max_streams = mode % 2 == 0 ? 2 : 8;
+    f.settings.max_loss = 5;
+    f.start();
+    std::int64_t at = 1'000'000'000;
+    const auto wait = [&f, &at](int ticks, std::chrono::milliseconds each) {
+      for (int k = 0; k < ticks; ++k) {
+        f.now += each;
+        at += std::chrono::nanoseconds(each).count();
+        (void)f.session->tick();
+      }
+    };
+    const auto send = [&f, &at, &wait](std::uint32_t id, std::uint64_t seq, std::chrono::milliseconds after) {
+      wait(1, after);
+      batch b;
+      b.add_sender(sender_a, id, 1, seq, at);
+      f.feed(b);
+      (void)f.session->tick();
+    };
+    const bool quiet = mode >= 4;
+    const auto pace = quiet ? 200ms : 20ms;
+    const std::uint64_t before = quiet ? 5 : 1;
+    for (std::uint64_t i = 0; i < before; ++i) send(1, i, pace);
+    if (quiet) wait(12, 100ms);  // 1.2 s: overdue and idle a second, not stalled (its limit is 2 s)
+    for (const std::uint32_t junk : {50u, 51u, 52u}) send(junk, 0, 20ms);
+    if (mode == 2 || mode == 3) {
+      f.now += 3s;  // the receiver stopped (SIGSTOP) for 3 s
+      at += 3'000'000'000;
+      f.session->paused(3s, 0s);
+    }
+    for (std::uint64_t i = before; i < before + (quiet ? 3 : 4); ++i) send(1, i, pace);
+    const int silence = quiet ? 6 : 4;
+    wait(silence * 20, 50ms);
+    f.session->summary();
+    const int exit = f.session->finish();
+    const auto out = f.out.str();
+    const auto all = out + f.err.str();
+    test::tools::expect_schema_conform(out);
+    const auto events = f.events();
+    const auto* summary = test::tools::find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << out;
+    const auto& total = (*summary)["total"];
+    EXPECT_EQ(total["resumed"], mode % 2 == 0 ? 1 : 0) << total;
+    EXPECT_EQ(exit, tools::exit_loss) << all;
+    EXPECT_EQ(total["tail_unknown"], 1) << total;
+    EXPECT_EQ(total["stalled_at_end"], 1) << total;
+    EXPECT_TRUE(total["loss_percent"].is_null()) << total;
+    bool found = false;
+    for (const auto& s : (*summary)["streams"]) {
+      if (s["sender_id"] != 1) continue;
+      found = true;
+      EXPECT_EQ(s["packets"], quiet ? 8 : 5) << s;
+      EXPECT_EQ(s["tail_unknown"], true) << s;
+      ASSERT_TRUE(s["stalled_at_end_s"].is_number()) << s;
+      EXPECT_NEAR(s["stalled_at_end_s"].get<double>(), silence, 0.1) << s;
+    }
+    EXPECT_TRUE(found) << out;
+    std::size_t stalls = 0;
+    for (const auto& e : events) {
+      if (e["event"] == "warning" && e["code"] == "stalled" &&
+          e["message"].get<std::string>().find("sender id 1,") != std::string::npos) {
+        ++stalls;
+      }
+    }
+    EXPECT_EQ(stalls, 1u) << out;
+  }
+}
+
 // Trial t20r M1: three streams of one flow stopped without their END: the
 // --max-loss message (text, JSON error) named one; it names each, up to 4.
 TEST(ReceiveSession, TheMaxLossMessageNamesEachStreamWhoseTailIsUnknown) {

@@ -998,6 +998,7 @@ bool receive_session::tick() {
 void receive_session::paused(std::chrono::steady_clock::duration d, std::chrono::steady_clock::duration writing) {
   table_.watch_streams([d](const stream_key&, stream& st) { stall_watch::pause(st.stall, d); });
   table_.watch_evicted([d](const stream_key&, stall_watch::state& s) { stall_watch::pause(s, d); });
+  table_.paused(d);
   const double s = std::chrono::duration<double>(d).count();
   if (writing * 2 >= d) {
     // Blocked in a write to stdout (a pipe whose reader did not read), not

@@ -18,7 +18,10 @@ stall_watch::clock::duration stall_watch::limit(const state& s) {
 
 std::optional<stall_watch::change> stall_watch::arrive(state& s, const flow& f, clock::time_point t, bool end) {
   if (!s.started) {
-    s = state{t, 0, {}, {}, {}, false, end, true};
+    s = state{};
+    s.last = t;
+    s.ended = end;
+    s.started = true;
     return std::nullopt;
   }
   std::optional<change> out;
@@ -35,6 +38,9 @@ std::optional<stall_watch::change> stall_watch::arrive(state& s, const flow& f, 
     // as stalls, the later ones do not; one real stall changes nothing.
     if (s.resumed_from.count() > 0) s.longest = std::max(s.longest, std::min(s.resumed_from, gap));
     s.resumed_from = gap;
+  } else if (s.gap_unknown) {
+    // Its datagrams of the gap were untracked (stream_table: evicted, no
+    // room for it): not an interval of its pace.
   } else if (!s.ended && gap.count() >= 0) {
     // A stall's silence is not the flow's usual interval. Datagrams read
     // together (a burst in one batch) have a gap of 0 and count: the usual
@@ -44,6 +50,7 @@ std::optional<stall_watch::change> stall_watch::arrive(state& s, const flow& f, 
     ++s.gaps;
     s.longest = std::max(s.longest, gap);
   }
+  s.gap_unknown = false;
   s.last = std::max(s.last, t);
   s.ended = end;
   return out;

@@ -64,6 +64,10 @@ class stall_watch {
     bool stalled = false;
     bool ended = false;
     bool started = false;  // an arrival came
+    /// What came between its last arrival and the next is unknown (its
+    /// datagrams were untracked while it was evicted): the next gap is
+    /// not one of its intervals.
+    bool gap_unknown = false;
     [[nodiscard]] clock::duration usual() const { return gaps == 0 ? clock::duration{} : sum / static_cast<clock::rep>(gaps); }
   };
 
