@@ -1962,6 +1962,52 @@ TEST(ReceiveSession, AStallAfterOneBurstSaysItsDatagramsCameTogether) {
   EXPECT_EQ(err.find("0 ns"), std::string::npos) << err;
 }
 
+// Trial t20t H3 (pause_short.sh): a real 1 pps feed killed after 3 or 4
+// datagrams while the receiver was stopped (SIGSTOP), all read in one batch
+// after SIGCONT: its rate was 1 pps by the kernel's times, but the short-feed
+// rule saw one clump by the read times (no stall, exit 0), and 6 datagrams
+// stalled after 1 s as "its datagrams so far came together". Its intervals
+// are between the kernel's arrival times: 1 s, a stall after 10 s.
+TEST(ReceiveSession, AFeedReadInOneBatchAfterAPauseIsPacedByItsArrivalTimes) {
+  for (const int datagrams : {3, 4, 6}) {
+    SCOPED_TRACE(datagrams);
+    fixture f;
+    f.settings.json_output = true;
+    f.settings.max_loss = 5;
+    f.start();
+    // The receiver stopped while the feed came: 1 s apart from 1 s on.
+    f.now += std::chrono::seconds(datagrams + 1);
+    f.session->paused(std::chrono::seconds(datagrams + 1), 0s);
+    batch b;
+    for (int i = 0; i < datagrams; ++i) {
+      b.add_sender(sender_a, 1, 1, static_cast<std::uint64_t>(i), std::int64_t{1'000'000'000} * (i + 1));
+    }
+    f.feed(b);
+    std::optional<double> stalled_after;
+    for (int k = 1; k <= 300; ++k) {  // 15 s
+      f.now += 50ms;
+      (void)f.session->tick();
+      if (!stalled_after && f.out.str().find("\"stalled\"") != std::string::npos) stalled_after = k * 0.05;
+    }
+    f.session->summary();
+    const int exit = f.session->finish();
+    const auto out = f.out.str();
+    EXPECT_EQ(exit, tools::exit_loss) << out;
+    test::tools::expect_schema_conform(out);
+    ASSERT_TRUE(stalled_after.has_value()) << out;
+    EXPECT_NEAR(*stalled_after, 10.0, 0.1) << "10 x its interval of 1 s, not the floor of a clump";
+    const auto events = f.events();
+    const auto* summary = test::tools::find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << out;
+    EXPECT_EQ((*summary)["total"]["tail_unknown"], 1) << (*summary)["total"];
+    for (const auto& e : events) {
+      if (e["event"] != "warning" || e["code"] != "stalled") continue;
+      EXPECT_NEAR(e["usual_interval_s"].get<double>(), 1.0, 1e-6) << e;
+      EXPECT_EQ(e["message"].get<std::string>().find("came together"), std::string::npos) << e;
+    }
+  }
+}
+
 // Only END markers of streams never seen: lost, reordered and duplicates
 // are unknown alike, in text and JSON (trial20i 9: "- reordered" in text,
 // reordered 0 in JSON).

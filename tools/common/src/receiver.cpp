@@ -1094,7 +1094,11 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
     // stopped without a stall warning or silence line, which they had
     // alone on their flow).
     if (!a.end_refused && a.record != nullptr) {
-      if (auto c = stall_watch::arrive(a.record->stall, {source, group, port}, read_at, a.is_end())) {
+      // Its intervals by the kernel's arrival times where it gave one (trial t20t H3).
+      const auto arrived_ns = m.info.software_time
+                                  ? std::optional<std::int64_t>(m.info.software_time->time_since_epoch().count())
+                                  : std::nullopt;
+      if (auto c = stall_watch::arrive(a.record->stall, {source, group, port}, read_at, a.is_end(), arrived_ns)) {
         report_stall(*c, *a.record_key);
       }
     }

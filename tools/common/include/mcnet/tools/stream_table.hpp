@@ -652,7 +652,10 @@ struct totals {
 /// least short_feed_datagrams numbers, every one believed and in order
 /// (the next number each time: no copy, no jump, none missing, none
 /// reordered, none untracked) and spread over short_feed_span or more of
-/// its stall watch's clock. Junk has none: one datagram of each of many
+/// its stall watch's intervals, which are between the datagrams' arrival
+/// times, the kernel's where it gave them (trial t20t H3: a 1 pps feed
+/// queued while the receiver was stopped and read in one batch came
+/// together by its reads). Junk has none: one datagram of each of many
 /// sender ids, copies of one datagram, numbers none of which follows
 /// another, a probe's burst (its datagrams within milliseconds).
 inline constexpr std::uint64_t short_feed_datagrams = 3;
