@@ -1305,6 +1305,8 @@ TEST(ReceiveSession, AStreamStalledWithoutItsEndKeepsItsUnknownTailWhenEvicted) 
       EXPECT_EQ(feed["tail_unknown"], true) << feed;
       const auto& total = (*summary)["total"];
       EXPECT_EQ(total["tail_unknown"], 1) << total;
+      // Trial t20t M1: stalled_at_end 0 beside tail_unknown 1.
+      EXPECT_EQ(total["stalled_at_end"], 1) << total;
       EXPECT_TRUE(total["loss_percent"].is_null()) << total;
       const auto* error = test::tools::find_event(events, "error");
       ASSERT_NE(error, nullptr) << out;
