@@ -1303,6 +1303,10 @@ TEST(ReceiveSession, AStreamStalledWithoutItsEndKeepsItsUnknownTailWhenEvicted) 
       EXPECT_EQ(feed["sender_id"], 1) << feed;
       EXPECT_EQ(feed["ended"], false) << feed;
       EXPECT_EQ(feed["tail_unknown"], true) << feed;
+      // Trial t20t L1: its silence at the end was in the text only (its
+      // last datagram 1.6 s + 1 s + 0.5 s before the run's end).
+      ASSERT_TRUE(feed["stalled_at_end_s"].is_number()) << feed;
+      EXPECT_NEAR(feed["stalled_at_end_s"].get<double>(), 3.1, 0.05) << feed;
       const auto& total = (*summary)["total"];
       EXPECT_EQ(total["tail_unknown"], 1) << total;
       // Trial t20t M1: stalled_at_end 0 beside tail_unknown 1.
@@ -1317,7 +1321,12 @@ TEST(ReceiveSession, AStreamStalledWithoutItsEndKeepsItsUnknownTailWhenEvicted) 
       for (std::string line; std::getline(lines, line);) {
         if (line.starts_with("evicted,")) {
           EXPECT_NE(line.find(",1,1,"), std::string::npos) << line;
-          EXPECT_TRUE(line.ends_with(",,true")) << line;
+          // Its stalled_at_end_s and tail_unknown cells (trial t20t L1).
+          ASSERT_TRUE(line.ends_with(",true")) << line;
+          const auto cells = line.substr(0, line.size() - 5);
+          const auto silence = cells.substr(cells.rfind(',') + 1);
+          ASSERT_FALSE(silence.empty()) << line;
+          EXPECT_NEAR(std::stod(silence), 3.1, 0.05) << line;
           ++rows;
         } else if (line.starts_with("summary,")) {
           EXPECT_TRUE(line.ends_with(",,false")) << line;

@@ -1462,6 +1462,9 @@ void receive_session::summary() {
     j["back"] = back;
     j["unresumed"] = f.unresumed;
     j["tail_unknown"] = f.tail_unknown;
+    // Its silence at the end, as a stream's (trial t20t L1: in text only).
+    const double silence = f.tail_unknown ? evicted_silence(f.key, at_end) : 0.0;
+    j["stalled_at_end_s"] = f.tail_unknown ? json(silence) : json(nullptr);
     out_.text(fmt::format("  {}: evicted from the stream table{}: {} as it left{}{}{}{}", stream_name(f.key),
                           back ? ", back without its record (its line above counts only since then)"
                                : " (no line above)",
@@ -1475,7 +1478,7 @@ void receive_session::summary() {
                                       : "",
                           f.tail_unknown ? fmt::format(", stalled without its END, silent for the last {:.1f} s "
                                                        "of the run{}",
-                                                       evicted_silence(f.key, at_end), unended_tail)
+                                                       silence, unended_tail)
                                          : std::string()));
     // A row of its own in CSV too, so the rows account for its datagrams
     // as text and JSON do (trial20q 4).
