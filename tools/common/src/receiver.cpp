@@ -1146,9 +1146,9 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
     }
     if (table_.evicted() > 0 && !warned_evicted_) {
       warned_evicted_ = true;
-      out_.warn(fmt::format("the stream table is full ({} streams): single-datagram, ended and idle streams are "
+      out_.warn(fmt::format("the stream table is full ({}): single-datagram, ended and idle streams are "
                             "evicted to make room (their counts stay in the totals)",
-                            table_.limit()));
+                            count_text(table_.limit(), "stream", "streams")));
     }
     if (a.length_error && !warned_length_) {
       warned_length_ = true;
@@ -1766,9 +1766,10 @@ void receive_session::summary() {
                          table_.untracked(), table_.limit());
   }
   if (table_.evicted() > 0) {
-    notes += fmt::format(" ({} single-datagram, ended or idle streams evicted to make room; their counts are in "
-                         "these totals)",
-                         table_.evicted());
+    notes += fmt::format(" ({} evicted to make room; {} counts are in these totals)",
+                         count_text(table_.evicted(), "single-datagram, ended or idle stream",
+                                    "single-datagram, ended or idle streams"),
+                         table_.evicted() == 1 ? "its" : "their");
   }
   if (table_.resumed() > 0) {
     notes += fmt::format(" ({} came back and went on from where {} evicted)",
