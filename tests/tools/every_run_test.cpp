@@ -913,6 +913,35 @@ TEST(StallWatch, TheWatchersOwnPauseIsNoStreamsSilence) {
   EXPECT_NEAR(stalled->silent_s, 1.5, 1e-9);
 }
 
+// Trial t20t H3: the intervals are between the datagrams' arrival times
+// (the kernel's), not their reads: 4 datagrams 1 s apart read together after
+// the watcher's pause have a usual interval of 1 s (a limit of 10 s), not 0;
+// the watcher's own pause is no interval (an arrival 3.1 s after the last,
+// across a 3 s pause, is 100 ms), and without arrival times the reads count.
+TEST(StallWatch, IntervalsAreBetweenArrivalTimesNotReads) {
+  using stall_rule::watch;
+  const auto f = stall_rule::flow_of("239.1.1.2", 5000);
+  const watch::clock::time_point t{};
+  watch::state s;
+  for (std::int64_t i = 0; i < 4; ++i) (void)watch::arrive(s, f, t, false, i * 1'000'000'000);
+  EXPECT_FALSE(watch::check_one(s, f, t + 9900ms, 3));
+  const auto stalled = watch::check_one(s, f, t + 10100ms, 3);
+  ASSERT_TRUE(stalled);
+  EXPECT_NEAR(stalled->usual_interval_s, 1.0, 1e-9);
+  EXPECT_NEAR(stalled->limit_s, 10.0, 1e-9);
+
+  watch::state p;
+  for (std::int64_t i = 0; i < 5; ++i) (void)watch::arrive(p, f, t + i * 100ms, false, i * 100'000'000);
+  watch::pause(p, 3s);
+  (void)watch::arrive(p, f, t + 3500ms, false, 3'500'000'000);
+  EXPECT_EQ(p.gaps, 5u);
+  EXPECT_EQ(p.longest, 100ms) << "the pause is no interval";
+
+  watch::state r;
+  for (int i = 0; i < 4; ++i) (void)watch::arrive(r, f, t + i * 200ms, false);
+  EXPECT_EQ(r.sum, 600ms) << "read times without the kernel's";
+}
+
 // trial t15q M6: the loop's pause was timed on its wait for datagrams only,
 // so a SIGSTOP during the reads (a 20,000 pps burst) went unsaid. Each step
 // is timed now: a step of a second or more is a pause, wherever it came;

@@ -1342,6 +1342,12 @@ TEST(ReceiveSession, AStreamStalledWithoutItsEndKeepsItsUnknownTailWhenEvicted) 
                          "is its loss)"),
                 std::string::npos)
           << all;
+      // Trial t20t L3: "(1 streams)", "(1 single-datagram, ended or idle streams evicted ...".
+      EXPECT_NE(all.find("the stream table is full (1 stream): "), std::string::npos) << all;
+      EXPECT_NE(all.find("(1 single-datagram, ended or idle stream evicted to make room; its counts are in these "
+                         "totals)"),
+                std::string::npos)
+          << all;
     } else if (mode == 1) {
       test::tools::expect_schema_conform(out);
       const auto events = f.events();
@@ -1352,8 +1358,14 @@ TEST(ReceiveSession, AStreamStalledWithoutItsEndKeepsItsUnknownTailWhenEvicted) 
       EXPECT_EQ(feed["sender_id"], 1) << feed;
       EXPECT_EQ(feed["ended"], false) << feed;
       EXPECT_EQ(feed["tail_unknown"], true) << feed;
+      // Trial t20t L1: its silence at the end was in the text only (its
+      // last datagram 1.6 s + 1 s + 0.5 s before the run's end).
+      ASSERT_TRUE(feed["stalled_at_end_s"].is_number()) << feed;
+      EXPECT_NEAR(feed["stalled_at_end_s"].get<double>(), 3.1, 0.05) << feed;
       const auto& total = (*summary)["total"];
       EXPECT_EQ(total["tail_unknown"], 1) << total;
+      // Trial t20t M1: stalled_at_end 0 beside tail_unknown 1.
+      EXPECT_EQ(total["stalled_at_end"], 1) << total;
       EXPECT_TRUE(total["loss_percent"].is_null()) << total;
       const auto* error = test::tools::find_event(events, "error");
       ASSERT_NE(error, nullptr) << out;
@@ -1364,7 +1376,12 @@ TEST(ReceiveSession, AStreamStalledWithoutItsEndKeepsItsUnknownTailWhenEvicted) 
       for (std::string line; std::getline(lines, line);) {
         if (line.starts_with("evicted,")) {
           EXPECT_NE(line.find(",1,1,"), std::string::npos) << line;
-          EXPECT_TRUE(line.ends_with(",,true")) << line;
+          // Its stalled_at_end_s and tail_unknown cells (trial t20t L1).
+          ASSERT_TRUE(line.ends_with(",true")) << line;
+          const auto cells = line.substr(0, line.size() - 5);
+          const auto silence = cells.substr(cells.rfind(',') + 1);
+          ASSERT_FALSE(silence.empty()) << line;
+          EXPECT_NEAR(std::stod(silence), 3.1, 0.05) << line;
           ++rows;
         } else if (line.starts_with("summary,")) {
           EXPECT_TRUE(line.ends_with(",,false")) << line;
@@ -1478,6 +1495,89 @@ TEST(ReceiveSession, AnEvictedStreamsWatchGoesOnAndItsEndTellsItsTail) {
         EXPECT_EQ((*error)["code"], "loss") << *error;
       }
     }
+  }
+}
+
+// Trial t20t H1 (resume_pace.sh): a stream evicted after its first
+// datagram (single-datagram junk ids took its place) and resumed from its
+// record, then 4 more numbers 20 ms apart and silence without its END,
+// read no stall, its tail known, loss 0.0 and exit 0: its watch started
+// anew on resume and 4 datagrams never made the warm-up of 5. Its watch
+// goes on from its record: the same datagrams give the same verdict with
+// and without the eviction (each shape with a table of 2 and of 8): 0, 1
+// that shape; 2, 3 with a 3 s pause of the receiver while it is evicted
+// (no silence of it: its limit stays 1 s, not twice a gap of 3 s); 4, 5
+// 5 datagrams 200 ms apart evicted quiet (watched while evicted), then 3
+// more (a fresh watch had 3 over 400 ms: neither a warm-up nor a short feed).
+TEST(ReceiveSession, AResumedStreamsWatchCountsItsDatagramsBeforeTheEviction) {
+  for (const int mode : {0, 1, 2, 3, 4, 5}) {
+    SCOPED_TRACE(mode);
+    fixture f;
+    f.settings.json_output = true;
+    f.settings.max_streams = mode % 2 == 0 ? 2 : 8;
+    f.settings.max_loss = 5;
+    f.start();
+    std::int64_t at = 1'000'000'000;
+    const auto wait = [&f, &at](int ticks, std::chrono::milliseconds each) {
+      for (int k = 0; k < ticks; ++k) {
+        f.now += each;
+        at += std::chrono::nanoseconds(each).count();
+        (void)f.session->tick();
+      }
+    };
+    const auto send = [&f, &at, &wait](std::uint32_t id, std::uint64_t seq, std::chrono::milliseconds after) {
+      wait(1, after);
+      batch b;
+      b.add_sender(sender_a, id, 1, seq, at);
+      f.feed(b);
+      (void)f.session->tick();
+    };
+    const bool quiet = mode >= 4;
+    const auto pace = quiet ? 200ms : 20ms;
+    const std::uint64_t before = quiet ? 5 : 1;
+    for (std::uint64_t i = 0; i < before; ++i) send(1, i, pace);
+    if (quiet) wait(12, 100ms);  // 1.2 s: overdue and idle a second, not stalled (its limit is 2 s)
+    for (const std::uint32_t junk : {50u, 51u, 52u}) send(junk, 0, 20ms);
+    if (mode == 2 || mode == 3) {
+      f.now += 3s;  // the receiver stopped (SIGSTOP) for 3 s
+      at += 3'000'000'000;
+      f.session->paused(3s, 0s);
+    }
+    for (std::uint64_t i = before; i < before + (quiet ? 3 : 4); ++i) send(1, i, pace);
+    const int silence = quiet ? 6 : 4;
+    wait(silence * 20, 50ms);
+    f.session->summary();
+    const int exit = f.session->finish();
+    const auto out = f.out.str();
+    const auto all = out + f.err.str();
+    test::tools::expect_schema_conform(out);
+    const auto events = f.events();
+    const auto* summary = test::tools::find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << out;
+    const auto& total = (*summary)["total"];
+    EXPECT_EQ(total["resumed"], mode % 2 == 0 ? 1 : 0) << total;
+    EXPECT_EQ(exit, tools::exit_loss) << all;
+    EXPECT_EQ(total["tail_unknown"], 1) << total;
+    EXPECT_EQ(total["stalled_at_end"], 1) << total;
+    EXPECT_TRUE(total["loss_percent"].is_null()) << total;
+    bool found = false;
+    for (const auto& s : (*summary)["streams"]) {
+      if (s["sender_id"] != 1) continue;
+      found = true;
+      EXPECT_EQ(s["packets"], quiet ? 8 : 5) << s;
+      EXPECT_EQ(s["tail_unknown"], true) << s;
+      ASSERT_TRUE(s["stalled_at_end_s"].is_number()) << s;
+      EXPECT_NEAR(s["stalled_at_end_s"].get<double>(), silence, 0.1) << s;
+    }
+    EXPECT_TRUE(found) << out;
+    std::size_t stalls = 0;
+    for (const auto& e : events) {
+      if (e["event"] == "warning" && e["code"] == "stalled" &&
+          e["message"].get<std::string>().find("sender id 1,") != std::string::npos) {
+        ++stalls;
+      }
+    }
+    EXPECT_EQ(stalls, 1u) << out;
   }
 }
 
@@ -1926,6 +2026,52 @@ TEST(ReceiveSession, AStallAfterOneBurstSaysItsDatagramsCameTogether) {
             std::string::npos)
       << err;
   EXPECT_EQ(err.find("0 ns"), std::string::npos) << err;
+}
+
+// Trial t20t H3 (pause_short.sh): a real 1 pps feed killed after 3 or 4
+// datagrams while the receiver was stopped (SIGSTOP), all read in one batch
+// after SIGCONT: its rate was 1 pps by the kernel's times, but the short-feed
+// rule saw one clump by the read times (no stall, exit 0), and 6 datagrams
+// stalled after 1 s as "its datagrams so far came together". Its intervals
+// are between the kernel's arrival times: 1 s, a stall after 10 s.
+TEST(ReceiveSession, AFeedReadInOneBatchAfterAPauseIsPacedByItsArrivalTimes) {
+  for (const int datagrams : {3, 4, 6}) {
+    SCOPED_TRACE(datagrams);
+    fixture f;
+    f.settings.json_output = true;
+    f.settings.max_loss = 5;
+    f.start();
+    // The receiver stopped while the feed came: 1 s apart from 1 s on.
+    f.now += std::chrono::seconds(datagrams + 1);
+    f.session->paused(std::chrono::seconds(datagrams + 1), 0s);
+    batch b;
+    for (int i = 0; i < datagrams; ++i) {
+      b.add_sender(sender_a, 1, 1, static_cast<std::uint64_t>(i), std::int64_t{1'000'000'000} * (i + 1));
+    }
+    f.feed(b);
+    std::optional<double> stalled_after;
+    for (int k = 1; k <= 300; ++k) {  // 15 s
+      f.now += 50ms;
+      (void)f.session->tick();
+      if (!stalled_after && f.out.str().find("\"stalled\"") != std::string::npos) stalled_after = k * 0.05;
+    }
+    f.session->summary();
+    const int exit = f.session->finish();
+    const auto out = f.out.str();
+    EXPECT_EQ(exit, tools::exit_loss) << out;
+    test::tools::expect_schema_conform(out);
+    ASSERT_TRUE(stalled_after.has_value()) << out;
+    EXPECT_NEAR(*stalled_after, 10.0, 0.1) << "10 x its interval of 1 s, not the floor of a clump";
+    const auto events = f.events();
+    const auto* summary = test::tools::find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << out;
+    EXPECT_EQ((*summary)["total"]["tail_unknown"], 1) << (*summary)["total"];
+    for (const auto& e : events) {
+      if (e["event"] != "warning" || e["code"] != "stalled") continue;
+      EXPECT_NEAR(e["usual_interval_s"].get<double>(), 1.0, 1e-6) << e;
+      EXPECT_EQ(e["message"].get<std::string>().find("came together"), std::string::npos) << e;
+    }
+  }
 }
 
 // Only END markers of streams never seen: lost, reordered and duplicates

@@ -998,6 +998,7 @@ bool receive_session::tick() {
 void receive_session::paused(std::chrono::steady_clock::duration d, std::chrono::steady_clock::duration writing) {
   table_.watch_streams([d](const stream_key&, stream& st) { stall_watch::pause(st.stall, d); });
   table_.watch_evicted([d](const stream_key&, stall_watch::state& s) { stall_watch::pause(s, d); });
+  table_.paused(d);
   const double s = std::chrono::duration<double>(d).count();
   if (writing * 2 >= d) {
     // Blocked in a write to stdout (a pipe whose reader did not read), not
@@ -1106,7 +1107,11 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
     // stopped without a stall warning or silence line, which they had
     // alone on their flow).
     if (!a.end_refused && a.record != nullptr) {
-      if (auto c = stall_watch::arrive(a.record->stall, {source, group, port}, read_at, a.is_end())) {
+      // Its intervals by the kernel's arrival times where it gave one (trial t20t H3).
+      const auto arrived_ns = m.info.software_time
+                                  ? std::optional<std::int64_t>(m.info.software_time->time_since_epoch().count())
+                                  : std::nullopt;
+      if (auto c = stall_watch::arrive(a.record->stall, {source, group, port}, read_at, a.is_end(), arrived_ns)) {
         report_stall(*c, *a.record_key);
       }
     }
@@ -1154,9 +1159,9 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
     }
     if (table_.evicted() > 0 && !warned_evicted_) {
       warned_evicted_ = true;
-      out_.warn(fmt::format("the stream table is full ({} streams): single-datagram, ended and idle streams are "
+      out_.warn(fmt::format("the stream table is full ({}): single-datagram, ended and idle streams are "
                             "evicted to make room (their counts stay in the totals)",
-                            table_.limit()));
+                            count_text(table_.limit(), "stream", "streams")));
     }
     if (a.length_error && !warned_length_) {
       warned_length_ = true;
@@ -1370,7 +1375,9 @@ void receive_session::summary() {
   // (trial t20s H1: the eviction took their watch, and the run read lost
   // 0): each evicted feed's line says it, and their tails are unknown.
   tail_unknown_streams += table_.evicted_tail_unknown_count();
-  const std::uint64_t stalled_streams = stalled.size();
+  // They were stalled at the end too (trial t20t M1: stalled_at_end 0 beside
+  // tail_unknown 1, where the docs make the second a part of the first).
+  const std::uint64_t stalled_streams = stalled.size() + table_.evicted_tail_unknown_count();
   // A clock given (--rtp-clock) that the timestamps contradict: its jitter
   // is kept, as the user said, but warned of (trial t20u F2: a 90 kHz
   // stream read at 8000 Hz reported 102 ms for 11 us, as fact).
@@ -1468,6 +1475,9 @@ void receive_session::summary() {
     j["back"] = back;
     j["unresumed"] = f.unresumed;
     j["tail_unknown"] = f.tail_unknown;
+    // Its silence at the end, as a stream's (trial t20t L1: in text only).
+    const double silence = f.tail_unknown ? evicted_silence(f.key, at_end) : 0.0;
+    j["stalled_at_end_s"] = f.tail_unknown ? json(silence) : json(nullptr);
     out_.text(fmt::format("  {}: evicted from the stream table{}: {} as it left{}{}{}{}", stream_name(f.key),
                           back ? ", back without its record (its line above counts only since then)"
                                : " (no line above)",
@@ -1481,7 +1491,7 @@ void receive_session::summary() {
                                       : "",
                           f.tail_unknown ? fmt::format(", stalled without its END, silent for the last {:.1f} s "
                                                        "of the run{}",
-                                                       evicted_silence(f.key, at_end), unended_tail)
+                                                       silence, unended_tail)
                                          : std::string()));
     // A row of its own in CSV too, so the rows account for its datagrams
     // as text and JSON do (trial20q 4).
@@ -1773,9 +1783,10 @@ void receive_session::summary() {
                          table_.untracked(), table_.limit());
   }
   if (table_.evicted() > 0) {
-    notes += fmt::format(" ({} single-datagram, ended or idle streams evicted to make room; their counts are in "
-                         "these totals)",
-                         table_.evicted());
+    notes += fmt::format(" ({} evicted to make room; {} counts are in these totals)",
+                         count_text(table_.evicted(), "single-datagram, ended or idle stream",
+                                    "single-datagram, ended or idle streams"),
+                         table_.evicted() == 1 ? "its" : "their");
   }
   if (table_.resumed() > 0) {
     notes += fmt::format(" ({} came back and went on from where {} evicted)",

@@ -714,6 +714,8 @@ std::string evicted_feed_csv_row(double time, const json& feed) {
   }
   // Evicted while stalled without its END (trial t20s H1): its tail is unknown.
   if (feed.contains("tail_unknown")) stream["tail_unknown"] = feed["tail_unknown"];
+  // And its silence at the end (trial t20t L1: in text only).
+  if (feed.contains("stalled_at_end_s")) stream["stalled_at_end_s"] = feed["stalled_at_end_s"];
   return csv_row("evicted", time, stream);
 }
 

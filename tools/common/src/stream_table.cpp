@@ -845,6 +845,8 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
   }
   r.counted = counted;
   r.loss = loss;
+  r.stall = st.stall;
+  r.paused_at = paused_;
   const std::size_t tier = st.packets <= 1 ? 0 : 1;
   try {
     resume_.insert_or_assign(key, r);
@@ -963,6 +965,17 @@ void stream_table::resume(const stream_key& key, stream& s) {
   s.highest_at = r.highest_at;
   s.arrivals = r.arrivals;
   s.untracked = r.untracked;
+  // Its watch goes on (trial t20t H1): the one watched while evicted
+  // quiet (evicted_quiet_, paused as the receiver was), else the record's,
+  // paused by what the receiver was since. Its untracked datagrams (below)
+  // were no arrivals of the watch: the gap to its next is not its pace.
+  if (const auto q = evicted_quiet_.find(key); q != evicted_quiet_.end()) {
+    s.stall = q->second;
+  } else {
+    s.stall = r.stall;
+    stall_watch::pause(s.stall, paused_ - r.paused_at);
+  }
+  if (r.untracked_since > 0) s.stall.gap_unknown = true;
   if (r.replay) {
     // Its doubts go on: the trusted position, then what came since, again.
     s.sequence.resume(r.checkpoint);
@@ -1176,6 +1189,11 @@ void stream_table::watch_evicted(const std::function<void(const stream_key&, sta
     f(it->first, it->second);
     if (it->second.stalled) {
       remember_tail_unknown(it->first, it->second.last);
+      // Its record's watch stalled too: back, it says it resumed.
+      if (auto r = resume_.find(it->first); r != resume_.end()) {
+        r->second.stall = it->second;
+        r->second.paused_at = paused_;
+      }
       it = evicted_quiet_.erase(it);
     } else {
       ++it;

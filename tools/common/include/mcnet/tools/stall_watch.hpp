@@ -64,14 +64,32 @@ class stall_watch {
     bool stalled = false;
     bool ended = false;
     bool started = false;  // an arrival came
+    /// What came between its last arrival and the next is unknown (its
+    /// datagrams were untracked while it was evicted): the next gap is
+    /// not one of its intervals.
+    bool gap_unknown = false;
+    /// The kernel's arrival time of its latest datagram (ns since the
+    /// epoch; `heard` false before one came with one), and the watcher's
+    /// own pauses since (pause()): its intervals are between its
+    /// datagrams' arrivals, not between their reads (trial t20t H3: a feed
+    /// of 1 pps read in one batch after a SIGSTOP came together by the
+    /// read times).
+    std::int64_t heard_ns = 0;
+    bool heard = false;
+    clock::duration paused{};
     [[nodiscard]] clock::duration usual() const { return gaps == 0 ? clock::duration{} : sum / static_cast<clock::rep>(gaps); }
   };
 
-  /// A datagram of the stream `s` (named `f` in the change) at `t`; `end`:
-  /// its END (the stream is done). Returns the `resumed` change when it was
-  /// stalled and this is a datagram (an END after the silence ends the
-  /// stream: nothing resumed).
-  [[nodiscard]] static std::optional<change> arrive(state& s, const flow& f, clock::time_point t, bool end);
+  /// A datagram of the stream `s` (named `f` in the change) read at `t`;
+  /// `end`: its END (the stream is done); `arrival_ns`: the kernel's
+  /// arrival time (SO_TIMESTAMPNS, ns), when there is one. Its silence
+  /// counts from `t` (the watcher's clock); the interval since its last
+  /// datagram is between their arrival times where both have one (less
+  /// the watcher's own pauses since, at least 0), else between their
+  /// reads. Returns the `resumed` change when it was stalled and this is
+  /// a datagram (an END after the silence ends the stream: nothing resumed).
+  [[nodiscard]] static std::optional<change> arrive(state& s, const flow& f, clock::time_point t, bool end,
+                                                    std::optional<std::int64_t> arrival_ns = std::nullopt);
   /// The `stalled` change when `s` stalled as of `now` (once per stall),
   /// once `warm` datagrams came (warm_up; the receive session's rule for a
   /// short feed, short_paced_feed(), fewer).

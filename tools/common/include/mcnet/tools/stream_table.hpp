@@ -652,7 +652,10 @@ struct totals {
 /// least short_feed_datagrams numbers, every one believed and in order
 /// (the next number each time: no copy, no jump, none missing, none
 /// reordered, none untracked) and spread over short_feed_span or more of
-/// its stall watch's clock. Junk has none: one datagram of each of many
+/// its stall watch's intervals, which are between the datagrams' arrival
+/// times, the kernel's where it gave them (trial t20t H3: a 1 pps feed
+/// queued while the receiver was stopped and read in one batch came
+/// together by its reads). Junk has none: one datagram of each of many
 /// sender ids, copies of one datagram, numbers none of which follows
 /// another, a probe's burst (its datagrams within milliseconds).
 inline constexpr std::uint64_t short_feed_datagrams = 3;
@@ -1146,8 +1149,13 @@ class stream_table {
   [[nodiscard]] std::size_t evicted_quiet() const noexcept { return evicted_quiet_.size(); }
   static constexpr std::size_t evicted_quiet_kept = 4096;
   /// Each evicted quiet stream's watch, to check it (`f(key, state)` may
-  /// stall it: it then moves to evicted_tail_unknown()) or pause it.
+  /// stall it: it then moves to evicted_tail_unknown(), its record keeps
+  /// its watch stalled) or pause it.
   void watch_evicted(const std::function<void(const stream_key&, stall_watch::state&)>& f);
+  /// The receiver itself did not run for `d` (stall_watch::pause()): the
+  /// watches in the evicted streams' records (resume_point::stall) are
+  /// paused by what passed while they were evicted when they resume.
+  void paused(stall_watch::clock::duration d) noexcept { paused_ += d; }
   /// All of them: evicted_tail_unknown() and those left out.
   [[nodiscard]] std::uint64_t evicted_tail_unknown_count() const noexcept {
     return evicted_tail_unknown_.size() + evicted_tail_unknown_left_out_;
@@ -1365,6 +1373,13 @@ class stream_table {
     std::vector<sequence_input> inputs;
     totals counted;
     loss_figures loss;
+    /// Its stall watch (stream::stall) as it left, and the receiver's own
+    /// pauses up to then (paused_): on resume its watch goes on from there,
+    /// as if it had never been evicted (trial t20t H1: one evicted after its
+    /// first datagram started its watch anew, so 4 more and silence never
+    /// made the warm-up of 5, and its unknown tail read lost 0).
+    stall_watch::state stall;
+    stall_watch::clock::duration paused_at{};
   };
   /// A keyed hash of a stream key (the seed is random: a flood cannot
   /// aim at one bucket).
@@ -1491,6 +1506,7 @@ class stream_table {
   std::map<stream_key, stall_watch::clock::time_point> evicted_tail_unknown_;  // at most evicted_tail_unknown_kept
   std::uint64_t evicted_tail_unknown_left_out_ = 0;
   std::map<stream_key, stall_watch::state> evicted_quiet_;  // at most evicted_quiet_kept
+  stall_watch::clock::duration paused_{};  // the receiver's own pauses in all (paused())
   // Remembers `key` as evicted_tail_unknown(), silent since `last`.
   void remember_tail_unknown(const stream_key& key, stall_watch::clock::time_point last);
   // An END of `key` that came while the table had no room for it (`out`):
