@@ -1299,6 +1299,92 @@ TEST(DropCauses, AnInterfacesReceiveDropsAndErrorsAreCountedOverTheRun) {
   EXPECT_EQ(d.rx_errors, (std::map<std::string, std::uint64_t>{{"eth0", 2}, {"eth1", 0}}));
 }
 
+// trial t15t H1: a join on a bridge br0 whose port eth1 (MTU 1280) drops
+// every oversized frame as it comes in (eth1 RX dropped +170, br0's
+// counters +0). The run and doctor --listen read the ports' counters too:
+// the interface FAIL names the port, the bridge and the port's MTU, fix the
+// port's MTU (the kernel checks a frame against the port's, not the
+// bridge's). A snapshot and counters given: no namespace.
+TEST(RunChecks, ABridgesPortsOwnReceiveDropsAreTheJoinsWithThePortsMtuFix) {
+  mcnet::netlink::snapshot snap;
+  const auto add = [&snap](std::uint32_t index, const char* name, std::uint32_t mtu, std::uint32_t master,
+                           const char* kind) {
+    mcnet::netlink::link l;
+    l.index = index;
+    l.name = name;
+    l.mtu = mtu;
+    l.master = master;
+    l.kind = kind;
+    snap.links.push_back(l);
+  };
+  add(90020, "br0", 1280, 0, "bridge");
+  add(90021, "eth1", 1280, 90020, "veth");
+  add(90022, "eth2", 1500, 90020, "veth");
+  add(90023, "eth3", 1280, 0, "veth");
+  const std::map<std::string, std::uint64_t> dropped{{"br0", 0}, {"eth1", 170}, {"eth2", 0}, {"eth3", 9}};
+  const std::map<std::string, std::uint64_t> errors{{"br0", 0}, {"eth1", 0}, {"eth2", 0}, {"eth3", 0}};
+  const auto ports = tools::bridge_ports(snap, 90020);
+  ASSERT_EQ(ports.size(), 2u);
+  EXPECT_EQ(ports[0].name, "eth1");
+  EXPECT_EQ(ports[0].mtu, 1280u);
+  EXPECT_TRUE(tools::bridge_ports(snap, 90023).empty()) << "no bridge, no ports";
+
+  const auto drops = tools::join_link_drops(&snap, 90020, "br0", dropped, errors);
+  ASSERT_EQ(drops.size(), 1u) << "the port that counted drops; not br0 (0), eth2 (0) or eth3 (no port of it)";
+  EXPECT_EQ(drops[0].name, "eth1");
+  EXPECT_EQ(drops[0].bridge, "br0");
+  EXPECT_EQ(drops[0].mtu, 1280u);
+  EXPECT_EQ(drops[0].bridge_mtu, 1280u);
+  EXPECT_EQ(drops[0].dropped, 170u);
+
+  tools::membership m;
+  m.request.group = *core::ip_address::parse("239.1.1.1");
+  m.request.port = 5000;
+  m.iface.index = 90020;
+  m.request.interface_index = 90020;
+  const auto c = tools::link_drops_check(drops[0], "the run", false, {m});
+  EXPECT_EQ(c.status, tools::check_status::fail);
+  EXPECT_EQ(c.check, "interface");
+  EXPECT_EQ(c.subject, "eth1");
+  EXPECT_NE(c.message.find("nothing arrived during the run on the bridge br0, while its port eth1 counted drops of "
+                           "its own (RX dropped 170, receive errors 0: ip -s link show dev eth1; br0's own counters "
+                           "do not see them)"),
+            std::string::npos)
+      << c.message;
+  EXPECT_NE(c.message.find("larger than the port's MTU (1280)"), std::string::npos) << c.message;
+  EXPECT_EQ(c.fix, "ip link set dev eth1 mtu 1500") << "the port's MTU, which the kernel checks a frame against";
+  EXPECT_NE(c.note.find("not the bridge's (br0's is 1280), which follows its smallest port's unless it was set by "
+                        "hand"),
+            std::string::npos)
+      << c.note;
+  EXPECT_EQ(c.data["bridge"], "br0");
+  EXPECT_EQ(c.data["bridge_mtu"], 1280);
+  EXPECT_EQ(c.data["rx_dropped"], 170);
+  EXPECT_EQ(c.data["mtu"], 1280);
+  EXPECT_NE(tools::link_drops_earlier(drops[0], "--listen").find("eth1, a port of the bridge br0 (RX dropped 170"),
+            std::string::npos);
+
+  // A join on eth3, no bridge: its own drops, as before.
+  const auto own = tools::join_link_drops(&snap, 90023, "eth3", dropped, errors);
+  ASSERT_EQ(own.size(), 1u);
+  EXPECT_TRUE(own[0].bridge.empty());
+  const auto o = tools::link_drops_check(own[0], "--listen", true, {m});
+  EXPECT_NE(o.message.find("nothing but mcast-send's END markers (header-only, small) arrived during --listen, while "
+                           "eth3's own counters rose (RX dropped 9"),
+            std::string::npos)
+      << o.message;
+  EXPECT_EQ(o.fix, "ip link set dev eth3 mtu 1500");
+  EXPECT_FALSE(o.data.contains("bridge"));
+  // The bridge's own drops come first, then its ports'.
+  auto both = dropped;
+  both["br0"] = 4;
+  const auto two = tools::join_link_drops(&snap, 90020, "br0", both, errors);
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0].name, "br0");
+  EXPECT_TRUE(two[0].bridge.empty());
+  EXPECT_EQ(two[1].name, "eth1");
+}
+
 // trial t15s H2, the MTU variant: strict rp_filter on eth1 with the route
 // back to an include source of eth1's subnet via eth0, eth1's MTU 1280, and
 // the sender's 1400-byte datagrams dropped by eth1 itself (RX dropped 150).

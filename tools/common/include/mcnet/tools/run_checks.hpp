@@ -306,6 +306,54 @@ std::vector<std::string> reverse_path_not_counted(std::vector<check_result>& che
 [[nodiscard]] std::string link_drops_earlier(const std::string& name, std::uint64_t dropped, std::uint64_t errors,
                                              std::string_view during);
 
+/// A port of a bridge (a link whose master the bridge is): its name, index,
+/// link type and MTU (0: not known).
+struct bridge_port {
+  std::string name;
+  std::uint32_t index = 0;
+  std::uint16_t link_type = 0;
+  std::uint32_t mtu = 0;
+};
+/// The ports of the bridge `index` in `snap` (the links whose master it
+/// is); none when it is not a bridge. A join on a bridge takes what comes in
+/// through them: the firewall check walks their chains, --listen opens a
+/// packet socket on each, and their own receive drops are the join's
+/// (join_link_drops()).
+[[nodiscard]] std::vector<bridge_port> bridge_ports(const netlink::snapshot& snap, std::uint32_t index);
+
+/// An interface where a join's frames come in, and its own receive drops
+/// and errors over a span: the join interface, or a port of the join
+/// bridge `bridge` (empty: the join interface itself).
+struct link_drop {
+  std::string name;
+  std::uint32_t index = 0;
+  std::uint32_t mtu = 0;  ///< 0: not known
+  std::uint64_t dropped = 0;  ///< RX dropped
+  std::uint64_t errors = 0;   ///< receive errors (errs, fifo, frame)
+  std::string bridge{};       ///< the join bridge whose port it is; empty: the join interface
+  std::uint32_t bridge_mtu = 0;  ///< the bridge's MTU (0: not known)
+};
+/// The join interface `name` (index `index`) and, when `snap` says it is a
+/// bridge, each of its ports (bridge_ports()), whose own receive counters
+/// rose by `dropped` (RX dropped) or `errors` (receive errors), by name as
+/// drop_counters::since() gives them; those that counted nothing are left
+/// out. A port drops a frame past its own MTU before the bridge sees it,
+/// so the bridge's counters stay at 0 (trial t15t H1: br0 +0, its port
+/// eth1 +170). MTUs from `snap` (null: the join interface's read now).
+[[nodiscard]] std::vector<link_drop> join_link_drops(const netlink::snapshot* snap, std::uint32_t index,
+                                                     const std::string& name,
+                                                     const std::map<std::string, std::uint64_t>& dropped,
+                                                     const std::map<std::string, std::uint64_t>& errors);
+/// link_drops_check() for one of join_link_drops(): for a bridge's port,
+/// the message names the port and the bridge (whose own counters do not see
+/// those drops), the fix the port's MTU (the kernel checks a frame against
+/// the port's MTU as it comes in; the bridge's MTU does not matter for what
+/// it receives, and follows its smallest port's unless set by hand).
+[[nodiscard]] check_result link_drops_check(const link_drop& l, std::string_view during, bool ends_came,
+                                            const std::vector<membership>& members);
+/// link_drops_earlier() for one of join_link_drops().
+[[nodiscard]] std::string link_drops_earlier(const link_drop& l, std::string_view during);
+
 /// The join interfaces of `plan` where a firewall FAIL in `checks` (not
 /// harmless) drops the IPv4 datagrams of a join in a hook before the
 /// routing decision (netdev ingress, prerouting): join interface name ->
