@@ -1385,6 +1385,84 @@ TEST(RunChecks, ABridgesPortsOwnReceiveDropsAreTheJoinsWithThePortsMtuFix) {
   EXPECT_EQ(two[1].name, "eth1");
 }
 
+// trial t15t H2: 239.1.1.1 on eth0 arrived, 239.1.1.2 on eth1 (MTU 1280,
+// 1400-byte datagrams) got nothing while eth1 counted RX dropped +157: the
+// silent channel's line said "no local check found a cause for it", as its
+// interface's findings were left out for "the other channels on it
+// arrived". That holds only where a channel joined on the same interface
+// (or where a route led) received; eth1 had none, so eth1's own drops are
+// the silent channel's cause. Memberships and counters given: no namespace.
+TEST(RunChecks, ASilentChannelsInterfaceFindingsAreItsOwnWhenNoChannelThereReceived) {
+  const auto member = [](const char* group, std::uint32_t index) {
+    tools::membership m;
+    m.request.group = *core::ip_address::parse(group);
+    m.request.port = 5000;
+    m.iface.index = index;
+    m.request.interface_index = index;
+    return m;
+  };
+  const auto channel = [](const char* group, std::uint32_t index, const char* name) {
+    tools::silent_channel sc;
+    sc.channel = {{"group", group},     {"port", 5000},   {"mode", "any"},
+                  {"sources", json::array()}, {"interface", {{"index", index}, {"name", name}}},
+                  {"packets", 0},       {"end_markers", 0}};
+    return sc;
+  };
+  const std::vector<tools::membership> two{member("239.1.1.1", 90030), member("239.1.1.2", 90031)};
+  const std::vector<tools::silent_channel> silent{channel("239.1.1.2", 90031, "eth1")};
+  EXPECT_EQ(tools::interfaces_that_received(two, silent), (std::set<std::uint32_t>{90030}))
+      << "eth1's only channel is the silent one";
+  auto three = two;
+  three.push_back(member("239.1.1.3", 90031));
+  EXPECT_EQ(tools::interfaces_that_received(three, silent), (std::set<std::uint32_t>{90030, 90031}))
+      << "239.1.1.3 on eth1 received: eth1's findings are its too";
+  auto routed = two;
+  routed.push_back(member("239.1.1.4", 0));
+  EXPECT_TRUE(tools::interfaces_that_received(routed, silent).contains(0))
+      << "a channel joined where its route led may be on any interface";
+
+  // eth1's drops over the run, the interface FAIL of its silent channel.
+  mcnet::netlink::snapshot snap;
+  mcnet::netlink::link eth1;
+  eth1.index = 90031;
+  eth1.name = "eth1";
+  eth1.mtu = 1280;
+  eth1.kind = "veth";
+  snap.links.push_back(eth1);
+  const std::vector<tools::membership> these{two[1]};
+  std::vector<tools::planned_join> plan(1);
+  plan[0].m = &these[0];
+  plan[0].iface.index = 90031;
+  plan[0].iface.name = *core::interface_name::make("eth1");
+  tools::drop_counters over_run;
+  over_run.rx_dropped = {{"eth0", 0}, {"eth1", 157}};
+  over_run.rx_errors = {{"eth0", 0}, {"eth1", 0}};
+  std::vector<tools::check_result> checks;
+  tools::add_link_drops(checks, &snap, plan, over_run, "the run", false, these);
+  ASSERT_EQ(checks.size(), 1u);
+  EXPECT_EQ(checks[0].status, tools::check_status::fail);
+  EXPECT_EQ(checks[0].subject, "eth1");
+  EXPECT_NE(checks[0].message.find("nothing arrived during the run, while eth1's own counters rose (RX dropped 157, "
+                                   "receive errors 0: ip -s link show dev eth1)"),
+            std::string::npos)
+      << checks[0].message;
+  EXPECT_NE(checks[0].message.find("larger than its MTU (1280)"), std::string::npos) << checks[0].message;
+  EXPECT_EQ(checks[0].fix, "ip link set dev eth1 mtu 1500");
+  // Only END markers came: their interface WARN becomes the FAIL, with the counts.
+  std::vector<tools::check_result> ends{{"interface", "eth1", tools::check_status::warn, "3 END markers ...",
+                                         "ip link set dev eth1 mtu 1500", nlohmann::ordered_json{{"end_markers", 3}, {"mtu", 1280}}, ""}};
+  tools::add_link_drops(ends, &snap, plan, over_run, "the run", true, these);
+  ASSERT_EQ(ends.size(), 1u);
+  EXPECT_EQ(ends[0].status, tools::check_status::fail);
+  EXPECT_NE(ends[0].message.find("; and eth1's own counters rose during the run (RX dropped 157"), std::string::npos)
+      << ends[0].message;
+  EXPECT_EQ(ends[0].data["rx_dropped"], 157);
+  // No drops: nothing added.
+  std::vector<tools::check_result> none;
+  tools::add_link_drops(none, &snap, plan, tools::drop_counters{}, "the run", false, these);
+  EXPECT_TRUE(none.empty());
+}
+
 // trial t15s H2, the MTU variant: strict rp_filter on eth1 with the route
 // back to an include source of eth1's subnet via eth0, eth1's MTU 1280, and
 // the sender's 1400-byte datagrams dropped by eth1 itself (RX dropped 150).

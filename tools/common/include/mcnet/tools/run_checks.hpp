@@ -587,9 +587,38 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// (silent_check_stop()), after which the channels left are entries with
 /// `checked` false, no causes and a message saying why, and one text line
 /// counts them; none (or no `stop`): go on.
+///
+/// A silent channel's interface findings (setup_checks' `interface` lines)
+/// are left out only when another channel joined on the same interface
+/// arrived (interfaces_that_received()): they are that channel's too. With
+/// none there, they are the channel's own, and so are that interface's own
+/// receive drops over the run in `over_run` (drop_counters::since(): RX
+/// dropped, receive errors; a bridge's ports' too, join_link_drops()): the
+/// interface FAIL of the run's nothing-arrived verdict (trial t15t H2: eth1,
+/// MTU 1280, counted RX dropped +157 while its only channel got nothing,
+/// and the line said "no local check found a cause for it").
 [[nodiscard]] silent_report silent_hints(const std::vector<membership>& members,
                                          const std::vector<silent_channel>& silent,
-                                         const std::function<std::optional<std::string>()>& stop = {});
+                                         const std::function<std::optional<std::string>()>& stop = {},
+                                         const drop_counters& over_run = {});
+
+/// The interfaces where a channel of `members` that is not one of `silent`
+/// (so it received) is joined, by index; 0 among them when such a channel
+/// was joined without an interface (where its route led: not known here),
+/// which may be any interface.
+[[nodiscard]] std::set<std::uint32_t> interfaces_that_received(const std::vector<membership>& members,
+                                                               const std::vector<silent_channel>& silent);
+
+/// The interface FAILs of `plan`'s join interfaces (and their bridges'
+/// ports) whose own receive counters rose in `over_run`
+/// (join_link_drops(), link_drops_check() for `during`), added to `checks`;
+/// an interface WARN there for END markers only becomes the FAIL, with the
+/// counts. `earlier` (when given): what took them before IP, per join
+/// interface, for reverse_path_not_counted().
+void add_link_drops(std::vector<check_result>& checks, const netlink::snapshot* snap,
+                    const std::vector<planned_join>& plan, const drop_counters& over_run, std::string_view during,
+                    bool ends_came, const std::vector<membership>& members,
+                    std::map<std::string, std::string>* earlier = nullptr);
 
 /// The longest the checks of a run's silent channels take before the rest
 /// are left unchecked (silent_check_stop()): they run after the run's
