@@ -1299,6 +1299,52 @@ TEST(DropCauses, AnInterfacesReceiveDropsAndErrorsAreCountedOverTheRun) {
   EXPECT_EQ(d.rx_errors, (std::map<std::string, std::uint64_t>{{"eth0", 2}, {"eth1", 0}}));
 }
 
+// trial t15t M1: eth1 deleted and made anew during the run (its counters
+// start again at 0): the delta spanned two links ("RX dropped 18" when the
+// new link dropped 150, or nothing when it dropped fewer than the old link
+// had at the start). Counted per link: a name whose index changed is
+// counted from the new link's creation, and said made anew.
+TEST(DropCauses, AnInterfaceMadeAnewDuringTheSpanIsCountedFromItsCreation) {
+  tools::drop_counters before;
+  before.rx_index = {{"eth0", 2}, {"eth1", 3}};
+  before.rx_dropped = {{"eth0", 5}, {"eth1", 132}};
+  before.rx_errors = {{"eth0", 0}, {"eth1", 0}};
+  before.rx_packets = {{"eth0", 50}, {"eth1", 900}};
+  tools::drop_counters after;
+  after.rx_index = {{"eth0", 2}, {"eth1", 4}};
+  after.rx_dropped = {{"eth0", 9}, {"eth1", 150}};
+  after.rx_errors = {{"eth0", 0}, {"eth1", 1}};
+  after.rx_packets = {{"eth0", 60}, {"eth1", 40}};
+  const auto d = after.since(before);
+  EXPECT_EQ(d.rx_dropped, (std::map<std::string, std::uint64_t>{{"eth0", 4}, {"eth1", 150}}))
+      << "the new eth1's 150 since its creation, not 150 - 132";
+  EXPECT_EQ(d.rx_errors.at("eth1"), 1u);
+  EXPECT_EQ(d.rx_packets.at("eth1"), 40u);
+  EXPECT_EQ(d.rx_recreated, (std::set<std::string>{"eth1"}));
+  // Fewer on the new link than the old had at the start: its own, not 0.
+  after.rx_dropped["eth1"] = 25;
+  EXPECT_EQ(after.since(before).rx_dropped.at("eth1"), 25u);
+  // No index read (either reading): by name, as before.
+  tools::drop_counters unindexed = after;
+  unindexed.rx_index.clear();
+  EXPECT_EQ(unindexed.since(before).rx_dropped.at("eth1"), 0u);
+  EXPECT_TRUE(unindexed.since(before).rx_recreated.empty());
+  // A reading gives each interface's index: the loopback is 1 in every namespace.
+  const auto now = tools::drop_counters::read();
+  ASSERT_TRUE(now.rx_index.contains("lo"));
+  EXPECT_EQ(now.rx_index.at("lo"), 1u);
+
+  // The interface FAIL says so.
+  tools::link_drop l{"eth1", 4, 1280, 150, 0};
+  l.recreated = true;
+  const auto c = tools::link_drops_check(l, "the run", false, {});
+  EXPECT_NE(c.message.find("(RX dropped 150, receive errors 0: ip -s link show dev eth1; eth1 was deleted and made "
+                           "anew during the run: the new link's counts since its creation)"),
+            std::string::npos)
+      << c.message;
+  EXPECT_EQ(c.data["recreated"], true);
+}
+
 // trial t15t H1: a join on a bridge br0 whose port eth1 (MTU 1280) drops
 // every oversized frame as it comes in (eth1 RX dropped +170, br0's
 // counters +0). The run and doctor --listen read the ports' counters too:

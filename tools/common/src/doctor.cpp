@@ -4089,11 +4089,18 @@ check_result link_drops_check(const link_drop& l, std::string_view during, bool 
   json data{{"rx_dropped", l.dropped}, {"rx_errors", l.errors}, {"mtu", mtu != 0 ? json(mtu) : json(nullptr)}};
   std::string message;
   std::string note;
+  // Made anew during the span: the new link's counts since its creation,
+  // not a difference with the old link's (trial t15t M1).
+  const auto anew = l.recreated ? fmt::format("; {} was deleted and made anew during {}: the new link's counts since "
+                                              "its creation",
+                                              text_name(name), during)
+                                : std::string();
+  if (l.recreated) data["recreated"] = true;
   if (l.bridge.empty()) {
     message = fmt::format("{} during {}, while {}'s own counters rose (RX dropped {}, receive errors {}: ip -s link "
-                          "show dev {}): frames the interface dropped before IP, most often datagrams larger than "
+                          "show dev {}{}): frames the interface dropped before IP, most often datagrams larger than "
                           "its MTU{}",
-                          came, during, text_name(name), l.dropped, l.errors, shell_quoted(name), mtu_text);
+                          came, during, text_name(name), l.dropped, l.errors, shell_quoted(name), anew, mtu_text);
   } else {
     // A port of the join bridge (trial t15t H1): the port checks a frame
     // against its own MTU as it comes in and drops it there, counted among
@@ -4103,11 +4110,11 @@ check_result link_drops_check(const link_drop& l, std::string_view during, bool 
     data["bridge"] = l.bridge;
     data["bridge_mtu"] = l.bridge_mtu != 0 ? json(l.bridge_mtu) : json(nullptr);
     message = fmt::format("{} during {} on the bridge {}, while its port {} counted drops of its own (RX dropped {}, "
-                          "receive errors {}: ip -s link show dev {}; {}'s own counters do not see them): frames the "
-                          "port dropped as they came in, before the bridge, most often datagrams larger than the "
+                          "receive errors {}: ip -s link show dev {}; {}'s own counters do not see them{}): frames "
+                          "the port dropped as they came in, before the bridge, most often datagrams larger than the "
                           "port's MTU{}",
                           came, during, text_name(l.bridge), text_name(name), l.dropped, l.errors, shell_quoted(name),
-                          text_name(l.bridge), mtu_text);
+                          text_name(l.bridge), anew, mtu_text);
     note = fmt::format("the port's MTU is what a frame coming in through it must fit, not the bridge's ({}), which "
                        "follows its smallest port's unless it was set by hand; ",
                        l.bridge_mtu != 0 ? fmt::format("{}'s is {}", text_name(l.bridge), l.bridge_mtu)
@@ -4137,7 +4144,8 @@ std::string link_drops_earlier(const link_drop& l, std::string_view during) {
 
 std::vector<link_drop> join_link_drops(const netlink::snapshot* snap, std::uint32_t index, const std::string& name,
                                        const std::map<std::string, std::uint64_t>& dropped,
-                                       const std::map<std::string, std::uint64_t>& errors) {
+                                       const std::map<std::string, std::uint64_t>& errors,
+                                       const std::set<std::string>& recreated) {
   const auto count = [](const std::map<std::string, std::uint64_t>& m, const std::string& n) -> std::uint64_t {
     const auto it = m.find(n);
     return it != m.end() ? it->second : 0;
@@ -4150,14 +4158,14 @@ std::vector<link_drop> join_link_drops(const netlink::snapshot* snap, std::uint3
     own_mtu = l->mtu;
   }
   if (const auto d = count(dropped, name), e = count(errors, name); d != 0 || e != 0) {
-    out.push_back({name, index, own_mtu, d, e});
+    out.push_back({name, index, own_mtu, d, e, {}, 0, recreated.contains(name)});
   }
   if (snap == nullptr) return out;
   for (const auto& p : bridge_ports(*snap, index)) {
     const auto d = count(dropped, p.name);
     const auto e = count(errors, p.name);
     if (d == 0 && e == 0) continue;
-    out.push_back({p.name, p.index, p.mtu, d, e, name, own_mtu});
+    out.push_back({p.name, p.index, p.mtu, d, e, name, own_mtu, recreated.contains(p.name)});
   }
   return out;
 }
@@ -9147,7 +9155,8 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     for (const auto& p : plan) {
       if (!ends_only || p.iface.index == 0) continue;
       const std::string name(p.iface.name.view());
-      const auto drops = join_link_drops(&snap, p.iface.index, name, over.rx_dropped, over.rx_errors);
+      const auto drops =
+          join_link_drops(&snap, p.iface.index, name, over.rx_dropped, over.rx_errors, over.rx_recreated);
       if (!drops.empty()) earlier.try_emplace(name, link_drops_earlier(drops.front(), "--listen"));
     }
     (void)reverse_path_not_counted(checks, "--listen", earlier);
@@ -9570,7 +9579,8 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       const std::string name(p.iface.name.view());
       // The join interface's own drops, and on a bridge its ports' (trial
       // t15t H1: the port eth1 dropped every frame, br0's counters +0).
-      for (const auto& l : join_link_drops(&snap, p.iface.index, name, over.rx_dropped, over.rx_errors)) {
+      for (const auto& l :
+           join_link_drops(&snap, p.iface.index, name, over.rx_dropped, over.rx_errors, over.rx_recreated)) {
         link_drops.push_back(fmt::format("{}{} counted RX dropped {}, receive errors {} meanwhile", text_name(l.name),
                                          l.bridge.empty() ? std::string()
                                                           : fmt::format(", a port of the bridge {},", text_name(l.bridge)),

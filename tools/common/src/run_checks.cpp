@@ -699,7 +699,8 @@ void add_link_drops(std::vector<check_result>& checks, const netlink::snapshot* 
     const std::string name(p.iface.name.view());
     // The join interface's own, and on a bridge its ports' (trial t15t
     // H1: the port eth1 dropped every frame, br0's counters +0).
-    for (const auto& l : join_link_drops(snap, p.iface.index, name, over_run.rx_dropped, over_run.rx_errors)) {
+    for (const auto& l : join_link_drops(snap, p.iface.index, name, over_run.rx_dropped, over_run.rx_errors,
+                                         over_run.rx_recreated)) {
       if (earlier != nullptr) earlier->try_emplace(name, link_drops_earlier(l, during));
       // Only END markers came: that interface WARN names the MTU already;
       // the counters make it the FAIL, measured.
@@ -710,8 +711,13 @@ void add_link_drops(std::vector<check_result>& checks, const netlink::snapshot* 
       if (said != checks.end()) {
         said->status = check_status::fail;
         said->message += fmt::format("; and {}'s own counters rose during {} (RX dropped {}, receive errors "
-                                     "{}: ip -s link show dev {}): it dropped them as frames, before IP",
-                                     text_name(l.name), during, l.dropped, l.errors, shell_quoted(l.name));
+                                     "{}: ip -s link show dev {}{}): it dropped them as frames, before IP",
+                                     text_name(l.name), during, l.dropped, l.errors, shell_quoted(l.name),
+                                     l.recreated ? fmt::format("; made anew during {}: the new link's counts since "
+                                                               "its creation",
+                                                               during)
+                                                 : std::string());
+        if (l.recreated) said->data["recreated"] = true;
         said->data["rx_dropped"] = l.dropped;
         said->data["rx_errors"] = l.errors;
         continue;

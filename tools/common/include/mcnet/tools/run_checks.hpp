@@ -332,6 +332,9 @@ struct link_drop {
   std::uint64_t errors = 0;   ///< receive errors (errs, fifo, frame)
   std::string bridge{};       ///< the join bridge whose port it is; empty: the join interface
   std::uint32_t bridge_mtu = 0;  ///< the bridge's MTU (0: not known)
+  /// Made anew during the span (drop_counters::rx_recreated): the counts
+  /// are the new link's since its creation.
+  bool recreated = false;
 };
 /// The join interface `name` (index `index`) and, when `snap` says it is a
 /// bridge, each of its ports (bridge_ports()), whose own receive counters
@@ -340,10 +343,13 @@ struct link_drop {
 /// out. A port drops a frame past its own MTU before the bridge sees it,
 /// so the bridge's counters stay at 0 (trial t15t H1: br0 +0, its port
 /// eth1 +170). MTUs from `snap` (null: the join interface's read now).
+/// `recreated`: the names of links made anew over the span
+/// (drop_counters::rx_recreated), whose counts are since their creation.
 [[nodiscard]] std::vector<link_drop> join_link_drops(const netlink::snapshot* snap, std::uint32_t index,
                                                      const std::string& name,
                                                      const std::map<std::string, std::uint64_t>& dropped,
-                                                     const std::map<std::string, std::uint64_t>& errors);
+                                                     const std::map<std::string, std::uint64_t>& errors,
+                                                     const std::set<std::string>& recreated = {});
 /// link_drops_check() for one of join_link_drops(): for a bridge's port,
 /// the message names the port and the bridge (whose own counters do not see
 /// those drops), the fix the port's MTU (the kernel checks a frame against
