@@ -1328,6 +1328,216 @@ TEST(DropCauses, AnInterfacesReceiveDropsAndErrorsAreCountedOverTheRun) {
   EXPECT_EQ(d.rx_errors, (std::map<std::string, std::uint64_t>{{"eth0", 2}, {"eth1", 0}}));
 }
 
+// trial t15t M1: eth1 deleted and made anew during the run (its counters
+// start again at 0): the delta spanned two links ("RX dropped 18" when the
+// new link dropped 150, or nothing when it dropped fewer than the old link
+// had at the start). Counted per link: a name whose index changed is
+// counted from the new link's creation, and said made anew.
+TEST(DropCauses, AnInterfaceMadeAnewDuringTheSpanIsCountedFromItsCreation) {
+  tools::drop_counters before;
+  before.rx_index = {{"eth0", 2}, {"eth1", 3}};
+  before.rx_dropped = {{"eth0", 5}, {"eth1", 132}};
+  before.rx_errors = {{"eth0", 0}, {"eth1", 0}};
+  before.rx_packets = {{"eth0", 50}, {"eth1", 900}};
+  tools::drop_counters after;
+  after.rx_index = {{"eth0", 2}, {"eth1", 4}};
+  after.rx_dropped = {{"eth0", 9}, {"eth1", 150}};
+  after.rx_errors = {{"eth0", 0}, {"eth1", 1}};
+  after.rx_packets = {{"eth0", 60}, {"eth1", 40}};
+  const auto d = after.since(before);
+  EXPECT_EQ(d.rx_dropped, (std::map<std::string, std::uint64_t>{{"eth0", 4}, {"eth1", 150}}))
+      << "the new eth1's 150 since its creation, not 150 - 132";
+  EXPECT_EQ(d.rx_errors.at("eth1"), 1u);
+  EXPECT_EQ(d.rx_packets.at("eth1"), 40u);
+  EXPECT_EQ(d.rx_recreated, (std::set<std::string>{"eth1"}));
+  // Fewer on the new link than the old had at the start: its own, not 0.
+  after.rx_dropped["eth1"] = 25;
+  EXPECT_EQ(after.since(before).rx_dropped.at("eth1"), 25u);
+  // No index read (either reading): by name, as before.
+  tools::drop_counters unindexed = after;
+  unindexed.rx_index.clear();
+  EXPECT_EQ(unindexed.since(before).rx_dropped.at("eth1"), 0u);
+  EXPECT_TRUE(unindexed.since(before).rx_recreated.empty());
+  // A reading gives each interface's index: the loopback is 1 in every namespace.
+  const auto now = tools::drop_counters::read();
+  ASSERT_TRUE(now.rx_index.contains("lo"));
+  EXPECT_EQ(now.rx_index.at("lo"), 1u);
+
+  // The interface FAIL says so.
+  tools::link_drop l{"eth1", 4, 1280, 150, 0};
+  l.recreated = true;
+  const auto c = tools::link_drops_check(l, "the run", false, {});
+  EXPECT_NE(c.message.find("(RX dropped 150, receive errors 0: ip -s link show dev eth1; eth1 was deleted and made "
+                           "anew during the run: the new link's counts since its creation)"),
+            std::string::npos)
+      << c.message;
+  EXPECT_EQ(c.data["recreated"], true);
+}
+
+// trial t15t H1: a join on a bridge br0 whose port eth1 (MTU 1280) drops
+// every oversized frame as it comes in (eth1 RX dropped +170, br0's
+// counters +0). The run and doctor --listen read the ports' counters too:
+// the interface FAIL names the port, the bridge and the port's MTU, fix the
+// port's MTU (the kernel checks a frame against the port's, not the
+// bridge's). A snapshot and counters given: no namespace.
+TEST(RunChecks, ABridgesPortsOwnReceiveDropsAreTheJoinsWithThePortsMtuFix) {
+  mcnet::netlink::snapshot snap;
+  const auto add = [&snap](std::uint32_t index, const char* name, std::uint32_t mtu, std::uint32_t master,
+                           const char* kind) {
+    mcnet::netlink::link l;
+    l.index = index;
+    l.name = name;
+    l.mtu = mtu;
+    l.master = master;
+    l.kind = kind;
+    snap.links.push_back(l);
+  };
+  add(90020, "br0", 1280, 0, "bridge");
+  add(90021, "eth1", 1280, 90020, "veth");
+  add(90022, "eth2", 1500, 90020, "veth");
+  add(90023, "eth3", 1280, 0, "veth");
+  const std::map<std::string, std::uint64_t> dropped{{"br0", 0}, {"eth1", 170}, {"eth2", 0}, {"eth3", 9}};
+  const std::map<std::string, std::uint64_t> errors{{"br0", 0}, {"eth1", 0}, {"eth2", 0}, {"eth3", 0}};
+  const auto ports = tools::bridge_ports(snap, 90020);
+  ASSERT_EQ(ports.size(), 2u);
+  EXPECT_EQ(ports[0].name, "eth1");
+  EXPECT_EQ(ports[0].mtu, 1280u);
+  EXPECT_TRUE(tools::bridge_ports(snap, 90023).empty()) << "no bridge, no ports";
+
+  const auto drops = tools::join_link_drops(&snap, 90020, "br0", dropped, errors);
+  ASSERT_EQ(drops.size(), 1u) << "the port that counted drops; not br0 (0), eth2 (0) or eth3 (no port of it)";
+  EXPECT_EQ(drops[0].name, "eth1");
+  EXPECT_EQ(drops[0].bridge, "br0");
+  EXPECT_EQ(drops[0].mtu, 1280u);
+  EXPECT_EQ(drops[0].bridge_mtu, 1280u);
+  EXPECT_EQ(drops[0].dropped, 170u);
+
+  tools::membership m;
+  m.request.group = *core::ip_address::parse("239.1.1.1");
+  m.request.port = 5000;
+  m.iface.index = 90020;
+  m.request.interface_index = 90020;
+  const auto c = tools::link_drops_check(drops[0], "the run", false, {m});
+  EXPECT_EQ(c.status, tools::check_status::fail);
+  EXPECT_EQ(c.check, "interface");
+  EXPECT_EQ(c.subject, "eth1");
+  EXPECT_NE(c.message.find("nothing arrived during the run on the bridge br0, while its port eth1 counted drops of "
+                           "its own (RX dropped 170, receive errors 0: ip -s link show dev eth1; br0's own counters "
+                           "do not see them)"),
+            std::string::npos)
+      << c.message;
+  EXPECT_NE(c.message.find("larger than the port's MTU (1280)"), std::string::npos) << c.message;
+  EXPECT_EQ(c.fix, "ip link set dev eth1 mtu 1500") << "the port's MTU, which the kernel checks a frame against";
+  EXPECT_NE(c.note.find("not the bridge's (br0's is 1280), which follows its smallest port's unless it was set by "
+                        "hand"),
+            std::string::npos)
+      << c.note;
+  EXPECT_EQ(c.data["bridge"], "br0");
+  EXPECT_EQ(c.data["bridge_mtu"], 1280);
+  EXPECT_EQ(c.data["rx_dropped"], 170);
+  EXPECT_EQ(c.data["mtu"], 1280);
+  EXPECT_NE(tools::link_drops_earlier(drops[0], "--listen").find("eth1, a port of the bridge br0 (RX dropped 170"),
+            std::string::npos);
+
+  // A join on eth3, no bridge: its own drops, as before.
+  const auto own = tools::join_link_drops(&snap, 90023, "eth3", dropped, errors);
+  ASSERT_EQ(own.size(), 1u);
+  EXPECT_TRUE(own[0].bridge.empty());
+  const auto o = tools::link_drops_check(own[0], "--listen", true, {m});
+  EXPECT_NE(o.message.find("nothing but mcast-send's END markers (header-only, small) arrived during --listen, while "
+                           "eth3's own counters rose (RX dropped 9"),
+            std::string::npos)
+      << o.message;
+  EXPECT_EQ(o.fix, "ip link set dev eth3 mtu 1500");
+  EXPECT_FALSE(o.data.contains("bridge"));
+  // The bridge's own drops come first, then its ports'.
+  auto both = dropped;
+  both["br0"] = 4;
+  const auto two = tools::join_link_drops(&snap, 90020, "br0", both, errors);
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0].name, "br0");
+  EXPECT_TRUE(two[0].bridge.empty());
+  EXPECT_EQ(two[1].name, "eth1");
+}
+
+// trial t15t H2: 239.1.1.1 on eth0 arrived, 239.1.1.2 on eth1 (MTU 1280,
+// 1400-byte datagrams) got nothing while eth1 counted RX dropped +157: the
+// silent channel's line said "no local check found a cause for it", as its
+// interface's findings were left out for "the other channels on it
+// arrived". That holds only where a channel joined on the same interface
+// (or where a route led) received; eth1 had none, so eth1's own drops are
+// the silent channel's cause. Memberships and counters given: no namespace.
+TEST(RunChecks, ASilentChannelsInterfaceFindingsAreItsOwnWhenNoChannelThereReceived) {
+  const auto member = [](const char* group, std::uint32_t index) {
+    tools::membership m;
+    m.request.group = *core::ip_address::parse(group);
+    m.request.port = 5000;
+    m.iface.index = index;
+    m.request.interface_index = index;
+    return m;
+  };
+  const auto channel = [](const char* group, std::uint32_t index, const char* name) {
+    tools::silent_channel sc;
+    sc.channel = {{"group", group},     {"port", 5000},   {"mode", "any"},
+                  {"sources", json::array()}, {"interface", {{"index", index}, {"name", name}}},
+                  {"packets", 0},       {"end_markers", 0}};
+    return sc;
+  };
+  const std::vector<tools::membership> two{member("239.1.1.1", 90030), member("239.1.1.2", 90031)};
+  const std::vector<tools::silent_channel> silent{channel("239.1.1.2", 90031, "eth1")};
+  EXPECT_EQ(tools::interfaces_that_received(two, silent), (std::set<std::uint32_t>{90030}))
+      << "eth1's only channel is the silent one";
+  auto three = two;
+  three.push_back(member("239.1.1.3", 90031));
+  EXPECT_EQ(tools::interfaces_that_received(three, silent), (std::set<std::uint32_t>{90030, 90031}))
+      << "239.1.1.3 on eth1 received: eth1's findings are its too";
+  auto routed = two;
+  routed.push_back(member("239.1.1.4", 0));
+  EXPECT_TRUE(tools::interfaces_that_received(routed, silent).contains(0))
+      << "a channel joined where its route led may be on any interface";
+
+  // eth1's drops over the run, the interface FAIL of its silent channel.
+  mcnet::netlink::snapshot snap;
+  mcnet::netlink::link eth1;
+  eth1.index = 90031;
+  eth1.name = "eth1";
+  eth1.mtu = 1280;
+  eth1.kind = "veth";
+  snap.links.push_back(eth1);
+  const std::vector<tools::membership> these{two[1]};
+  std::vector<tools::planned_join> plan(1);
+  plan[0].m = &these[0];
+  plan[0].iface.index = 90031;
+  plan[0].iface.name = *core::interface_name::make("eth1");
+  tools::drop_counters over_run;
+  over_run.rx_dropped = {{"eth0", 0}, {"eth1", 157}};
+  over_run.rx_errors = {{"eth0", 0}, {"eth1", 0}};
+  std::vector<tools::check_result> checks;
+  tools::add_link_drops(checks, &snap, plan, over_run, "the run", false, these);
+  ASSERT_EQ(checks.size(), 1u);
+  EXPECT_EQ(checks[0].status, tools::check_status::fail);
+  EXPECT_EQ(checks[0].subject, "eth1");
+  EXPECT_NE(checks[0].message.find("nothing arrived during the run, while eth1's own counters rose (RX dropped 157, "
+                                   "receive errors 0: ip -s link show dev eth1)"),
+            std::string::npos)
+      << checks[0].message;
+  EXPECT_NE(checks[0].message.find("larger than its MTU (1280)"), std::string::npos) << checks[0].message;
+  EXPECT_EQ(checks[0].fix, "ip link set dev eth1 mtu 1500");
+  // Only END markers came: their interface WARN becomes the FAIL, with the counts.
+  std::vector<tools::check_result> ends{{"interface", "eth1", tools::check_status::warn, "3 END markers ...",
+                                         "ip link set dev eth1 mtu 1500", nlohmann::ordered_json{{"end_markers", 3}, {"mtu", 1280}}, ""}};
+  tools::add_link_drops(ends, &snap, plan, over_run, "the run", true, these);
+  ASSERT_EQ(ends.size(), 1u);
+  EXPECT_EQ(ends[0].status, tools::check_status::fail);
+  EXPECT_NE(ends[0].message.find("; and eth1's own counters rose during the run (RX dropped 157"), std::string::npos)
+      << ends[0].message;
+  EXPECT_EQ(ends[0].data["rx_dropped"], 157);
+  // No drops: nothing added.
+  std::vector<tools::check_result> none;
+  tools::add_link_drops(none, &snap, plan, tools::drop_counters{}, "the run", false, these);
+  EXPECT_TRUE(none.empty());
+}
+
 // trial t15s H2, the MTU variant: strict rp_filter on eth1 with the route
 // back to an include source of eth1's subnet via eth0, eth1's MTU 1280, and
 // the sender's 1400-byte datagrams dropped by eth1 itself (RX dropped 150).

@@ -4076,18 +4076,56 @@ check_result link_drops_check(const std::string& name, std::uint32_t index, std:
                               std::uint64_t errors, std::string_view during, bool ends_came,
                               const std::vector<membership>& members) {
   const auto link = netlink::link_by_index(index);
-  const std::uint32_t mtu = link ? link->mtu : 0;  // 0: not known
-  return {"interface", name, check_status::fail,
-          fmt::format("{} during {}, while {}'s own counters rose (RX dropped {}, receive errors {}: ip -s link show "
-                      "dev {}): frames the interface dropped before IP, most often datagrams larger than its MTU{}",
-                      ends_came ? "nothing but mcast-send's END markers (header-only, small) arrived" : "nothing arrived",
-                      during, text_name(name), dropped, errors, shell_quoted(name),
-                      mtu != 0 ? fmt::format(" ({})", mtu) : std::string()),
+  link_drop l{name, index, link ? link->mtu : 0, dropped, errors};
+  return link_drops_check(l, during, ends_came, members);
+}
+
+check_result link_drops_check(const link_drop& l, std::string_view during, bool ends_came,
+                              const std::vector<membership>& members) {
+  const auto& name = l.name;
+  const auto mtu = l.mtu;  // 0: not known
+  const auto came = ends_came ? "nothing but mcast-send's END markers (header-only, small) arrived" : "nothing arrived";
+  const auto mtu_text = mtu != 0 ? fmt::format(" ({})", mtu) : std::string();
+  json data{{"rx_dropped", l.dropped}, {"rx_errors", l.errors}, {"mtu", mtu != 0 ? json(mtu) : json(nullptr)}};
+  std::string message;
+  std::string note;
+  // Made anew during the span: the new link's counts since its creation,
+  // not a difference with the old link's (trial t15t M1).
+  const auto anew = l.recreated ? fmt::format("; {} was deleted and made anew during {}: the new link's counts since "
+                                              "its creation",
+                                              text_name(name), during)
+                                : std::string();
+  if (l.recreated) data["recreated"] = true;
+  if (l.bridge.empty()) {
+    message = fmt::format("{} during {}, while {}'s own counters rose (RX dropped {}, receive errors {}: ip -s link "
+                          "show dev {}{}): frames the interface dropped before IP, most often datagrams larger than "
+                          "its MTU{}",
+                          came, during, text_name(name), l.dropped, l.errors, shell_quoted(name), anew, mtu_text);
+  } else {
+    // A port of the join bridge (trial t15t H1): the port checks a frame
+    // against its own MTU as it comes in and drops it there, counted among
+    // its RX dropped; the bridge never sees it. Measured (veth port, Linux
+    // 6.18): the bridge's MTU set to 1500 by hand, the port at 1280, drops
+    // them all; the port at 1500, the bridge at 1280, takes them in.
+    data["bridge"] = l.bridge;
+    data["bridge_mtu"] = l.bridge_mtu != 0 ? json(l.bridge_mtu) : json(nullptr);
+    message = fmt::format("{} during {} on the bridge {}, while its port {} counted drops of its own (RX dropped {}, "
+                          "receive errors {}: ip -s link show dev {}; {}'s own counters do not see them{}): frames "
+                          "the port dropped as they came in, before the bridge, most often datagrams larger than the "
+                          "port's MTU{}",
+                          came, during, text_name(l.bridge), text_name(name), l.dropped, l.errors, shell_quoted(name),
+                          text_name(l.bridge), anew, mtu_text);
+    note = fmt::format("the port's MTU is what a frame coming in through it must fit, not the bridge's ({}), which "
+                       "follows its smallest port's unless it was set by hand; ",
+                       l.bridge_mtu != 0 ? fmt::format("{}'s is {}", text_name(l.bridge), l.bridge_mtu)
+                                         : text_name(l.bridge));
+  }
+  note += fmt::format("mcast-recv doctor --size BYTES {} compares the sender's datagram size with the MTU and names "
+                      "the MTU it needs; set it on the sender's link too, or send smaller datagrams",
+                      spec_arguments(members));
+  return {"interface", name, check_status::fail, std::move(message),
           mtu != 0 && mtu < 1500 ? fmt::format("ip link set dev {} mtu 1500", shell_quoted(name)) : std::string(),
-          {{"rx_dropped", dropped}, {"rx_errors", errors}, {"mtu", mtu != 0 ? json(mtu) : json(nullptr)}},
-          fmt::format("mcast-recv doctor --size BYTES {} compares the sender's datagram size with the MTU and "
-                      "names the MTU it needs; set it on the sender's link too, or send smaller datagrams",
-                      spec_arguments(members))};
+          std::move(data), std::move(note)};
 }
 
 std::string link_drops_earlier(const std::string& name, std::uint64_t dropped, std::uint64_t errors,
@@ -4095,6 +4133,41 @@ std::string link_drops_earlier(const std::string& name, std::uint64_t dropped, s
   return fmt::format("{} itself (RX dropped {}, receive errors {} during {}: frames dropped before IP, most often "
                      "larger than its MTU)",
                      text_name(name), dropped, errors, during);
+}
+
+std::string link_drops_earlier(const link_drop& l, std::string_view during) {
+  if (l.bridge.empty()) return link_drops_earlier(l.name, l.dropped, l.errors, during);
+  return fmt::format("{}, a port of the bridge {} (RX dropped {}, receive errors {} during {}: frames dropped as "
+                     "they came in, before the bridge, most often larger than the port's MTU)",
+                     text_name(l.name), text_name(l.bridge), l.dropped, l.errors, during);
+}
+
+std::vector<link_drop> join_link_drops(const netlink::snapshot* snap, std::uint32_t index, const std::string& name,
+                                       const std::map<std::string, std::uint64_t>& dropped,
+                                       const std::map<std::string, std::uint64_t>& errors,
+                                       const std::set<std::string>& recreated) {
+  const auto count = [](const std::map<std::string, std::uint64_t>& m, const std::string& n) -> std::uint64_t {
+    const auto it = m.find(n);
+    return it != m.end() ? it->second : 0;
+  };
+  std::vector<link_drop> out;
+  std::uint32_t own_mtu = 0;
+  if (snap != nullptr) {
+    if (const auto* l = snap->link_by_index(index); l != nullptr) own_mtu = l->mtu;
+  } else if (const auto l = netlink::link_by_index(index)) {
+    own_mtu = l->mtu;
+  }
+  if (const auto d = count(dropped, name), e = count(errors, name); d != 0 || e != 0) {
+    out.push_back({name, index, own_mtu, d, e, {}, 0, recreated.contains(name)});
+  }
+  if (snap == nullptr) return out;
+  for (const auto& p : bridge_ports(*snap, index)) {
+    const auto d = count(dropped, p.name);
+    const auto e = count(errors, p.name);
+    if (d == 0 && e == 0) continue;
+    out.push_back({p.name, p.index, p.mtu, d, e, name, own_mtu, recreated.contains(p.name)});
+  }
+  return out;
 }
 
 std::map<std::string, std::string> earlier_drops_by_firewall(const std::vector<check_result>& checks,
@@ -4981,11 +5054,7 @@ struct fw_packet {
   bool fwmark_rules = true;
   /// A bridge's port a datagram comes in through (trial h15t F13): its
   /// name, index and link type.
-  struct bridge_port {
-    std::string name;
-    std::uint32_t index = 0;
-    std::uint16_t link_type = 0;
-  };
+  using bridge_port = tools::bridge_port;
   /// When the join interface is a bridge: its ports. A datagram enters
   /// through one of them, passes the port's netdev ingress chains and the
   /// bridge family's prerouting and input chains (the port its iif, the
@@ -4997,17 +5066,19 @@ struct fw_packet {
   std::string bridge{};
 };
 
-// The ports of the bridge `index` (links whose master it is), for
-// fw_packet::ports; none when it is not a bridge.
-std::vector<fw_packet::bridge_port> bridge_ports(const netlink::snapshot& snap, std::uint32_t index) {
-  std::vector<fw_packet::bridge_port> out;
+}  // namespace
+
+std::vector<bridge_port> bridge_ports(const netlink::snapshot& snap, std::uint32_t index) {
+  std::vector<bridge_port> out;
   const auto* l = snap.link_by_index(index);
   if (l == nullptr || l->kind != "bridge") return out;
   for (const auto& p : snap.links) {
-    if (p.master == index) out.push_back({p.name, p.index, p.link_type});
+    if (p.master == index) out.push_back({p.name, p.index, p.link_type, p.mtu});
   }
   return out;
 }
+
+namespace {
 
 // Whether a policy-routing rule of `v4`'s family selects by the mark
 // (fwmark): a fib lookup's mark then matters (fw_packet::fwmark_rules).
@@ -7970,29 +8041,6 @@ std::vector<std::string> decide_input_rules(std::vector<check_result>& checks, c
   return dropped;
 }
 
-// Per interface of /proc/net/dev (this network namespace's): its receive
-// errors and drops ("errs", "drop", "fifo", "frame"), by name.
-struct link_rx {
-  std::uint64_t errors = 0;
-  std::uint64_t dropped = 0;
-};
-std::map<std::string, link_rx> read_link_rx() {
-  std::map<std::string, link_rx> out;
-  std::ifstream in("/proc/thread-self/net/dev");
-  std::string line;
-  for (int i = 0; i < 4096 && std::getline(in, line); ++i) {
-    const auto colon = line.find(':');
-    if (colon == std::string::npos || line.find('|') != std::string::npos) continue;
-    auto name = line.substr(0, colon);
-    name.erase(0, name.find_first_not_of(' '));
-    std::istringstream v(line.substr(colon + 1));
-    std::uint64_t bytes = 0, packets = 0, errs = 0, drop = 0, fifo = 0, frame = 0;
-    if (!(v >> bytes >> packets >> errs >> drop >> fifo >> frame)) continue;
-    out[name] = {errs + fifo + frame, drop};
-  }
-  return out;
-}
-
 // The datagrams of an include source were seen coming in on its join
 // interface (`subject`, "SOURCE -> GROUP on IFACE"), as `evidence` says:
 // the route back only predicts the way they come, so a source_route line
@@ -8759,7 +8807,6 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   const bool joined = !shards.empty();
   const auto before = drop_counters::read();
   const auto no_routes_before = net_counters::read_snmp6("Ip6InNoRoutes");
-  const auto links_before = read_link_rx();
   using key = std::tuple<core::ip_address, core::ip_address, std::uint16_t>;  // source, group, port
   std::map<key, source_count> seen;
   std::vector<pollfd> fds;
@@ -9103,16 +9150,14 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     // came, as the interface FAIL below: a busy link drops for other reasons.
     const bool ends_only =
         std::ranges::all_of(seen, [](const auto& e) { return e.second.packets == e.second.ends; });
-    const auto links_now = ends_only ? read_link_rx() : std::map<std::string, link_rx>{};
+    // On a bridge, its ports' too: a port drops a frame past its MTU before
+    // the bridge sees it (trial t15t H1).
     for (const auto& p : plan) {
+      if (!ends_only || p.iface.index == 0) continue;
       const std::string name(p.iface.name.view());
-      const auto b = links_before.find(name);
-      const auto a = links_now.find(name);
-      if (p.iface.index == 0 || b == links_before.end() || a == links_now.end()) continue;
-      const auto dropped = a->second.dropped > b->second.dropped ? a->second.dropped - b->second.dropped : 0;
-      const auto errors = a->second.errors > b->second.errors ? a->second.errors - b->second.errors : 0;
-      if (dropped == 0 && errors == 0) continue;
-      earlier.try_emplace(name, link_drops_earlier(name, dropped, errors, "--listen"));
+      const auto drops =
+          join_link_drops(&snap, p.iface.index, name, over.rx_dropped, over.rx_errors, over.rx_recreated);
+      if (!drops.empty()) earlier.try_emplace(name, link_drops_earlier(drops.front(), "--listen"));
     }
     (void)reverse_path_not_counted(checks, "--listen", earlier);
   }
@@ -9526,22 +9571,22 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   // the listen line names them, and an interface FAIL the MTU (trial15n 5).
   std::vector<std::string> link_drops;
   if (std::ranges::all_of(seen, [](const auto& e) { return e.second.packets == e.second.ends; })) {
-    const auto links_after = read_link_rx();
     std::set<std::uint32_t> link_said;
     std::vector<membership> members;
     for (const auto& p : plan) members.push_back(*p.m);
     for (const auto& p : plan) {
       if (p.iface.index == 0 || !joined || !link_said.insert(p.iface.index).second) continue;
       const std::string name(p.iface.name.view());
-      const auto b = links_before.find(name);
-      const auto a = links_after.find(name);
-      if (b == links_before.end() || a == links_after.end()) continue;
-      const auto dropped = a->second.dropped >= b->second.dropped ? a->second.dropped - b->second.dropped : 0;
-      const auto errors = a->second.errors >= b->second.errors ? a->second.errors - b->second.errors : 0;
-      if (dropped == 0 && errors == 0) continue;
-      link_drops.push_back(fmt::format("{} counted RX dropped {}, receive errors {} meanwhile", text_name(name),
-                                       dropped, errors));
-      checks.push_back(link_drops_check(name, p.iface.index, dropped, errors, "--listen", !seen.empty(), members));
+      // The join interface's own drops, and on a bridge its ports' (trial
+      // t15t H1: the port eth1 dropped every frame, br0's counters +0).
+      for (const auto& l :
+           join_link_drops(&snap, p.iface.index, name, over.rx_dropped, over.rx_errors, over.rx_recreated)) {
+        link_drops.push_back(fmt::format("{}{} counted RX dropped {}, receive errors {} meanwhile", text_name(l.name),
+                                         l.bridge.empty() ? std::string()
+                                                          : fmt::format(", a port of the bridge {},", text_name(l.bridge)),
+                                         l.dropped, l.errors));
+        checks.push_back(link_drops_check(l, "--listen", !seen.empty(), members));
+      }
     }
   }
   if (seen.empty()) {

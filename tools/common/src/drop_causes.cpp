@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <mcnet/core/interface.hpp>
+
 namespace mcnet::tools {
 
 namespace {
@@ -14,6 +16,12 @@ namespace {
 // Per interface, the packets received, dropped and in error (/proc/net/dev:
 // "  eth0: BYTES PACKETS ERRS DROP FIFO FRAME ...").
 void read_received(drop_counters& out) {
+  // Each interface's index, by name, in the calling thread's network
+  // namespace (if_nametoindex); 0: gone meanwhile, not known.
+  const auto index_of = [](const std::string& name) -> std::uint32_t {
+    const auto r = core::interface_ref::by_name(name);
+    return r ? r->index : 0;
+  };
   std::ifstream in("/proc/thread-self/net/dev");
   std::string line;
   while (std::getline(in, line)) {
@@ -29,6 +37,7 @@ void read_received(drop_counters& out) {
     if (!(f >> errs >> drop >> fifo >> frame)) continue;
     out.rx_dropped[name] = drop;
     out.rx_errors[name] = errs + fifo + frame;
+    if (const auto index = index_of(name); index != 0) out.rx_index[name] = index;
   }
 }
 
@@ -49,11 +58,20 @@ drop_counters drop_counters::read() {
 }
 
 drop_counters drop_counters::since(const drop_counters& before) const {
-  const auto rx_delta = [](const std::map<std::string, std::uint64_t>& a,
-                           const std::map<std::string, std::uint64_t>& b) {
+  // A name whose index changed is a link made anew: its counters started
+  // at 0 with it, so its counts now are its own since then (trial t15t M1).
+  std::set<std::string> recreated;
+  for (const auto& [name, index] : rx_index) {
+    const auto it = before.rx_index.find(name);
+    if (it != before.rx_index.end() && it->second != index) recreated.insert(name);
+  }
+  const auto rx_delta = [&recreated](const std::map<std::string, std::uint64_t>& a,
+                                     const std::map<std::string, std::uint64_t>& b) {
     std::map<std::string, std::uint64_t> out;
     for (const auto& [name, n] : b) {
-      if (const auto it = a.find(name); it != a.end()) out[name] = n >= it->second ? n - it->second : 0;
+      const auto it = a.find(name);
+      if (it == a.end()) continue;
+      out[name] = recreated.contains(name) ? n : n >= it->second ? n - it->second : 0;
     }
     return out;
   };
@@ -65,7 +83,8 @@ drop_counters drop_counters::since(const drop_counters& before) const {
           delta(before.udp6_in_errors, udp6_in_errors), delta(before.udp6_rcvbuf, udp6_rcvbuf),
           delta(before.udp6_csum, udp6_csum),       delta(before.udp_ignored_multi, udp_ignored_multi),
           delta(before.udp6_ignored_multi, udp6_ignored_multi), rx_delta(before.rx_packets, rx_packets),
-          rx_delta(before.rx_dropped, rx_dropped),  rx_delta(before.rx_errors, rx_errors)};
+          rx_delta(before.rx_dropped, rx_dropped),  rx_delta(before.rx_errors, rx_errors),
+          rx_index,                                 std::move(recreated)};
 }
 
 }  // namespace mcnet::tools

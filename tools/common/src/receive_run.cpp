@@ -113,8 +113,10 @@ int receive_run(const recv_settings& s, const reporter& out) {
   session.loss_hints_with(
       [&members](const receive_session::lossy_groups& lossy) { return loss_hints(members, lossy); });
   // Bounded: a signal or silent_check_budget ends them, the summary comes.
-  session.silent_hints_with([&members](const receive_session::silent_channels& silent) {
-    return silent_hints(members, silent, silent_check_stop());
+  // The drop counters since the joins: a silent channel's interface's own
+  // drops, when no other channel there received (trial t15t H2).
+  session.silent_hints_with([&members, &drops_before](const receive_session::silent_channels& silent) {
+    return silent_hints(members, silent, silent_check_stop(), drop_counters::read().since(drops_before));
   });
   session.count_drop_causes(drops_before);
   if (capture) session.capture_to(*capture);
