@@ -908,6 +908,89 @@ TEST(ReceiveSession, TheSummaryTotalCountsWhatWasLeftUnread) {
       << f.err.str();
 }
 
+// Trial t16v H1: behind a slow reader of stdout, 2,785 datagrams were left
+// unread at the end and the network had dropped 1,139 of the later ones:
+// the END markers were in the unread tail, and the run said "0 lost", the
+// stream tail_unknown false, exit 0 with --max-loss 1. A stream not ended
+// has its tail unknown then, as with socket drops after the last read:
+// tail_unknown, loss_percent null, --max-loss fails as loss_unknown (as
+// `loss` where the loss measured already fails it), the text total line
+// says why. An ended stream and --count reached are unaffected.
+TEST(ReceiveSession, DatagramsLeftUnreadMakeTheTailOfAStreamNotEndedUnknown) {
+  const std::string note = "2785 datagrams left unread in the receive queues and 1 stream without its END marker: "
+                           "its tail is unknown";
+  for (const bool json_output : {false, true}) {
+    SCOPED_TRACE(json_output ? "json" : "text");
+    fixture f;
+    f.settings.json_output = json_output;
+    f.settings.max_loss = 1.0;
+    f.start();
+    batch b;
+    for (std::uint64_t i = 0; i < 10; ++i) b.add(sender_a, i);
+    f.feed(b);
+    f.session->left_unread(2785);
+    f.session->summary();
+    EXPECT_EQ(f.session->failure_code(), std::optional<std::string>("loss_unknown"));
+    EXPECT_EQ(f.session->finish(), tools::exit_loss);
+    EXPECT_NE(f.err.str().find("--max-loss 1% could not be checked: " + note), std::string::npos) << f.err.str();
+    if (json_output) {
+      const auto events = f.events();
+      const auto* summary = test::tools::find_event(events, "summary");
+      ASSERT_NE(summary, nullptr) << f.out.str();
+      const auto& total = (*summary)["total"];
+      EXPECT_EQ(total["unread"], 2785);
+      EXPECT_EQ(total["tail_unknown"], 1) << total;
+      EXPECT_TRUE(total["loss_percent"].is_null()) << total;
+      EXPECT_EQ(total["uncounted_drops"], 0);
+      ASSERT_EQ((*summary)["streams"].size(), 1u);
+      EXPECT_EQ((*summary)["streams"][0]["tail_unknown"], true);
+      test::tools::expect_schema_conform(f.out.str());
+    } else {
+      EXPECT_NE(f.out.str().find("0 socket drops, 2785 unread in "), std::string::npos) << f.out.str();
+      EXPECT_NE(f.out.str().find("(" + note + ")"), std::string::npos) << f.out.str();
+    }
+  }
+  // The loss measured already fails it: `loss`, and the message says the tail too.
+  {
+    fixture f;
+    f.settings.max_loss = 1.0;
+    f.start();
+    batch b;
+    for (std::uint64_t i = 0; i < 10; i += 2) b.add(sender_a, i);
+    f.feed(b);
+    f.session->left_unread(2785);
+    f.session->summary();
+    EXPECT_EQ(f.session->failure_code(), std::optional<std::string>("loss"));
+    EXPECT_EQ(f.session->finish(), tools::exit_loss);
+    EXPECT_NE(f.err.str().find("(" + note + ")"), std::string::npos) << f.err.str();
+  }
+  // Ended (its END read), or --count reached: what was left is none of the run's.
+  for (const bool ended : {true, false}) {
+    SCOPED_TRACE(ended ? "ended" : "--count reached");
+    fixture f;
+    f.settings.json_output = true;
+    f.settings.max_loss = 1.0;
+    if (!ended) f.settings.count = 10;
+    f.start();
+    batch b;
+    for (std::uint64_t i = 0; i < 10; ++i) b.add(sender_a, i);
+    if (ended) b.add(sender_a, 10, group, true);
+    f.feed(b);
+    f.session->left_unread(2785);
+    f.session->summary();
+    EXPECT_EQ(f.session->finish(), 0) << f.err.str();
+    const auto events = f.events();
+    const auto* summary = test::tools::find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << f.out.str();
+    const auto& total = (*summary)["total"];
+    EXPECT_EQ(total["unread"], 2785);
+    EXPECT_EQ(total["tail_unknown"], 0) << total;
+    EXPECT_DOUBLE_EQ(total["loss_percent"].get<double>(), 0.0) << total;
+    EXPECT_EQ((*summary)["streams"][0]["tail_unknown"], false);
+    EXPECT_EQ(f.out.str().find("tail is unknown"), std::string::npos) << f.out.str();
+  }
+}
+
 // Trial t16t: after a junk flood (8,000 single-datagram streams) the
 // --max-loss message said "silent for the last 9.5 s" where the stream's
 // summary line and stalled_at_end_s said 8.9: the message took its own

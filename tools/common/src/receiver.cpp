@@ -1360,15 +1360,28 @@ void receive_session::summary() {
   };
   std::vector<stalled_stream> stalled;
   std::uint64_t tail_unknown_streams = 0;
+  // Datagrams left unread in the receive queues at the end (left_unread):
+  // a stream that had not ended may have its tail and its END markers
+  // among them, as with socket drops after the last read (uncounted_drops,
+  // tail_open: one rule), so its tail is unknown (trial t16v H1: 2,785
+  // unread beside 1,139 dropped on the network read "0 lost", exit 0 with
+  // --max-loss 1). --count reached: what followed is not the run's.
+  const bool unread_tail = unread_ > 0 && !count_reached();
+  std::uint64_t unread_tail_streams = 0;  // those of them not already stalled without their END
   for (const auto& [k, st] : table_.streams()) {
     const auto c = conflicts.find(k);
     auto j = stream_json(k, st, stream_iface(st.interface_index), c != conflicts.end() ? &c->second : nullptr);
     const auto silent = stall_watch::stalled_for(st.stall, at_end);
     const bool unknown_tail = silent && tail_unknown_without_end(k, st);
+    const bool unread_unknown = unread_tail && tail_open(st.ended);
     j["stalled_at_end_s"] = silent ? json(*silent) : json(nullptr);
-    j["tail_unknown"] = unknown_tail;
+    j["tail_unknown"] = unknown_tail || unread_unknown;
     if (silent) stalled.push_back({&k, &st, *silent});
-    if (unknown_tail) ++tail_unknown_streams;
+    if (unknown_tail) {
+      ++tail_unknown_streams;
+    } else if (unread_unknown) {
+      ++unread_tail_streams;
+    }
     write_stream("summary", t, j, streams);
   }
   // And those evicted while stalled without their END, not back since
@@ -1474,7 +1487,11 @@ void receive_session::summary() {
     j["ended"] = f.ended;
     j["back"] = back;
     j["unresumed"] = f.unresumed;
-    j["tail_unknown"] = f.tail_unknown;
+    // Not ended, not back (its line above says it then), and datagrams left
+    // unread: its tail is unknown too (trial t16v H1).
+    const bool unread_unknown = unread_tail && tail_open(f.ended) && !back && !f.tail_unknown;
+    if (unread_unknown) ++unread_tail_streams;
+    j["tail_unknown"] = f.tail_unknown || unread_unknown;
     // Its silence at the end, as a stream's (trial t20t L1: in text only).
     const double silence = f.tail_unknown ? evicted_silence(f.key, at_end) : 0.0;
     j["stalled_at_end_s"] = f.tail_unknown ? json(silence) : json(nullptr);
@@ -1525,7 +1542,8 @@ void receive_session::summary() {
   // protocol ends with an END marker that never came: their tail is
   // unknown, so is the run's loss (--max-loss fails as loss_unknown).
   total["stalled_at_end"] = stalled_streams;
-  total["tail_unknown"] = tail_unknown_streams;
+  // And those whose tail the unread datagrams may hold (trial t16v H1).
+  total["tail_unknown"] = tail_unknown_streams + unread_tail_streams;
   // What the tail read left in the queues (left_unread): with the reads'
   // datagrams and the drops, what reached the sockets before the end
   // (trial t16u L1: only the tail_unread warning had it).
@@ -1554,7 +1572,7 @@ void receive_session::summary() {
   const bool nothing = sum.packets == 0 && table_.untracked() == 0 && drops == 0;
   total["loss_percent"] =
       loss_unknown(sum) || table_.untracked() > 0 || table_.unresumed() > 0 || contested > 0 || nothing ||
-              tail_unknown_streams > 0
+              tail_unknown_streams + unread_tail_streams > 0
           ? json(nullptr)
           : json(loss_ratio() * 100);
   if (capture_) {
@@ -1778,6 +1796,7 @@ void receive_session::summary() {
   out_.event(event, "streams", streams.finish());
   std::string notes;
   if (tail.drops > 0) notes += " (" + uncounted_text(tail) + ")";
+  if (tail.unread > 0) notes += " (" + unread_text(tail) + ")";
   if (table_.untracked() > 0) {
     notes += fmt::format(" ({} datagrams of streams past the table's {} untracked: their loss is unknown)",
                          table_.untracked(), table_.limit());
@@ -2057,6 +2076,8 @@ int receive_session::judge(const std::function<int(int, std::string_view, std::s
                          "last datagram is unknown)",
                          count_text(n, "stream", "streams"), n == 1 ? "it" : "they", n == 1 ? "its" : "their");
     }
+    // And those whose tail the datagrams left unread may hold (trial t16v H1).
+    if (const auto u = unread_text(uncounted_drops()); !u.empty()) out += " (" + u + ")";
     return out;
   };
   // The stream with the highest loss, named even when it was evicted (its
@@ -2156,6 +2177,14 @@ int receive_session::judge(const std::function<int(int, std::string_view, std::s
                               "(lost on the way, or the sender stopped){}",
                               *s_.max_loss, count_text(n, "stream", "streams"), who, n > 4 ? "; ..." : "",
                               n == 1 ? "it" : "they", n == 1 ? "its" : "their", checked_part()),
+                  "loss_unknown");
+    }
+    // Datagrams left unread at the end with a stream not ended: its tail
+    // and its END markers may be among them, as with socket drops after
+    // the last read, so its loss is unknown (trial t16v H1: exit 0 with
+    // "0 lost" where a third of the feed was lost on the network).
+    if (const auto u = unread_text(uncounted_drops()); !u.empty()) {
+      return fail(exit_loss, fmt::format("--max-loss {}% could not be checked: {}{}", *s_.max_loss, u, checked_part()),
                   "loss_unknown");
     }
   }
@@ -2276,7 +2305,9 @@ receive_session::uncounted_tail receive_session::uncounted_drops() const {
   const auto after = final_drops_ ? final_after_last_read_ : kernel_drops_().after_last_read;
   // Less what bad checksums explain (drops_as_loss), as the loss takes them.
   const auto drops = std::min(after, static_cast<std::uint64_t>(drops_as_loss()));
-  if (drops == 0) return {};
+  // The datagrams left unread at the end (trial t16v H1): after the last
+  // read as these drops are, and the same streams' tails.
+  if (drops == 0 && unread_ == 0) return {};
   uncounted_tail u;
   // Streams of a kind whose sender ends them with a marker (mcnet END,
   // MoldUDP64 end of session) without it, and those of kinds without one.
@@ -2284,16 +2315,32 @@ receive_session::uncounted_tail receive_session::uncounted_drops() const {
     return k.payload == payload_kind::mcnet || k.payload == payload_kind::moldudp64;
   };
   for (const auto& [k, st] : table_.streams()) {
-    if (st.ended) continue;
+    if (!tail_open(st.ended)) continue;
     ++(sends_end(k) && counts_loss(k, st) ? u.unended : u.endless);
   }
   for (const auto& f : table_.evicted_feeds()) {
-    if (f.ended) continue;
+    if (!tail_open(f.ended)) continue;
     ++(sends_end(f.key) && counts_loss(f.key) ? u.unended : u.endless);
   }
   // Every stream ended: what came after their END markers is none of theirs.
-  if (u.unended + u.endless > 0) u.drops = drops;
+  if (u.unended + u.endless == 0) return {};
+  u.drops = drops;
+  u.unread = unread_;
   return u;
+}
+
+std::string receive_session::unread_text(const uncounted_tail& u) {
+  if (u.unread == 0) return {};
+  const auto unread = count_text(u.unread, "datagram", "datagrams");
+  // The END wording only for streams whose senders send END markers, as
+  // uncounted_text() says it.
+  if (u.unended > 0) {
+    return fmt::format("{} left unread in the receive queues and {} without {} END marker{}: {} tail is unknown",
+                       unread, count_text(u.unended, "stream", "streams"), u.unended == 1 ? "its" : "their",
+                       u.unended == 1 ? "" : "s", u.unended == 1 ? "its" : "their");
+  }
+  return fmt::format("{} left unread in the receive queues: the tail of {} is unknown", unread,
+                     count_text(u.endless, "stream", "streams"));
 }
 
 std::string receive_session::uncounted_text(const uncounted_tail& u) {

@@ -561,8 +561,13 @@ class receive_session {
   /// stream had not ended (no END marker, or a kind that has none) and
   /// --count was not reached: the tail of the run, which no gap shows and
   /// no `lost` counts (t17b 5, t17c M1). Zero otherwise.
+  /// The datagrams left unread in the receive queues at the end
+  /// (left_unread()) are such a tail too (trial t16v H1): the same streams,
+  /// by the same rule; their tails are unknown (tail_unknown), and so is the
+  /// run's loss.
   struct uncounted_tail {
-    std::uint64_t drops = 0;  ///< the drops after the last datagram read
+    std::uint64_t drops = 0;   ///< the drops after the last datagram read
+    std::uint64_t unread = 0;  ///< the datagrams left unread (total.unread)
     /// Streams without their END marker of the kinds that send one (mcnet
     /// END, MoldUDP64 end of session): "the tail dropped with its END markers".
     std::uint64_t unended = 0;
@@ -570,8 +575,13 @@ class receive_session {
     std::uint64_t endless = 0;
   };
   [[nodiscard]] uncounted_tail uncounted_drops() const;
-  /// The summary's text for `u` ("" when none).
+  /// Whether a stream (or an evicted feed) is one whose tail the datagrams
+  /// after the last read may hold: it had not ended (uncounted_drops()).
+  [[nodiscard]] static bool tail_open(bool ended) noexcept { return !ended; }
+  /// The summary's text for `u` ("" when none): the drops' note, the unread
+  /// datagrams' note.
   [[nodiscard]] static std::string uncounted_text(const uncounted_tail& u);
+  [[nodiscard]] static std::string unread_text(const uncounted_tail& u);
 
   const recv_settings& s_;
   const reporter& out_;
