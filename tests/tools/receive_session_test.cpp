@@ -991,6 +991,45 @@ TEST(ReceiveSession, DatagramsLeftUnreadMakeTheTailOfAStreamNotEndedUnknown) {
   }
 }
 
+// Trial t16v M1: with --csv the text total line's notes were nowhere (no
+// total row): 20 streams that lost 63 % to socket drops at the tail read
+// lost 0 in every row, and stderr had only the drops by cause. The total
+// line goes to stderr as the text report has it, its notes with it (the
+// tail dropped, the tail left unread), and the reads line too.
+TEST(ReceiveSession, CsvSaysTheTextTotalLineAndItsNotesOnStderr) {
+  fixture f;
+  f.settings.csv = true;
+  f.start();
+  batch b;
+  for (std::uint64_t i = 0; i < 10; ++i) b.add(sender_a, i);
+  f.feed(b);
+  f.drops = 90;  // all after the last datagram read
+  f.session->left_unread(5);
+  f.session->set_reads({.calls = 2, .datagrams = 10});
+  f.session->summary();
+  const auto err = f.err.str();
+  EXPECT_NE(err.find("mcast-recv: 10 datagrams, 1000 bytes, 0 lost, 0 reordered, 0 duplicates, 90 socket drops, 5 "
+                     "unread in "),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("(90 socket drops after the last datagram read, and 1 stream without its END marker: the tail "
+                     "of the run may have been dropped with its END markers, uncounted in lost)"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("(5 datagrams left unread in the receive queues and 1 stream without its END marker: its tail "
+                     "is unknown)"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("mcast-recv: read in 2 recvmmsg calls"), std::string::npos) << err;
+  EXPECT_EQ(f.out.str().find("socket drops"), std::string::npos) << "the rows are CSV only: " << f.out.str();
+  // Not without --csv: the text report has it on stdout, once.
+  fixture g;
+  g.start();
+  g.feed(b);
+  g.session->summary();
+  EXPECT_EQ(g.err.str().find("socket drops"), std::string::npos) << g.err.str();
+}
+
 // Trial t16t: after a junk flood (8,000 single-datagram streams) the
 // --max-loss message said "silent for the last 9.5 s" where the stream's
 // summary line and stalled_at_end_s said 8.9: the message took its own
