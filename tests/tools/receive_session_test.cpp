@@ -1020,7 +1020,7 @@ TEST(ReceiveSession, CsvSaysTheTextTotalLineAndItsNotesOnStderr) {
                      "is unknown)"),
             std::string::npos)
       << err;
-  EXPECT_NE(err.find("mcast-recv: read in 2 recvmmsg calls"), std::string::npos) << err;
+  EXPECT_NE(err.find("mcast-recv: read 10 datagrams in 2 recvmmsg calls"), std::string::npos) << err;
   EXPECT_EQ(f.out.str().find("socket drops"), std::string::npos) << "the rows are CSV only: " << f.out.str();
   // Not without --csv: the text report has it on stdout, once.
   fixture g;
@@ -1028,6 +1028,26 @@ TEST(ReceiveSession, CsvSaysTheTextTotalLineAndItsNotesOnStderr) {
   g.feed(b);
   g.session->summary();
   EXPECT_EQ(g.err.str().find("socket drops"), std::string::npos) << g.err.str();
+}
+
+// Trial t16v L1: the reads line said "read in 229 recvmmsg calls (21.8
+// datagrams each)", so reads.datagrams (END markers included), and with it
+// the run's reads + drops + unread, could not be made from the text alone.
+// It gives the count.
+TEST(ReceiveSession, TheReadsLineGivesTheDatagramsRead) {
+  for (const bool uring : {false, true}) {
+    fixture f;
+    f.start();
+    batch b;
+    for (std::uint64_t i = 0; i < 10; ++i) b.add(sender_a, i);
+    f.feed(b);
+    f.session->set_reads({.calls = 229, .datagrams = 5003, .io_uring = uring});
+    f.session->summary();
+    EXPECT_NE(f.out.str().find(fmt::format("mcast-recv: read 5003 datagrams in 229 {} (21.8 each); coalescing off",
+                                           uring ? "io_uring reads" : "recvmmsg calls")),
+              std::string::npos)
+        << f.out.str();
+  }
 }
 
 // Trial t16t: after a junk flood (8,000 single-datagram streams) the
