@@ -1020,6 +1020,8 @@ TEST(ReceiveSession, CsvSaysTheTextTotalLineAndItsNotesOnStderr) {
                      "is unknown)"),
             std::string::npos)
       << err;
+  EXPECT_GT(err.find("mcast-recv: read 10 datagrams in 2 recvmmsg calls"), err.find("mcast-recv: 10 datagrams"))
+      << "after the total line, as in text: " << err;
   EXPECT_NE(err.find("mcast-recv: read 10 datagrams in 2 recvmmsg calls"), std::string::npos) << err;
   EXPECT_EQ(f.out.str().find("socket drops"), std::string::npos) << "the rows are CSV only: " << f.out.str();
   // Not without --csv: the text report has it on stdout, once.
