@@ -1725,6 +1725,138 @@ TEST(ReceiveSession, AResumedStreamsWatchCountsItsDatagramsBeforeTheEviction) {
   }
 }
 
+// Trial t20u M1 (evict_back.sh B): a stream evicted while stalled whose
+// numbers then come untracked (the table's only place held by a live
+// stream) and stop without its END read as back: its evicted_feeds entry
+// tail_unknown false, stalled_at_end_s null, its tail not in the totals.
+// A stream that came back untracked is not back: its evicted watch goes on
+// from its untracked datagrams (its silence from its newest) and it stalls
+// again, its tail unknown. 0: B (its numbers 7..11 untracked, then
+// silence), text, JSON, CSV; 3: C (it never comes back); 4: its untracked
+// numbers go on to the end (not stalled).
+TEST(ReceiveSession, AnEvictedStreamBackOnlyUntrackedKeepsItsStallWatch) {
+  for (const int mode : {0, 1, 2, 3, 4}) {  // 0 JSON, 1 text, 2 CSV: B; 3: C; 4: untracked to the end
+    SCOPED_TRACE(mode);
+    fixture f;
+    f.settings.json_output = mode == 0 || mode >= 3;
+    f.settings.csv = mode == 2;
+    f.settings.max_streams = 1;
+    f.settings.max_loss = 5;
+    f.start();
+    std::int64_t at = 1'000'000'000;
+    const auto wait = [&f, &at](int ticks) {
+      for (int k = 0; k < ticks; ++k) {
+        f.now += 10ms;
+        at += 10'000'000;
+        (void)f.session->tick();
+      }
+    };
+    // Sender id 2: 7 numbers 20 ms apart, then 1.6 s of silence (stalled).
+    for (std::uint64_t i = 0; i < 7; ++i) {
+      wait(2);
+      batch b;
+      b.add_sender(sender_a, 2, 1, i, at);
+      f.feed(b);
+      (void)f.session->tick();
+    }
+    std::int64_t last2 = at;  // id 2's last datagram (ns; the fake clock's step is the same)
+    wait(160);
+    // Sender id 1 takes the only place (id 2 evicted while stalled): 300
+    // numbers 10 ms apart, then its END. Id 2's come among them (untracked:
+    // id 1 is live) from 0.5 s on: 7..11 (B), none (C), or to the end.
+    std::uint64_t next2 = 7;
+    for (std::uint64_t i = 0; i < 300; ++i) {
+      wait(1);
+      batch b;
+      b.add_sender(sender_a, 1, 1, i, at);
+      const bool two = i >= 50 && i % 2 == 0 && ((mode <= 2 && next2 < 12) || mode == 4);
+      if (two) {
+        b.add_sender(sender_a, 2, 1, next2++, at);
+        last2 = at;
+      }
+      f.feed(b);
+      (void)f.session->tick();
+    }
+    {
+      batch b;
+      b.add_sender(sender_a, 1, 1, 300, at, true);
+      f.feed(b);
+    }
+    wait(30);
+    f.session->summary();
+    const int exit = f.session->finish();
+    const auto out = f.out.str();
+    const auto all = out + f.err.str();
+    const bool stalled = mode != 4;
+    const double silence = static_cast<double>(at - last2) / 1e9;
+    if (mode == 1) {
+      EXPECT_EQ(exit, tools::exit_loss) << all;
+      EXPECT_NE(all.find("(sender id 2, session 1): evicted from the stream table (no line above): 7 packets as it "
+                         "left, lost 0 reordered 0 duplicates 0 jumps 0, stalled without its END, silent for the "
+                         "last "),
+                std::string::npos)
+          << all;
+      EXPECT_NE(all.find(fmt::format("stalled without its END, silent for the last {:.1f} s", silence)),
+                std::string::npos)
+          << silence << all;
+      EXPECT_NE(all.find("(1 stream stalled at the end without an END marker (see above): its tail is unknown, so "
+                         "is its loss)"),
+                std::string::npos)
+          << all;
+      continue;
+    }
+    if (mode == 2) {
+      std::istringstream lines(out);
+      std::size_t rows = 0;
+      for (std::string line; std::getline(lines, line);) {
+        if (!line.starts_with("evicted,")) continue;
+        EXPECT_NE(line.find(",2,1,"), std::string::npos) << line;
+        ASSERT_TRUE(line.ends_with(",true")) << line;
+        const auto cells = line.substr(0, line.size() - 5);
+        const auto cell = cells.substr(cells.rfind(',') + 1);
+        ASSERT_FALSE(cell.empty()) << line;
+        EXPECT_NEAR(std::stod(cell), silence, 0.05) << line;
+        ++rows;
+      }
+      EXPECT_EQ(rows, 1u) << out;
+      continue;
+    }
+    test::tools::expect_schema_conform(out);
+    const auto events = f.events();
+    const auto* summary = test::tools::find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << out;
+    const auto& total = (*summary)["total"];
+    ASSERT_EQ((*summary)["evicted_feeds"].size(), 1u) << out;
+    const auto& feed = (*summary)["evicted_feeds"][0];
+    EXPECT_EQ(feed["sender_id"], 2) << feed;
+    EXPECT_EQ(feed["packets"], 7) << feed;
+    EXPECT_EQ(feed["ended"], false) << feed;
+    EXPECT_EQ(feed["tail_unknown"], stalled) << feed;
+    EXPECT_EQ(total["tail_unknown"], stalled ? 1 : 0) << total;
+    EXPECT_EQ(total["stalled_at_end"], stalled ? 1 : 0) << total;
+    EXPECT_EQ(exit, tools::exit_loss) << all;  // loss unknown: stalled, or untracked numbers
+    if (stalled) {
+      ASSERT_TRUE(feed["stalled_at_end_s"].is_number()) << feed;
+      EXPECT_NEAR(feed["stalled_at_end_s"].get<double>(), silence, 0.05) << feed;
+      EXPECT_TRUE(total["loss_percent"].is_null()) << total;
+    } else {
+      EXPECT_TRUE(feed["stalled_at_end_s"].is_null()) << feed;
+    }
+    // Its stall said once each time it stopped: B twice (resumed between), C once, none in 4 after the first.
+    std::size_t stalls = 0;
+    std::size_t resumes = 0;
+    for (const auto& e : events) {
+      if (e["event"] != "warning" || e["message"].get<std::string>().find("sender id 2,") == std::string::npos) {
+        continue;
+      }
+      if (e["code"] == "stalled") ++stalls;
+      if (e["code"] == "resumed") ++resumes;
+    }
+    EXPECT_EQ(stalls, mode == 0 ? 2u : 1u) << out;
+    EXPECT_EQ(resumes, mode == 3 ? 0u : 1u) << out;
+  }
+}
+
 // Trial t20r M1: three streams of one flow stopped without their END: the
 // --max-loss message (text, JSON error) named one; it names each, up to 4.
 TEST(ReceiveSession, TheMaxLossMessageNamesEachStreamWhoseTailIsUnknown) {

@@ -1114,6 +1114,15 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
       if (auto c = stall_watch::arrive(a.record->stall, {source, group, port}, read_at, a.is_end(), arrived_ns)) {
         report_stall(*c, *a.record_key);
       }
+    } else if (a.evicted_watch != nullptr) {
+      // Untracked, of an evicted stream whose watch goes on: not back, its
+      // silence counts from this one (trial t20u M1).
+      const auto arrived_ns = m.info.software_time
+                                  ? std::optional<std::int64_t>(m.info.software_time->time_since_epoch().count())
+                                  : std::nullopt;
+      if (auto c = stall_watch::arrive(*a.evicted_watch, {source, group, port}, read_at, false, arrived_ns)) {
+        report_stall(*c, *a.evicted_watch_key);
+      }
     }
     std::optional<line_place> place;
     if (lines_) place = lines_->place_of(group, port);

@@ -1201,6 +1201,33 @@ void stream_table::watch_evicted(const std::function<void(const stream_key&, sta
   }
 }
 
+void stream_table::watch_untracked(const stream_key& key, const resume_point* record, accounted& out) {
+  const auto quiet = evicted_quiet_.find(key);
+  const auto stalled = evicted_tail_unknown_.find(key);
+  if (quiet == evicted_quiet_.end() && stalled == evicted_tail_unknown_.end()) return;  // not watched
+  if (quiet != evicted_quiet_.end()) {
+    out.evicted_watch = &quiet->second;
+    out.evicted_watch_key = &quiet->first;
+    return;
+  }
+  // Stalled when evicted (or while): its record's watch (stalled; paused by
+  // what the receiver was since), else one anew.
+  stall_watch::state watch;
+  if (record != nullptr) {
+    watch = record->stall;
+    stall_watch::pause(watch, paused_ - record->paused_at);
+  }
+  if (evicted_quiet_.size() >= evicted_quiet_kept) return;  // no room to watch it: its tail stays unknown
+  try {
+    const auto it = evicted_quiet_.insert_or_assign(key, watch).first;
+    evicted_tail_unknown_.erase(stalled);
+    out.evicted_watch = &it->second;
+    out.evicted_watch_key = &it->first;
+  } catch (const std::bad_alloc&) {
+    // Not watched: its tail stays unknown.
+  }
+}
+
 void stream_table::end_while_evicted(const stream_key& key, const accounted& out) {
   if (key.payload != payload_kind::mcnet || !out.sequence) return;
   if (!evicted_tail_unknown_.contains(key) && !evicted_quiet_.contains(key)) return;
@@ -1261,10 +1288,8 @@ stream* stream_table::find_or_make(const stream_key& key, accounted& out, std::u
       return nullptr;
     }
     count_untracked(key, interface_index, now_);
-    // Its datagrams come again: not silent (its loss while untracked is unknown, said as such).
-    evicted_tail_unknown_.erase(key);
-    evicted_quiet_.erase(key);
-    if (auto r = resume_.find(key); r != resume_.end()) {
+    const auto r = resume_.find(key);
+    if (r != resume_.end()) {
       ++r->second.untracked;
       ++r->second.untracked_since;
       if (out.sequence && out.numbers > 0) {
@@ -1272,6 +1297,12 @@ stream* stream_table::find_or_make(const stream_key& key, accounted& out, std::u
         r->second.untracked_high = std::max(r->second.untracked_high.value_or(last), last);
       }
     }
+    // Its datagrams come again, untracked: not back (trial t20u M1: one
+    // evicted stalled whose numbers then came untracked and stopped without
+    // its END read as back, its tail known). Its evicted watch goes on from
+    // them (the receiver feeds it: out.evicted_watch), its silence from its
+    // newest; when they stop, it stalls again as any evicted stream not back.
+    watch_untracked(key, r == resume_.end() ? nullptr : &r->second, out);
     out.untracked = true;
     out.no_checker = streams_.size() < max_streams_;
     return nullptr;

@@ -560,6 +560,12 @@ struct accounted {
   /// when it counted in no stream (untracked, held, refused).
   stream* record = nullptr;
   const stream_key* record_key = nullptr;
+  /// Untracked, of a stream evicted whose watch goes on (evicted quiet, or
+  /// stalled: stream_table::evicted_quiet()): that watch and its key (valid
+  /// until the next add()), for the receive session to feed with this
+  /// datagram (stall_watch::arrive(); trial t20u M1).
+  stall_watch::state* evicted_watch = nullptr;
+  const stream_key* evicted_watch_key = nullptr;
   [[nodiscard]] bool is_end() const noexcept { return end; }
 };
 
@@ -1507,6 +1513,10 @@ class stream_table {
   std::uint64_t evicted_tail_unknown_left_out_ = 0;
   std::map<stream_key, stall_watch::state> evicted_quiet_;  // at most evicted_quiet_kept
   stall_watch::clock::duration paused_{};  // the receiver's own pauses in all (paused())
+  // An untracked datagram of `key` (its record, if kept): its evicted
+  // watch goes on (evicted_quiet_; one in evicted_tail_unknown_ moves
+  // there from its record's watch), given to the receiver in `out`.
+  void watch_untracked(const stream_key& key, const resume_point* record, accounted& out);
   // Remembers `key` as evicted_tail_unknown(), silent since `last`.
   void remember_tail_unknown(const stream_key& key, stall_watch::clock::time_point last);
   // An END of `key` that came while the table had no room for it (`out`):
