@@ -1716,6 +1716,54 @@ TEST(NetDoctor, AnSsmSourceThatIsThisHostsAddressOnAnotherInterfaceIsAMartianSou
   EXPECT_EQ(received(), 20);
 }
 
+// Trial t15u H1: strict rp_filter, an any-source join whose datagrams
+// --listen heard from one sender on its interface, while the packet socket
+// there saw a second sender (no route back) whose datagrams no socket got
+// and the counter climbed: that sender is dropped by the filter. The
+// rp_filter FAIL names it, with its route back as the fix (as for one
+// source), not "other traffic, probably another interface's". Nothing is
+// sent: crafted sightings.
+TEST(NetDoctor, AReversePathDropOfOneAnySourceSenderWhileAnotherIsHeardIsNamed) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 1, .hosts = {{.lans = {0}}}});
+  const auto& h = (*net)[0];
+  h.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  const auto c = h.run([] {
+    tools::membership m;
+    m.request.group = *core::ip_address::parse("239.255.93.34");
+    m.request.port = 5034;
+    m.iface = *core::interface_ref::by_name("eth0");
+    m.request.interface_index = m.iface.index;
+    const std::vector<tools::membership> members{m};
+    const auto plan = tools::plan_joins(members);
+    // A sender on eth0's own subnet (heard) and one no route leads back to.
+    const auto near = *core::ip_address::parse("10.77.0.77");
+    const auto lost = *core::ip_address::parse("10.77.249.1");
+    const std::vector<tools::heard_flow> heard{{near, m.request.group, 5034, m.iface.index, 150}};
+    const std::vector<tools::wire_seen> wire{{m.iface.index, m.request.group, 5034, {{near, 150}, {lost, 600}}}};
+    const auto r = tools::reverse_path_check(600, "--listen", plan, nlohmann::ordered_json::object(), heard, &wire);
+    const std::vector<tools::wire_seen> only_near{{m.iface.index, m.request.group, 5034, {{near, 150}}}};
+    const auto other = tools::reverse_path_check(600, "--listen", plan, nlohmann::ordered_json::object(), heard,
+                                                 &only_near);
+    return json{{"status", std::string(tools::status_word(r.status))},
+                {"message", r.message},
+                {"fix", r.fix},
+                {"joins", r.data.value("blamed_joins", json::array())},
+                {"other", std::string(tools::status_word(other.status))}};
+  });
+  EXPECT_EQ(c["status"], "FAIL") << c;
+  const auto message = c["message"].get<std::string>();
+  EXPECT_NE(message.find("a packet socket on eth0 saw 600 datagrams of 239.255.93.34:5034 arrive there from "
+                         "10.77.249.1 and no socket got them"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(message.find("other traffic"), std::string::npos) << message;
+  EXPECT_EQ(c["fix"], "ip route replace 10.77.249.1 dev eth0") << c;
+  EXPECT_EQ(c["joins"], json::array({"10.77.249.1 -> 239.255.93.34 on eth0"})) << c;
+  // Every sender the packet socket saw was heard: the drops are not this join's.
+  EXPECT_EQ(c["other"], "WARN") << c;
+}
+
 // h15z notes: after accept_local=1 alone (the old fix), a remote sender
 // using this host's eth0 address gets into eth1 and strict rp_filter drops
 // it: a second doctor pass's reverse-path line offered `ip route replace

@@ -3781,11 +3781,62 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       got += h.packets;
       from.push_back(h.source.to_string());
     }
-    if (got > 0) {
+    // An any-source join heard from some senders: per source, a sender the
+    // packet socket on the join interface saw arrive whose datagrams no
+    // socket got, while the counter climbed, is one the filter drops
+    // (trial t15u H1: a second sender with no route back, lost entirely).
+    std::vector<std::pair<core::ip_address, std::uint64_t>> unheard;
+    if (got > 0 && !include && wire != nullptr) {
+      const auto tap = std::ranges::find_if(*wire, [&](const wire_seen& w) {
+        return w.index == p.iface.index && w.group == group && w.port == r.port;
+      });
+      if (tap != wire->end()) {
+        for (const auto& [source, n] : tap->from) {
+          const auto bare = source.unmap().with_scope_id(0);
+          const bool got_some = std::ranges::any_of(heard, [&](const heard_flow& h) {
+            return h.group == group && h.port == r.port && h.index == p.iface.index && h.packets > 0 &&
+                   h.source.unmap().with_scope_id(0) == bare;
+          });
+          if (!got_some && n > 0) unheard.emplace_back(bare, n);
+        }
+      }
+    }
+    if (got > 0 && unheard.empty()) {
       passing.push_back(fmt::format("{} on {}: --listen heard {} of {} there{}",
                                     include ? r.source->to_string() : "any source", text_name(join),
                                     count_text(got, "datagram", "datagrams"), core::endpoint(group, r.port).to_string(),
                                     include ? std::string() : fmt::format(" from {}", fmt::join(from, ", "))));
+      continue;
+    }
+    if (!unheard.empty()) {
+      // Each lost sender as a source-specific join's: its route back, or
+      // loose mode where some route leads it back by another interface.
+      for (const auto& u : unheard) {
+        const auto& a = u.first;
+        const auto n = u.second;
+        const auto src = a.to_string();
+        proof.push_back(fmt::format("a packet socket on {} saw {} of {} arrive there from {} and no socket got "
+                                    "them, while --listen heard {} from {}",
+                                    text_name(join), count_text(n, "datagram", "datagrams"),
+                                    core::endpoint(group, r.port).to_string(), src,
+                                    count_text(got, "datagram", "datagrams"), fmt::join(from, ", ")));
+        blamed = true;
+        blamed_joins.push_back(fmt::format("{} -> {} on {}", src, r.group.to_string(), join));
+        const auto who = fmt::format("{} on {}", src, text_name(join));
+        const auto back = route_back(a, p.iface.index);
+        if (back && back->type == 2) {
+          add(loose_fix(join),
+              fmt::format("loose mode on {0} (the kernel applies the larger of conf/all and conf/{0}) passes it: {1} "
+                          "is this host's own address, and its local route is a route back",
+                          text_name(join), src),
+              who);
+        } else if (back && back->iface.index != p.iface.index && eff && *eff == 1) {
+          add(loose_fix(join), loose_note(src, join, back->table), who);
+        } else {
+          auto [fix, note] = route_back_fix(a, join, back);
+          add(std::move(fix), std::move(note), who);
+        }
+      }
       continue;
     }
     // A packet socket on the join interface (--listen): whether the
