@@ -3344,6 +3344,24 @@ TEST(ReceiveSession, AStreamOfAReCreatedInterfaceNamesItsNewIndex) {
   EXPECT_EQ((*summary)["channels"][0]["packets"], 5) << (*summary)["channels"][0];
 }
 
+// trial t15u M2: an interface moved to another namespace and back keeps
+// its index; its memberships joined again, the stream's text line does not
+// call it deleted during the run.
+TEST(ReceiveSession, AStreamOfAnInterfaceBackWithItsOwnIndexIsNotCalledDeleted) {
+  fixture f;
+  start_joined(f, false, nlohmann::ordered_json::array({any_source_channel(group, joined_index, "a0")}));
+  batch b;
+  b.ingress = joined_index;
+  for (std::uint64_t i = 0; i < 5; ++i) b.add(sender_a, i);
+  f.feed(b);
+  f.session->interface_deleted(joined_index, "a0");
+  f.session->interface_replaced(joined_index, joined_index);
+  f.session->summary();
+  const auto out = f.out.str();
+  EXPECT_NE(out.find("5 packets"), std::string::npos) << out;
+  EXPECT_EQ(out.find("deleted during the run"), std::string::npos) << out;
+}
+
 // trial20o H1: datagrams of a stream past --max-streams arrived for their
 // channel: it counts them (untracked, in no stream), is no silent channel,
 // and the stream's END markers are its own, not "of streams never seen".

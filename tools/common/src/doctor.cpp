@@ -321,7 +321,12 @@ std::vector<const check_result*> other_causes(const std::vector<check_result>& c
       for (const auto& c : checks) {
         if (&c == cause || c.status != level || c.check != name) continue;
         if (level == check_status::warn && cause == nullptr) continue;
-        if (level == check_status::warn && c.check != "firewall" && (!no_fix || c.fix.empty() || is_harmless(c))) {
+        // An optmem_max below what the memberships need stops the joins:
+        // its fix too, so that one pass fixes them all (trial t15u M1).
+        const bool stops_joins = c.check == "limits" && c.data.is_object() && c.data.value("stops_joins", false) &&
+                                 !c.fix.empty() && !is_harmless(c);
+        if (level == check_status::warn && c.check != "firewall" && !stops_joins &&
+            (!no_fix || c.fix.empty() || is_harmless(c))) {
           continue;
         }
         if (!c.fix.empty() && runs_already(done, c.fix)) continue;
@@ -3781,11 +3786,62 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       got += h.packets;
       from.push_back(h.source.to_string());
     }
-    if (got > 0) {
+    // An any-source join heard from some senders: per source, a sender the
+    // packet socket on the join interface saw arrive whose datagrams no
+    // socket got, while the counter climbed, is one the filter drops
+    // (trial t15u H1: a second sender with no route back, lost entirely).
+    std::vector<std::pair<core::ip_address, std::uint64_t>> unheard;
+    if (got > 0 && !include && wire != nullptr) {
+      const auto tap = std::ranges::find_if(*wire, [&](const wire_seen& w) {
+        return w.index == p.iface.index && w.group == group && w.port == r.port;
+      });
+      if (tap != wire->end()) {
+        for (const auto& [source, n] : tap->from) {
+          const auto bare = source.unmap().with_scope_id(0);
+          const bool got_some = std::ranges::any_of(heard, [&](const heard_flow& h) {
+            return h.group == group && h.port == r.port && h.index == p.iface.index && h.packets > 0 &&
+                   h.source.unmap().with_scope_id(0) == bare;
+          });
+          if (!got_some && n > 0) unheard.emplace_back(bare, n);
+        }
+      }
+    }
+    if (got > 0 && unheard.empty()) {
       passing.push_back(fmt::format("{} on {}: --listen heard {} of {} there{}",
                                     include ? r.source->to_string() : "any source", text_name(join),
                                     count_text(got, "datagram", "datagrams"), core::endpoint(group, r.port).to_string(),
                                     include ? std::string() : fmt::format(" from {}", fmt::join(from, ", "))));
+      continue;
+    }
+    if (!unheard.empty()) {
+      // Each lost sender as a source-specific join's: its route back, or
+      // loose mode where some route leads it back by another interface.
+      for (const auto& u : unheard) {
+        const auto& a = u.first;
+        const auto n = u.second;
+        const auto src = a.to_string();
+        proof.push_back(fmt::format("a packet socket on {} saw {} of {} arrive there from {} and no socket got "
+                                    "them, while --listen heard {} from {}",
+                                    text_name(join), count_text(n, "datagram", "datagrams"),
+                                    core::endpoint(group, r.port).to_string(), src,
+                                    count_text(got, "datagram", "datagrams"), fmt::join(from, ", ")));
+        blamed = true;
+        blamed_joins.push_back(fmt::format("{} -> {} on {}", src, r.group.to_string(), join));
+        const auto who = fmt::format("{} on {}", src, text_name(join));
+        const auto back = route_back(a, p.iface.index);
+        if (back && back->type == 2) {
+          add(loose_fix(join),
+              fmt::format("loose mode on {0} (the kernel applies the larger of conf/all and conf/{0}) passes it: {1} "
+                          "is this host's own address, and its local route is a route back",
+                          text_name(join), src),
+              who);
+        } else if (back && back->iface.index != p.iface.index && eff && *eff == 1) {
+          add(loose_fix(join), loose_note(src, join, back->table), who);
+        } else {
+          auto [fix, note] = route_back_fix(a, join, back);
+          add(std::move(fix), std::move(note), who);
+        }
+      }
       continue;
     }
     // A packet socket on the join interface (--listen): whether the
@@ -4362,37 +4418,57 @@ std::int64_t kernel_default_optmem() {
   if (std::sscanf(u.release, "%u.%u", &major, &minor) != 2) return default_optmem;
   return major > 6 || (major == 6 && minor >= 8) ? default_optmem_68 : default_optmem;
 }
-// Option memory per membership and per source, rounded up: the kernel
-// charges a membership's record (struct ip_mc_socklist 48 bytes, IPv6's
-// ipv6_mc_socklist 56) and its source list (4 or 16 bytes a source,
-// grown 10 at a time, the old list kept while the new one is made).
-constexpr std::int64_t optmem_per_membership = 64, optmem_per_source = 32;
+// Option memory a socket's memberships are charged (sock_kmalloc), as
+// measured on Linux 6.18 by bisecting optmem_max (h15c-repro
+// optmem_bisect.sh): an IPv4 group's record (struct ip_mc_socklist) 48
+// bytes, IPv6's (ipv6_mc_socklist) 56; a group's source list (ip_sf_socklist
+// / ip6_sf_socklist) 24 bytes and 4 (IPv4) or 16 (IPv6) a source, made for
+// 10 sources at once and grown 10 at a time, the old list kept while the
+// new one is made; a join succeeds while the total stays below optmem_max.
+// One IPv4 source-specific join: 48 + 24 + 40 = 112, so optmem_max 113
+// (trial t15u M1: "64 a membership, 32 more a source" said 96).
+constexpr std::int64_t optmem_record4 = 48, optmem_record6 = 56, optmem_list_head = 24, optmem_source4 = 4,
+                       optmem_source6 = 16, optmem_list_step = 10;
 
 // The option memory (bytes) the plan's memberships need on one socket, as
-// if all were on it; at least this kernel's default, which leaves room
-// for a socket's other options.
-// The option memory the plan's memberships take, by the estimate above.
+// if all were on it: every group's record and full source list, the largest
+// previous list of a growth besides, and one byte more (the kernel's
+// check is strict).
 std::int64_t optmem_of_plan(const std::vector<planned>& plan) {
-  std::int64_t bytes = 0;
-  for (const auto& p : plan) bytes += optmem_per_membership + (p.m->request.source ? optmem_per_source : 0);
-  return bytes;
+  std::map<std::pair<core::ip_address, std::uint32_t>, std::int64_t> sources;  // per group and interface
+  for (const auto& p : plan) {
+    auto& n = sources[{p.m->request.group, p.iface.index}];
+    if (p.m->request.source) ++n;
+  }
+  std::int64_t bytes = 0, growth = 0;
+  for (const auto& [key, n] : sources) {
+    const bool v4 = key.first.is_v4();
+    bytes += v4 ? optmem_record4 : optmem_record6;
+    if (n == 0) continue;
+    const auto per = v4 ? optmem_source4 : optmem_source6;
+    const auto cap = (n + optmem_list_step - 1) / optmem_list_step * optmem_list_step;
+    bytes += optmem_list_head + per * cap;
+    if (cap > optmem_list_step) growth = std::max(growth, optmem_list_head + per * (cap - optmem_list_step));
+  }
+  return bytes + growth + 1;
 }
 
 // The figures behind an optmem_max fix of `needed` bytes, said plainly.
 std::string optmem_figures(const std::vector<planned>& plan, std::int64_t needed) {
   const auto bytes = optmem_of_plan(plan);
-  return fmt::format("the {} membership{} {} about {} bytes ({} a membership, {} more a source); the fix sets {} "
+  return fmt::format("the {} membership{} {} {} bytes of optmem_max (measured on Linux 6.18: {} a group's record, "
+                     "IPv6 {}; a group's source list {} and {} a source, IPv6 {}, made for {} at a time, the old "
+                     "list kept while it grows; the kernel's check is strict, so one byte more); the fix sets {} "
                      "bytes, {}",
-                     plan.size(), plan.size() == 1 ? "" : "s", plan.size() == 1 ? "takes" : "take", bytes, optmem_per_membership, optmem_per_source,
-                     needed,
+                     plan.size(), plan.size() == 1 ? "" : "s", plan.size() == 1 ? "needs" : "need", bytes,
+                     optmem_record4, optmem_record6, optmem_list_head, optmem_source4, optmem_source6,
+                     optmem_list_step, needed,
                      needed > bytes ? fmt::format("this kernel's default ({} bytes), which is more", kernel_default_optmem())
-                                    : std::string("what they take, more than this kernel's default"));
+                                    : std::string("what they need, more than this kernel's default"));
 }
 
 std::int64_t optmem_needed(const std::vector<planned>& plan) {
-  std::int64_t bytes = 0;
-  for (const auto& p : plan) bytes += optmem_per_membership + (p.m->request.source ? optmem_per_source : 0);
-  return std::max(kernel_default_optmem(), bytes);
+  return std::max(kernel_default_optmem(), optmem_of_plan(plan));
 }
 
 std::string memberships_fix(std::size_t groups) {
@@ -4464,11 +4540,15 @@ void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, st
                       msf6_fix(most6), data, std::string(msf6_host_wide)});
   }
   if (const auto needed = optmem_needed(plan); optmem && *optmem < 1024 && needed > *optmem) {
+    // Below what the memberships need (the measured charge): it stops the
+    // joins, so its fix goes among the verdict's also: lines (trial t15u M1).
+    auto d = data;
+    if (optmem_of_plan(plan) > *optmem) d["stops_joins"] = true;
     checks.push_back({"limits", "net.core.optmem_max", check_status::warn,
                       fmt::format("net.core.optmem_max is {} bytes: joins and source filters are charged to it and "
                                   "fail with ENOBUFS past it",
                                   *optmem),
-                      optmem_fix(optmem, needed, false), data,
+                      optmem_fix(optmem, needed, false), d,
                       fmt::format("{}; {}", optmem_figures(plan, needed), optmem_meaning)});
   }
   if (s.recv.rcvbuf > 0 && rmem_max && s.recv.rcvbuf > *rmem_max) {
@@ -4564,10 +4644,12 @@ join_refusal explain_join_refusal(std::string message, const std::vector<planned
     fix = optmem_fix(optmem, needed, true);
     note = fmt::format("net.core.optmem_max is {} bytes{}: {}", opt_text(optmem),
                        optmem && needed <= *optmem
-                           ? fmt::format(", above the {} bytes the {} membership(s) take by the estimate ({} a "
-                                         "membership, {} more a source) and this kernel's default; the kernel refused "
-                                         "all the same, so the fix doubles it",
-                                         optmem_of_plan(plan), plan.size(), optmem_per_membership, optmem_per_source)
+                           ? fmt::format(", above the {} bytes the {} membership(s) need by the estimate "
+                                         "(measured on Linux 6.18: {} an IPv4 group's record, {} an IPv6 one's, a "
+                                         "source list {} and {} or {} a source) and this kernel's default; the kernel "
+                                         "refused all the same, so the fix doubles it",
+                                         optmem_of_plan(plan), plan.size(), optmem_record4, optmem_record6,
+                                         optmem_list_head, optmem_source4, optmem_source6)
                            : "; " + optmem_figures(plan, needed),
                        optmem_meaning);
   } else if (says("igmp_max_memberships")) {

@@ -2473,6 +2473,9 @@ nlohmann::ordered_json receive_session::stream_iface(std::uint32_t index) {
 void receive_session::interface_replaced(std::uint32_t old_index, std::uint32_t new_index) {
   // Joined again on the new index, by the same sockets: its datagrams are the run's there too.
   owners_.replaced(old_index, new_index);
+  // The index names a live interface again (moved to another namespace and
+  // back keeps it: trial t15u M2): no longer "deleted during the run".
+  deleted_.erase(new_index);
   if (old_index == new_index) return;  // back with its own index: nothing moved
   replaced_.emplace_back(old_index, new_index);
   for (auto& c : channels_) {
