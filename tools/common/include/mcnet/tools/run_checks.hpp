@@ -411,8 +411,8 @@ struct join_refusal {
 /// the cause: net.core.optmem_max, net.ipv4.igmp_max_memberships,
 /// net.ipv4.igmp_max_msf or net.ipv6.mld_max_msf, with `N` for its value):
 /// only that sysctl is raised, to what `plan` needs (its groups, the most
-/// sources of one group; for optmem_max about 64 bytes a membership and 32
-/// a source, at least this kernel's default: 131072 bytes from Linux 6.8
+/// sources of one group; for optmem_max the kernel's charge as measured on
+/// Linux 6.18, optmem_of_plan() in doctor.cpp, at least this kernel's default: 131072 bytes from Linux 6.8
 /// on, 20480 before, by uname(2)), never lowered: an optmem_max already
 /// above that estimate is doubled, as the kernel refused at it. The doctor's
 /// join FAIL and a run's join error say it alike.
