@@ -833,6 +833,17 @@ TEST(NetMcastRecv, NoMulticastRouteSaysWhatIsMissing) {
   const auto* e = find_event(events, "error");
   ASSERT_TRUE(e) << json_run.output;
   EXPECT_EQ((*e)["code"], "ENODEV");
+  // `-i kernel` and `%kernel` ask for the kernel's choice by name: said so,
+  // not "no -i" (trial t15u L1).
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{MCAST_RECV, "-i", "kernel", "-d", "0.2", "239.77.3.2:" + port},
+        std::vector<std::string>{MCAST_RECV, "-d", "0.2", "239.77.3.2:" + port + "%kernel"}}) {
+    const auto named = h.exec(args);
+    EXPECT_EQ(named.status.code, 4) << named.output;
+    EXPECT_NE(named.output.find("no route for 239.77.3.2 and -i kernel (the kernel's choice)"), std::string::npos)
+        << named.output;
+    EXPECT_EQ(named.output.find("no -i"), std::string::npos) << named.output;
+  }
   const auto with_i = h.exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", "239.77.3.2:" + port});
   EXPECT_EQ(with_i.status.code, 0) << with_i.output;
 }

@@ -1984,6 +1984,11 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       // The lookup's error without its hint: the fix below is the command.
       auto lookup = r.error();
       lookup.with_hint({});
+      // `-i kernel` (or %kernel) asks for the kernel's choice by name: said
+      // so, not "no -i" (trial t15u L1).
+      const bool kernel_named = std::ranges::any_of(
+          plan, [&g](const planned& q) { return q.m->request.group == g && q.m->kernel_named; });
+      const std::string no_i = kernel_named ? "-i kernel (the kernel's choice)" : "no -i";
       // A route that covers the group and refuses it: blackhole (EINVAL),
       // unreachable (EHOSTUNREACH), prohibit (EACCES). The lookup's error
       // names no route, so the routing tables are read (refusal below).
@@ -2004,9 +2009,9 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       if (!split.to.empty() && !refusing) {
         checks.push_back(
             {"route", subject, check_status::fail,
-             fmt::format("no route for {} and no -i: the kernel has no interface to join on ({}); the sources "
+             fmt::format("no route for {} and {}: the kernel has no interface to join on ({}); the sources "
                          "send on different links ({}): no one interface is right for them all",
-                         subject, lookup.message(), fmt::join(split.why, "; ")),
+                         subject, no_i, lookup.message(), fmt::join(split.why, "; ")),
              per_source_run(snap, line, g, split), {{"per_source", true}},
              fmt::format("each spec names its own link (%IFACE), which needs no route; a route for the group ({}) "
                          "would put every join without -i on one link",
@@ -2040,12 +2045,12 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
         }
       }
       checks.push_back({"route", subject, check_status::fail,
-                        refusing ? fmt::format("no usable route for {} and no -i: {} (the kernel's lookup says "
+                        refusing ? fmt::format("no usable route for {} and {}: {} (the kernel's lookup says "
                                                "only: {}), so no join without -i can succeed",
-                                               subject, refused->said, lookup.message())
-                                 : fmt::format("no route for {} and no -i: the kernel has no interface to join on "
+                                               subject, no_i, refused->said, lookup.message())
+                                 : fmt::format("no route for {} and {}: the kernel has no interface to join on "
                                                "({}){}",
-                                               subject, lookup.message(),
+                                               subject, no_i, lookup.message(),
                                                down.empty()
                                                    ? ""
                                                    : fmt::format("; {} is down (see the interface check)", suggest)),

@@ -144,7 +144,8 @@ std::optional<int> resolve_memberships(const recv_settings& s, const reporter& o
     }
     bool repeated = false;
     for (const auto& g : *groups) {
-      members.push_back({*spec, {g, spec->port, iface.index, spec->mode, spec->source}, iface});
+      members.push_back({*spec, {g, spec->port, iface.index, spec->mode, spec->source}, iface,
+                         (spec->interface_text().empty() ? s.iface : spec->interface_text()) == "kernel"});
       if (!planned.emplace(g, spec->port, iface.index, spec->mode, spec->source).second && !repeated) {
         repeated = true;
         out.warn(item.where(fmt::format("{}: {} is given more than once; joining it once", text,

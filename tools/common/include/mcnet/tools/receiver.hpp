@@ -56,6 +56,7 @@ struct membership {
   group_spec spec;       ///< the spec it came from (named in errors)
   join_request request;  ///< one group, at most one source, the interface index
   core::interface_ref iface;  ///< index 0: the kernel chooses (by its route to the group)
+  bool kernel_named = false;  ///< -i kernel or %kernel: the kernel's choice asked for by name
 };
 
 /// The specs of `s` (with @FILE read) as memberships, one per group and
