@@ -1107,22 +1107,26 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
     // it is (trial t20s M1: headerless datagrams beside an mcnet stream
     // stopped without a stall warning or silence line, which they had
     // alone on their flow).
+    // Else, untracked, of an evicted stream whose watch goes on: not back,
+    // its silence counts from this one (trial t20u M1).
+    stall_watch::state* watch = nullptr;
+    const stream_key* watched = nullptr;
+    bool watched_end = false;
     if (!a.end_refused && a.record != nullptr) {
+      watch = &a.record->stall;
+      watched = a.record_key;
+      watched_end = a.is_end();
+    } else if (a.evicted_watch != nullptr) {
+      watch = a.evicted_watch;
+      watched = a.evicted_watch_key;
+    }
+    if (watch != nullptr) {
       // Its intervals by the kernel's arrival times where it gave one (trial t20t H3).
       const auto arrived_ns = m.info.software_time
                                   ? std::optional<std::int64_t>(m.info.software_time->time_since_epoch().count())
                                   : std::nullopt;
-      if (auto c = stall_watch::arrive(a.record->stall, {source, group, port}, read_at, a.is_end(), arrived_ns)) {
-        report_stall(*c, *a.record_key);
-      }
-    } else if (a.evicted_watch != nullptr) {
-      // Untracked, of an evicted stream whose watch goes on: not back, its
-      // silence counts from this one (trial t20u M1).
-      const auto arrived_ns = m.info.software_time
-                                  ? std::optional<std::int64_t>(m.info.software_time->time_since_epoch().count())
-                                  : std::nullopt;
-      if (auto c = stall_watch::arrive(*a.evicted_watch, {source, group, port}, read_at, false, arrived_ns)) {
-        report_stall(*c, *a.evicted_watch_key);
+      if (auto c = stall_watch::arrive(*watch, {source, group, port}, read_at, watched_end, arrived_ns)) {
+        report_stall(*c, *watched);
       }
     }
     std::optional<line_place> place;

@@ -32,6 +32,14 @@ std::optional<payload_mode> parse_payload_mode(std::string_view text) noexcept {
 
 namespace {
 
+// An evicted stream's watch as kept in its record, paused by what the
+// receiver itself was paused since it was kept (`paused_since`): its
+// silence does not count the receiver's own stops (stall_watch::pause).
+stall_watch::state kept_watch(stall_watch::state kept, stall_watch::clock::duration paused_since) {
+  stall_watch::pause(kept, paused_since);
+  return kept;
+}
+
 // Half of MemAvailable (/proc/meminfo), in bytes; none when unreadable.
 std::optional<std::size_t> half_available_memory() {
   std::ifstream in("/proc/meminfo");
@@ -972,8 +980,7 @@ void stream_table::resume(const stream_key& key, stream& s) {
   if (const auto q = evicted_quiet_.find(key); q != evicted_quiet_.end()) {
     s.stall = q->second;
   } else {
-    s.stall = r.stall;
-    stall_watch::pause(s.stall, paused_ - r.paused_at);
+    s.stall = kept_watch(r.stall, paused_ - r.paused_at);
   }
   if (r.untracked_since > 0) s.stall.gap_unknown = true;
   if (r.replay) {
@@ -1212,11 +1219,8 @@ void stream_table::watch_untracked(const stream_key& key, const resume_point* re
   }
   // Stalled when evicted (or while): its record's watch (stalled; paused by
   // what the receiver was since), else one anew.
-  stall_watch::state watch;
-  if (record != nullptr) {
-    watch = record->stall;
-    stall_watch::pause(watch, paused_ - record->paused_at);
-  }
+  const stall_watch::state watch =
+      record != nullptr ? kept_watch(record->stall, paused_ - record->paused_at) : stall_watch::state{};
   if (evicted_quiet_.size() >= evicted_quiet_kept) return;  // no room to watch it: its tail stays unknown
   try {
     const auto it = evicted_quiet_.insert_or_assign(key, watch).first;
