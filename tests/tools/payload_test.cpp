@@ -371,7 +371,7 @@ TEST(ReceivePayload, MoldUdp64SessionsAreStreamsAndTheTextAndCsvSayWhich) {
   const auto csv = tools::csv_header() + f.out.str();
   EXPECT_NE(csv.find(",first_packet_ms,payload,messages,heartbeats,end_of_session,ssrc,cc_errors,sync_errors,pids,"
                      "malformed,jumps,restarts,rate_span_s,clock_errors,length_errors,too_late,latency_negative,join_mode,"
-                     "join_sources,first_sequence,missed_at_start,began_after_join_s,ts_missing,end_markers,end_marker_sources,ttl_min,ttl_max,tos_values,tos_others,dscp,ecn,untracked,conflict,timestamp_steps,clock_hz,clock_assumed,timestamp_rate_hz,clock_contradicted,stalled_at_end_s,tail_unknown\n"),
+                     "join_sources,first_sequence,missed_at_start,began_after_join_s,ts_missing,end_markers,end_marker_sources,ttl_min,ttl_max,tos_values,tos_others,dscp,ecn,untracked,conflict,timestamp_steps,clock_hz,clock_assumed,timestamp_rate_hz,clock_contradicted,stalled_at_end_s,tail_unknown,ended,back,unresumed\n"),
             std::string::npos)
       << csv;
   EXPECT_NE(csv.find(",\"A,\"\"B\","), std::string::npos) << "the name, quoted: " << csv;

@@ -1173,7 +1173,7 @@ TEST(Report, InterfaceNamesByIndex) {
 // channel row its untracked datagrams (H1), empty in stream rows.
 TEST(Report, CsvHasTheDscpAndEcnNamesAndAChannelsUntracked) {
   auto header = tools::csv_header();
-  ASSERT_TRUE(header.ends_with(",tos_values,tos_others,dscp,ecn,untracked,conflict,timestamp_steps,clock_hz,clock_assumed,timestamp_rate_hz,clock_contradicted,stalled_at_end_s,tail_unknown\n")) << header;
+  ASSERT_TRUE(header.ends_with(",tos_values,tos_others,dscp,ecn,untracked,conflict,timestamp_steps,clock_hz,clock_assumed,timestamp_rate_hz,clock_contradicted,stalled_at_end_s,tail_unknown,ended,back,unresumed\n")) << header;
   header.pop_back();
   const auto names = split(header);
   const auto at = [&](const std::string& name) {

@@ -487,14 +487,17 @@ constexpr std::array<const char*, 21> columns{
 // and whether it was assumed (trial t20r F3), and clock_contradicted
 // (trial t20u F2); then stalled_at_end_s and tail_unknown, a summary row's
 // stall at the end and whether its tail is unknown (trial t15q M5; empty in
-// interval rows).
-constexpr std::array<const char*, 39> payload_columns{
+// interval rows); then ended, back and unresumed: an evicted row's, as its
+// JSON object in evicted_feeds[] gives them (trial t20u L1: the CSV row had
+// no ended cell), and a stream row's unresumed (true, or empty).
+constexpr std::array<const char*, 42> payload_columns{
     "payload",   "messages",      "heartbeats", "end_of_session", "ssrc",         "cc_errors",
     "sync_errors", "pids",        "malformed",  "jumps",          "restarts",     "rate_span_s",
     "clock_errors", "length_errors", "too_late", "latency_negative", "join_mode",  "join_sources",
     "first_sequence", "missed_at_start", "began_after_join_s", "ts_missing", "end_markers", "end_marker_sources",
     "ttl_min", "ttl_max", "tos_values", "tos_others", "dscp", "ecn", "untracked", "conflict", "timestamp_steps",
-    "clock_hz", "clock_assumed", "timestamp_rate_hz", "clock_contradicted", "stalled_at_end_s", "tail_unknown"};
+    "clock_hz", "clock_assumed", "timestamp_rate_hz", "clock_contradicted", "stalled_at_end_s", "tail_unknown",
+    "ended", "back", "unresumed"};
 
 // The strings of a JSON array joined by `separator` ("" for none).
 std::string joined_strings(const json& strings, std::string_view separator) {
@@ -716,6 +719,11 @@ std::string evicted_feed_csv_row(double time, const json& feed) {
   if (feed.contains("tail_unknown")) stream["tail_unknown"] = feed["tail_unknown"];
   // And its silence at the end (trial t20t L1: in text only).
   if (feed.contains("stalled_at_end_s")) stream["stalled_at_end_s"] = feed["stalled_at_end_s"];
+  // Whether it ended, came back, and came back after its record was pushed
+  // out, as in JSON (trial t20u L1).
+  for (const char* name : {"ended", "back", "unresumed"}) {
+    if (feed.contains(name)) stream[name] = feed[name];
+  }
   return csv_row("evicted", time, stream);
 }
 
