@@ -375,7 +375,7 @@ TEST(ReceivePayload, MoldUdp64SessionsAreStreamsAndTheTextAndCsvSayWhich) {
             std::string::npos)
       << csv;
   EXPECT_NE(csv.find(",\"A,\"\"B\","), std::string::npos) << "the name, quoted: " << csv;
-  EXPECT_NE(csv.find(",moldudp64,2,0,0,,,,,,0,0,0,,,0,,,,1,0,,,,,1,1,0:1,0,cs0,Not-ECT,,,,,,,,,false\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",moldudp64,2,0,0,,,,,,0,0,0,,,0,,,,1,0,,,,,1,1,0:1,0,cs0,Not-ECT,,,,,,,,,false,,,\n"), std::string::npos) << csv;
   EXPECT_EQ(f.table->streams().size(), 2u);
 
   fixture t;

@@ -243,7 +243,7 @@ TEST(StreamTable, ATtlOrTosThatChangedDuringTheRunIsSaid) {
             std::string::npos)
       << text;
   const auto row = tools::csv_row("summary", 1.0, j);
-  EXPECT_NE(row.find(",1,5,0:20 184:20,0,ef,Not-ECT,,,,,,,,,\n"), std::string::npos) << row;
+  EXPECT_NE(row.find(",1,5,0:20 184:20,0,ef,Not-ECT,,,,,,,,,,,,\n"), std::string::npos) << row;
   // Steady, with a TOS byte past the first four values counted apart.
   tools::stream_table steady;
   steady.joined(kTableGroup, 5000, kStart);
