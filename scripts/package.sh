@@ -30,7 +30,9 @@
 # when unset) is the Debian revision; the first entry of
 # cmake/debian/changelog.in must carry it (the configure says so when it
 # does not). All are read at each run (a value cached by an earlier run is
-# not kept).
+# not kept). MCNET_FMT_COMPILE_CHECKS=OFF builds without fmt's compile-time
+# check of format strings (CMakeLists.txt says what it costs; CI sets it,
+# a packager need not).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -44,6 +46,7 @@ export DEB_BUILD_MAINT_OPTIONS=hardening=+all
 cxxflags=$(sed -E 's/(^| )-g( |$)/ /' <<<"$(dpkg-buildflags --get CPPFLAGS) $(dpkg-buildflags --get CXXFLAGS)")
 ldflags=$(dpkg-buildflags --get LDFLAGS)
 common=(-G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DMCNET_WERROR=ON
+        "-DMCNET_FMT_COMPILE_CHECKS=${MCNET_FMT_COMPILE_CHECKS:-ON}"
         -DMCNET_BUILD_TESTS=OFF -DMCNET_BUILD_EXAMPLES=OFF -DMCNET_BUILD_BENCH=OFF
         "-DCMAKE_EXE_LINKER_FLAGS=$ldflags" "-DCMAKE_SHARED_LINKER_FLAGS=$ldflags")
 # The shared build is configured first: it is the one that makes the
