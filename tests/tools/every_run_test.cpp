@@ -18,6 +18,7 @@
 #include <csignal>
 
 #include <chrono>
+#include <functional>
 #include <iterator>
 #include <string>
 #include <map>
@@ -2196,6 +2197,126 @@ TEST(NetEveryRun, TheLossLineDoesNotBlameAReversePathRule) {
   const auto limited = test::tools::receive_while(rx, {"-i", "eth0", "-d", "1.5", spec}, send);
   EXPECT_NE(limited.standard_output.find("loss: a firewall rule"), std::string::npos) << limited.output;
   EXPECT_EQ(limited.standard_output.find("by a fib lookup (reverse path) (fix"), std::string::npos) << limited.output;
+}
+
+// Trial t15v H1: conf/all.rp_filter 1 (strict on both interfaces), an
+// any-source channel on eth0 that receives and one on eth1 whose sender
+// uses an address routed back by eth0, so strict rp_filter on eth1 drops
+// every datagram. The silent channel's line said "no local check found a
+// cause for it" with the drops counted; it names rp_filter on eth1 and the
+// counted drops, says what the namespace-wide counter cannot tell (eth0
+// filters too), and gives the fix, in text and in JSON `silent[].causes`.
+TEST(NetEveryRun, ASilentChannelOnAStrictInterfaceWithReversePathDropsNamesTheFilter) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  const auto& far = (*net)[2];
+  // far, on eth1's LAN, sends from an address of eth0's subnet.
+  ASSERT_TRUE(far.exec({"ip", "addr", "add", "10.77.0.50/32", "dev", "eth0"}).status.success());
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  const auto port = std::to_string(free_port(rx));
+  const auto arrives = "239.255.94.1:" + port;
+  const auto silent = "239.255.94.2:" + port;
+  const auto run = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = std::move(extra);
+    for (const auto& a : {std::string("-d"), std::string("1.5"), arrives + "%eth0", silent + "%eth1"}) {
+      args.push_back(a);
+    }
+    return test::tools::receive_while(rx, args, [&] {
+      test::tools::send(near, {"-i", "eth0", "-c", "40", "-r", "200pps", arrives});
+      test::tools::send(far, {"-i", "eth0", "-c", "40", "-r", "200pps", "10.77.0.50," + silent});
+    });
+  };
+  const auto text = run({});
+  EXPECT_EQ(text.status.code, 0) << text.output;
+  const auto line_at = text.standard_output.find("mcast-recv: nothing arrived for " + silent +
+                                                 " on eth1, while other groups' datagrams did: FAIL rp_filter eth1: "
+                                                 "nothing arrived on eth1, where the reverse-path filter is strict");
+  ASSERT_NE(line_at, std::string::npos) << text.output;
+  const auto line = text.standard_output.substr(line_at, text.standard_output.find('\n', line_at) - line_at);
+  EXPECT_NE(line.find("by reverse-path filtering during the run (TcpExtIPReversePathFilter)"), std::string::npos)
+      << line;
+  EXPECT_NE(line.find("the filter is on on eth0, whose channels received"), std::string::npos) << line;
+  EXPECT_NE(line.find("(fix: sysctl -w "), std::string::npos) << line;
+  EXPECT_NE(line.find("net.ipv4.conf.eth1.rp_filter="), std::string::npos) << line;
+  EXPECT_EQ(text.standard_output.find("no local check found a cause"), std::string::npos) << text.output;
+
+  const auto j = run({"--json"});
+  EXPECT_EQ(j.status.code, 0) << j.output;
+  expect_schema_conform(j.standard_output);
+  const auto events = json_lines(j.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << j.output;
+  EXPECT_GT((*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>(), 0u) << j.output;
+  const auto& quiet = (*summary)["silent"];
+  ASSERT_EQ(quiet.size(), 1u) << j.output;
+  EXPECT_TRUE(quiet[0]["message"].is_null()) << j.output;
+  ASSERT_FALSE(quiet[0]["causes"].empty()) << j.output;
+  const auto& cause = quiet[0]["causes"][0];
+  EXPECT_EQ(cause["status"], "FAIL") << j.output;
+  EXPECT_EQ(cause["check"], "rp_filter") << j.output;
+  EXPECT_EQ(cause["subject"], "eth1") << j.output;
+  EXPECT_NE(cause["fix"].get<std::string>().find("net.ipv4.conf.eth1.rp_filter="), std::string::npos) << j.output;
+}
+
+// Trial t15v M2: a stream whose source strict rp_filter starts dropping
+// mid-run (there: the join interface re-created with conf/default strict)
+// stalled at the end while the run counted the reverse-path drops; its
+// line named only "the firewall, link and route". It names those drops
+// and rp_filter on its interface, with the fix. Waits on counters: the
+// stream's first datagrams in, then the filter's drops.
+TEST(NetEveryRun, AStreamStalledByTheReversePathFilterIsPointedAtItsDrops) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  const auto& far = (*net)[2];
+  // near sends from 10.77.9.1, which rx routes back by eth1.
+  ASSERT_TRUE(near.exec({"ip", "addr", "add", "10.77.9.1/32", "dev", "eth0"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "10.77.9.0/24", "via", far.v4().to_string(), "dev", "eth1"})
+                  .status.success());
+  for (const auto* key : {"all", "eth0", "eth1"}) {
+    rx.ns().write_sysctl(fmt::format("net.ipv4.conf.{}.rp_filter", key), "0");
+  }
+  const auto group = "239.255.94.3:" + std::to_string(free_port(rx));
+  const auto counters = [&rx] { return rx.run([] { return tools::drop_counters::read(); }); };
+  const auto wait_until = [](const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!done() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+    return done();
+  };
+  std::optional<test::process> sender;
+  bool arrived = false;
+  bool dropped = false;
+  const auto before = counters();
+  const auto r = test::tools::receive_while(rx, {"-i", "eth0", "-d", "4", group}, [&] {
+    sender.emplace(near.start({MCAST_SEND, "-i", "eth0", "-c", "2000", "-r", "200pps", "10.77.9.1," + group}));
+    const auto rx_eth0 = [&] {
+      const auto now = counters().rx_packets;
+      const auto it = now.find("eth0");
+      const auto was = before.rx_packets.find("eth0");
+      return it == now.end() ? std::uint64_t{0} : it->second - (was == before.rx_packets.end() ? 0 : was->second);
+    };
+    arrived = wait_until([&] { return rx_eth0() >= 20; });
+    rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+    dropped = wait_until([&] { return counters().reverse_path.value_or(0) >= before.reverse_path.value_or(0) + 20; });
+  });
+  ASSERT_TRUE(sender.has_value());
+  (void)::kill(sender->pid(), SIGKILL);
+  (void)sender->wait_for(5s);
+  ASSERT_TRUE(arrived) << r.output;
+  ASSERT_TRUE(dropped) << r.output;
+  const auto at = r.standard_output.find("): stalled at the end, silent for the last");
+  ASSERT_NE(at, std::string::npos) << r.output;
+  const auto line = r.standard_output.substr(at, r.standard_output.find('\n', at) - at);
+  EXPECT_NE(line.find("by the reverse-path filter (TcpExtIPReversePathFilter, namespace-wide"), std::string::npos)
+      << line;
+  EXPECT_NE(line.find("rp_filter is strict on eth0 (rp_filter 1) while the route back to 10.77.9.1 leaves by eth1"),
+            std::string::npos)
+      << line;
+  EXPECT_NE(line.find("(fix: sysctl -w net.ipv4.conf.eth0.rp_filter=2;"), std::string::npos) << line;
+  EXPECT_EQ(line.find("checks the firewall, link and route"), std::string::npos) << line;
 }
 
 TEST(NetEveryRun, ReversePathDropsAreACauseInTheSummaryAndTheVerdict) {

@@ -1465,8 +1465,19 @@ void receive_session::summary() {
     // without a header end without one, so of them only the silence is known.
     const bool ends = k.payload == payload_kind::mcnet || k.payload == payload_kind::moldudp64;
     const char* after = ends ? "what it missed after its last datagram" : "anything sent after its last datagram";
-    out_.text(fmt::format("  {}: {}silent for the last {:.1f} s of the run{}: {}{} (mcast-recv "
-                          "doctor --listen SEC checks the firewall, link and route now)",
+    // The reverse-path filter drops its source's datagrams where it came
+    // in, while the run counted such drops: said as the likely cause
+    // (trial t15v M2: the line named only the firewall, link and route).
+    // Its interface as it is now: re-created, the index it was joined
+    // again on (interface_replaced()).
+    auto now_index = st.interface_index;
+    for (const auto& [from, to] : replaced_) {
+      if (from == now_index) now_index = to;
+    }
+    const auto rp = over_run_.reverse_path && *over_run_.reverse_path > 0
+                        ? stall_reverse_path_hint(k.source, now_index, *over_run_.reverse_path)
+                        : std::nullopt;
+    out_.text(fmt::format("  {}: {}silent for the last {:.1f} s of the run{}: {}{} ({})",
                           stream_name(k), ends ? "stalled at the end, " : "", x.silent,
                           ends ? "" : " (its protocol has no END marker: whether its sender stopped or its datagrams "
                                       "stopped coming is not known here)",
@@ -1478,7 +1489,9 @@ void receive_session::summary() {
                               : fmt::format("{} is unknown, as its loss is (no sequence number read)",
                                             ends ? "what it missed after its last datagram"
                                                  : "whether anything was sent after its last datagram"),
-                          tail_unknown_without_end(k, st) ? unended_tail : std::string()));
+                          tail_unknown_without_end(k, st) ? unended_tail : std::string(),
+                          rp ? fmt::format("{}; mcast-recv doctor --listen SEC checks it now", *rp)
+                             : std::string("mcast-recv doctor --listen SEC checks the firewall, link and route now")));
   }
   // The feeds the table evicted and that did not resume: each named with
   // its figures as it left, so a real feed is not missing from a summary

@@ -831,6 +831,19 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
   // findings there are that channel's too (0: one joined where its route
   // led, which may be any interface).
   const auto received_on = interfaces_that_received(members, silent);
+  // The same by name, and where silent channels are joined: whose
+  // reverse-path drops a silent channel's may be (trial t15v H1).
+  std::set<std::string> received_names, silent_names;
+  if (snap) {
+    for (const auto i : received_on) {
+      if (const auto* l = snap->link_by_index(i); l != nullptr) received_names.insert(l->name);
+    }
+    for (const auto& sc : silent) {
+      const auto& i = sc.channel["interface"]["index"];
+      if (!i.is_number()) continue;
+      if (const auto* l = snap->link_by_index(i.get<std::uint32_t>()); l != nullptr) silent_names.insert(l->name);
+    }
+  }
   // The nftables ruleset, read once for every channel (nft ran, and its
   // JSON was parsed, once per silent channel: 1,997 of them took 76 s).
   std::optional<nft_ruleset> ruleset;
@@ -921,6 +934,16 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       // channel there received (one that did makes them no cause of this
       // one's silence: a busy link drops for other reasons).
       if (!interface_shared) add_link_drops(checks, &*snap, plan, over_run, "the run", ends > 0, these);
+      // The reverse-path filter's drops, counted over the run, on its
+      // join interface where the filter is on: the likely cause, said with
+      // what the namespace-wide counter cannot tell (trial t15v H1: "no
+      // local check found a cause" with 63 drops counted and b0 strict).
+      if (over_run.reverse_path && *over_run.reverse_path > 0) {
+        if (auto rp = silent_reverse_path_cause(*over_run.reverse_path, plan, silent_names, received_names,
+                                                over_run.rx_packets, spec_arguments(these))) {
+          checks.push_back(std::move(*rp));
+        }
+      }
     }
     json causes = json::array();
     paragraph said{beside(false), beside(true), {}, {}, {}, {}, {}};

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -65,6 +66,29 @@ struct check_result {
 /// bytes (trial16g 5: the reports escape such bytes, and an escaped name in
 /// single quotes named no interface).
 [[nodiscard]] std::string shell_quoted(std::string_view word);
+
+/// The assignments of `command` when it is `sysctl -w KEY=VALUE...` (its
+/// words as shell_quoted() writes them, single quotes taken off), as
+/// {key, value} in their order; none for any other command, or for a word
+/// quoted otherwise (a `'` inside, `$'...'`), which is left as it is.
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> sysctl_assignments(std::string_view command);
+
+/// One fix line for several fixes (`commands`, each one command or several
+/// joined by " && "), so that pasting it fixes them all in one pass and runs
+/// each command once (trial t15v M1: the rp_filter verdict's fix set a0's
+/// key alone while b0's drops were counted too): every `sysctl -w` as one
+/// `sysctl -w` setting each key once, in the order first set (a key given
+/// twice keeps the first value, but for an `rp_filter` key the lowest: 0,
+/// the filter off, passes what loose mode 2 and strict 1 pass), then every
+/// other command once, in order, joined by " && ".
+[[nodiscard]] std::string merged_fix(const std::vector<std::string>& commands);
+
+/// `note` with the keys that `fix`'s `sysctl -w` sets taken out of its
+/// "; keep it on the others with sysctl -w KEY=1..." clause (a filter-off
+/// fix's note naming the interfaces whose own rp_filter keeps the filter on
+/// once conf/all is 0): a merged fix that turns the filter off there too is
+/// not contradicted; none left, the clause says the fix names them.
+[[nodiscard]] std::string without_kept_keys(std::string note, const std::string& fix);
 
 /// The checks in the order they decide the verdict: a failure of an earlier
 /// one is the more likely cause (an interface that is down explains

@@ -31,6 +31,7 @@
 #include <mcnet/tools/drop_causes.hpp>
 #include <mcnet/tools/output.hpp>
 #include <mcnet/tools/receiver.hpp>
+#include <mcnet/tools/socket_plan.hpp>
 
 namespace mcnet::tools {
 
@@ -259,13 +260,90 @@ struct wire_seen {
 /// came in on the join interfaces (trial t15z: the issue's own case, strict
 /// rp_filter on both interfaces, was UNKNOWN); else the counter may be the
 /// others': a WARN that says it is possible (JSON `data.possible` true),
-/// never the verdict.
+/// never the verdict. `attribution` (a silent channel's check,
+/// silent_reverse_path_cause()): an any-source join where the filter is on
+/// is blamed even with other interfaces filtering, the message's evidence
+/// these words (what the run can tell of whose drops they are; JSON
+/// `data.shared_counter` true).
 [[nodiscard]] check_result reverse_path_check(std::uint64_t drops, std::string_view during,
                                               const std::vector<planned_join>& plan,
                                               const nlohmann::ordered_json& data = nlohmann::ordered_json::object(),
                                               const std::vector<heard_flow>& heard = {},
                                               const std::vector<wire_seen>* wire = nullptr,
-                                              const std::map<std::string, std::uint64_t>* received = nullptr);
+                                              const std::map<std::string, std::uint64_t>* received = nullptr,
+                                              const std::string* attribution = nullptr);
+
+/// Another interface where the reverse-path filter is on, as a silent
+/// channel's rp_filter cause names it (silent_reverse_path_attribution()).
+struct rp_sharer {
+  std::string name;
+  bool silent = false;    ///< a channel of the run joined there got nothing too
+  bool received = false;  ///< a channel of the run joined there received
+  std::optional<std::uint64_t> rx_packets{};  ///< packets it received over the run (/proc/net/dev), when known
+};
+
+/// What a run can tell of whose the reverse-path drops (`drops`, the
+/// namespace-wide TcpExtIPReversePathFilter's rise over the run) are, for
+/// a silent channel joined on `join` where the filter is on, `others` the
+/// other interfaces where it is on (trial t15v H1): with none, probably
+/// the channel's ("JOIN is the only interface where the filter is on");
+/// else each kind named: those with silent channels too (the counter does
+/// not say how the drops split between them), those whose channels
+/// received (their senders pass, other traffic there may count), those the
+/// run did not join (their traffic may count); when every other one's
+/// packets are known and fewer than the drops, how many at least came in
+/// on `join`; and that mcast-recv doctor --listen SEC `specs` tells, with a
+/// packet socket on `join`. Pure.
+[[nodiscard]] std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t drops,
+                                                          const std::vector<rp_sharer>& others,
+                                                          std::string_view specs);
+
+/// The rp_filter FAIL of a silent channel (its joins `plan`, one channel)
+/// in a run whose reverse-path counter rose by `drops` while other
+/// channels received (trial t15v H1: "no local check found a cause" with
+/// 63 drops counted and b0 strict): for each IPv4 any-source or exclude
+/// join on an interface where the filter is on (loose mode only without a
+/// default route, which lets every sender pass), reverse_path_check()'s
+/// fix and note, its subject the join interface, its message the counted
+/// drops, the filter's mode there and silent_reverse_path_attribution();
+/// `silent_on` the interfaces where channels of the run got nothing,
+/// `received_on` those where some received (by name), `rx_packets` the
+/// interfaces' received packets over the run. None when no join of the
+/// channel may fail the check.
+[[nodiscard]] std::optional<check_result> silent_reverse_path_cause(
+    std::uint64_t drops, const std::vector<planned_join>& plan, const std::set<std::string>& silent_on,
+    const std::set<std::string>& received_on, const std::map<std::string, std::uint64_t>& rx_packets,
+    std::string_view specs);
+
+/// For a stream from `source` received on the interface `index` that was
+/// silent at the end of a run (stalled) whose reverse-path counter rose by
+/// `drops`: a clause naming those drops and rp_filter on that interface
+/// with its fix, when the filter drops the source's datagrams there by the
+/// routes now (strict with the route back by another interface: loose mode;
+/// strict or loose with no route back: the route), the likely cause of the
+/// stall (trial t15v M2: the interface re-created mid-run took strict mode
+/// from conf/default, and the stalled line named only the firewall, link
+/// and route); none when they pass, for IPv6, or with no drops.
+[[nodiscard]] std::optional<std::string> stall_reverse_path_hint(const core::ip_address& source, std::uint32_t index,
+                                                                 std::uint64_t drops);
+
+/// The option memory (bytes, net.core.optmem_max) the memberships `joins`
+/// need on one socket, as if all were on it: the charge measured on Linux
+/// 6.18 (48 bytes an IPv4 group's record, 56 an IPv6 one's, a group's
+/// source list 24 and 4 a source, IPv6 16, made for 10 at a time and grown
+/// 10 at a time with the old list kept meanwhile), one byte more for the
+/// kernel's strict check (one IPv4 source-specific join: 113).
+[[nodiscard]] std::int64_t optmem_of_joins(const std::vector<join_request>& joins);
+
+/// What `joins` need of optmem_max, a per-socket limit: `bytes` the
+/// fullest socket's optmem_of_joins() once socket_planner with `limits`
+/// spread them as mcast-recv does, `sockets` how many it opens (trial t15v
+/// L1: the sum over sockets was said). Pure.
+struct optmem_need {
+  std::int64_t bytes = 0;
+  std::size_t sockets = 0;
+};
+[[nodiscard]] optmem_need optmem_socket_need(const std::vector<join_request>& joins, const socket_limits& limits);
 
 /// After TcpExtIPReversePathFilter was measured over `during` ("--listen",
 /// "the run") and did not climb: the reverse-path filter dropped nothing,
