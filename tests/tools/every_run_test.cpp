@@ -924,23 +924,119 @@ TEST(StallWatch, IntervalsAreBetweenArrivalTimesNotReads) {
   const auto f = stall_rule::flow_of("239.1.1.2", 5000);
   const watch::clock::time_point t{};
   watch::state s;
-  for (std::int64_t i = 0; i < 4; ++i) (void)watch::arrive(s, f, t, false, i * 1'000'000'000);
+  for (std::int64_t i = 0; i < 4; ++i) (void)watch::arrive(s, f, t, false, watch::kernel_arrival{i * 1'000'000'000});
   EXPECT_FALSE(watch::check_one(s, f, t + 9900ms, 3));
   const auto stalled = watch::check_one(s, f, t + 10100ms, 3);
   ASSERT_TRUE(stalled);
   EXPECT_NEAR(stalled->usual_interval_s, 1.0, 1e-9);
   EXPECT_NEAR(stalled->limit_s, 10.0, 1e-9);
 
+  // The socket dropped datagrams between (its SO_RXQ_OVFL count went from
+  // 0 to 7): the pause may hide what the feed sent, it is no interval.
   watch::state p;
-  for (std::int64_t i = 0; i < 5; ++i) (void)watch::arrive(p, f, t + i * 100ms, false, i * 100'000'000);
+  for (std::int64_t i = 0; i < 5; ++i) (void)watch::arrive(p, f, t + i * 100ms, false, watch::kernel_arrival{i * 100'000'000});
   watch::pause(p, 3s);
-  (void)watch::arrive(p, f, t + 3500ms, false, 3'500'000'000);
+  EXPECT_FALSE(watch::arrive(p, f, t + 3500ms, false, watch::kernel_arrival{3'500'000'000, 7}));
   EXPECT_EQ(p.gaps, 5u);
   EXPECT_EQ(p.longest, 100ms) << "the pause is no interval";
 
   watch::state r;
   for (int i = 0; i < 4; ++i) (void)watch::arrive(r, f, t + i * 200ms, false);
   EXPECT_EQ(r.sum, 600ms) << "read times without the kernel's";
+}
+
+// Trial t20v M1: a real silence on the wire during the watcher's own pause
+// was hidden (the pause was left out of every gap). The gap between two
+// kernel arrival times with no drop between them (the socket's SO_RXQ_OVFL
+// count the same) is the wire's silence, the pause included: past the
+// limit, a stall the watcher did not see, said on the next arrival (a
+// `resumed` change marked while_paused), its silence no interval. A stall
+// said after the pause ends with the silence between the arrivals. Drops
+// between, another socket, or no kernel time: the pause stays out.
+TEST(StallWatch, AWireSilenceDuringTheWatchersPauseIsAStallUnlessDropsCouldExplainIt) {
+  using stall_rule::watch;
+  const auto f = stall_rule::flow_of("239.1.1.3", 5000);
+  const watch::clock::time_point t{};
+  const auto ns = [](std::chrono::nanoseconds d) { return static_cast<std::int64_t>(d.count()); };
+  // 100 pps for 2 s, the watcher stopped at 1.5 s for 4.5 s, the feed
+  // silent from 2 s to 5 s: its datagrams of 1.5-2 s and 5-6 s are read at 6 s.
+  const auto feed = [&](watch::state& s, std::uint32_t drops_after, std::size_t socket_after) {
+    std::optional<watch::change> said;
+    for (int i = 0; i < 150; ++i) (void)watch::arrive(s, f, t + i * 10ms, false, watch::kernel_arrival{ns(i * 10ms)});
+    watch::pause(s, 4500ms, ns(6s));
+    for (int i = 150; i < 200; ++i) (void)watch::arrive(s, f, t + 6s, false, watch::kernel_arrival{ns(i * 10ms)});
+    for (int i = 0; i < 100; ++i) {
+      auto c = watch::arrive(s, f, t + 6s, false, watch::kernel_arrival{ns(5s + i * 10ms), drops_after, socket_after});
+      if (c) {
+        EXPECT_FALSE(said) << "once";
+        said = c;
+      }
+    }
+    return said;
+  };
+  watch::state s;
+  const auto c = feed(s, 0, 0);
+  ASSERT_TRUE(c);
+  EXPECT_FALSE(c->stalled);
+  EXPECT_TRUE(c->while_paused);
+  EXPECT_NEAR(c->silent_s, 3.01, 1e-9) << "1.99 s to 5.0 s";
+  EXPECT_NEAR(c->usual_interval_s, 0.01, 1e-9);
+  EXPECT_NEAR(c->limit_s, 1.0, 1e-9);
+  EXPECT_EQ(s.gaps, 298u) << "the silence is no interval";
+  EXPECT_FALSE(s.stalled);
+  EXPECT_FALSE(watch::check_one(s, f, t + 6s + 900ms)) << "watched on from its last read";
+  // Without the pause's time on the kernel's clock nothing tells the gap
+  // overlapped it: as the live watch saw it (nothing).
+  watch::state n;
+  for (int i = 0; i < 150; ++i) (void)watch::arrive(n, f, t + i * 10ms, false, watch::kernel_arrival{ns(i * 10ms)});
+  watch::pause(n, 4500ms);
+  for (int i = 150; i < 200; ++i) (void)watch::arrive(n, f, t + 6s, false, watch::kernel_arrival{ns(i * 10ms)});
+  EXPECT_FALSE(watch::arrive(n, f, t + 6s, false, watch::kernel_arrival{ns(5s)}));
+
+  // Drops between (a full queue: what it sent may have been dropped), or
+  // another socket's count: the pause's overlap is left out, nothing said.
+  watch::state d;
+  EXPECT_FALSE(feed(d, 3, 0));
+  EXPECT_EQ(d.longest, 10ms) << "3.01 s less the 4.5 s pause: 0";
+  watch::state o;
+  EXPECT_FALSE(feed(o, 0, 1));
+
+  // A stream whose first datagrams came during the pause had no state for
+  // pause() to mark: the watcher's latest pause comes with the arrivals.
+  watch::state l;
+  std::optional<watch::change> late;
+  const auto in_pause = [&](std::chrono::nanoseconds a) {
+    return watch::kernel_arrival{ns(a), 0, 0, ns(1500ms), ns(6s)};
+  };
+  for (int i = 150; i < 200; ++i) (void)watch::arrive(l, f, t + 6s, false, in_pause(i * 10ms));
+  for (int i = 0; i < 10; ++i) {
+    if (auto got = watch::arrive(l, f, t + 6s, false, in_pause(5s + i * 10ms))) late = got;
+  }
+  ASSERT_TRUE(late);
+  EXPECT_TRUE(late->while_paused);
+  EXPECT_NEAR(late->silent_s, 3.01, 1e-9);
+
+  // Too few datagrams for a pace (the warm-up): nothing said either.
+  watch::state y;
+  for (int i = 0; i < 3; ++i) (void)watch::arrive(y, f, t + i * 10ms, false, watch::kernel_arrival{ns(i * 10ms)});
+  watch::pause(y, 4500ms, ns(6s));
+  EXPECT_FALSE(watch::arrive(y, f, t + 5s, false, watch::kernel_arrival{ns(3s)}));
+
+  // Partly inside: stopped 2 s from 1.5 s, silent 2-5 s on the wire. Said
+  // stalled 1 s after the pause ended; it resumed after 3.01 s, not 1.5 s.
+  watch::state p;
+  for (int i = 0; i < 150; ++i) (void)watch::arrive(p, f, t + i * 10ms, false, watch::kernel_arrival{ns(i * 10ms)});
+  watch::pause(p, 2s, ns(3500ms));
+  for (int i = 150; i < 200; ++i) (void)watch::arrive(p, f, t + 3500ms, false, watch::kernel_arrival{ns(i * 10ms)});
+  EXPECT_FALSE(watch::check_one(p, f, t + 4400ms));
+  const auto stalled = watch::check_one(p, f, t + 4600ms);
+  ASSERT_TRUE(stalled);
+  EXPECT_FALSE(stalled->while_paused);
+  const auto back = watch::arrive(p, f, t + 5s, false, watch::kernel_arrival{ns(5s)});
+  ASSERT_TRUE(back);
+  EXPECT_FALSE(back->stalled);
+  EXPECT_FALSE(back->while_paused) << "said stalled already";
+  EXPECT_NEAR(back->silent_s, 3.01, 1e-9);
 }
 
 // trial t15q M6: the loop's pause was timed on its wait for datagrams only,
@@ -1065,6 +1161,98 @@ TEST(NetEveryRun, AReceiverStoppedAndContinuedIsItsOwnPauseNotAFlowStall) {
     EXPECT_EQ((*summary)["total"]["packets"], f.count) << "the datagrams of the pause waited in the queue\n" << r.output;
     EXPECT_EQ((*summary)["total"]["lost"], 0) << r.output;
   }
+}
+
+// Trial t20v M1: a sender's real silence on the wire while the receiver
+// itself was stopped was never said (full overlap: a 3 s silence inside a
+// 4.5 s SIGSTOP), or said shorter (partly inside: `resumed after 2.1 s` for
+// 3 s). The queued datagrams keep the kernel's arrival times, and with no
+// drop between two of them their gap is the wire's silence. A feed that
+// kept sending through a stop long enough to overflow the receive queue is
+// still no stall (the drops between the arrivals may explain the gap).
+TEST(NetEveryRun, ASendersSilenceDuringTheReceiversOwnPauseIsStillItsStall) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  struct scene {
+    const char* name;
+    std::chrono::milliseconds receiver_stopped;  // from 0.8 s into the feed
+    bool seen_live;                              // the stall said after the receiver's pause ended
+  };
+  for (const scene& sc : {scene{"inside the pause", 4500ms, false}, scene{"partly inside", 1500ms, true}}) {
+    SCOPED_TRACE(sc.name);
+    const auto group = "239.255.93.9:" + std::to_string(free_port(rx));
+    test::tools::receiver recv(rx, {"-i", "eth0", "--rcvbuf", "8000000", "--force", group});
+    ASSERT_TRUE(recv.joined()) << recv.output();
+    auto sender = tx.start({MCAST_SEND, "-i", "eth0", "-c", "700", "-r", "100pps", group});
+    std::this_thread::sleep_for(800ms);
+    const auto stopped_at = std::chrono::steady_clock::now();
+    ASSERT_EQ(::kill(recv.pid(), SIGSTOP), 0);
+    std::this_thread::sleep_for(500ms);
+    ASSERT_EQ(::kill(sender.pid(), SIGSTOP), 0);
+    const auto sender_stopped = std::chrono::steady_clock::now();
+    std::this_thread::sleep_until(stopped_at + sc.receiver_stopped);
+    if (sc.seen_live) {
+      ASSERT_EQ(::kill(recv.pid(), SIGCONT), 0);
+    }
+    std::this_thread::sleep_until(sender_stopped + 3s);
+    ASSERT_EQ(::kill(sender.pid(), SIGCONT), 0);
+    const auto silence_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - sender_stopped).count();
+    if (!sc.seen_live) {
+      std::this_thread::sleep_until(stopped_at + sc.receiver_stopped);
+      ASSERT_EQ(::kill(recv.pid(), SIGCONT), 0);
+    }
+    const auto sent = sender.wait_for(20s);
+    ASSERT_TRUE(sent && sent->success()) << sender.output();
+    const auto r = recv.finish_clean(500ms);
+    const auto events = json_lines(r.standard_output);
+    ASSERT_EQ(warnings(events, "paused").size(), 1u) << r.output;
+    const auto stalled = warnings(events, "stalled");
+    const auto resumed = warnings(events, "resumed");
+    ASSERT_EQ(stalled.size(), 1u) << r.output;
+    ASSERT_EQ(resumed.size(), 1u) << r.output;
+    EXPECT_EQ(stalled[0]["source"], tx.v4().to_string());
+    // The silence between the arrivals: the sender's stop (a sleep may run
+    // long under load: measured here), not what the receiver watched.
+    EXPECT_GE(resumed[0]["silent_s"].get<double>(), silence_s - 0.2) << r.output;
+    EXPECT_LT(resumed[0]["silent_s"].get<double>(), silence_s + 0.5) << r.output;
+    if (sc.seen_live) {
+      EXPECT_FALSE(stalled[0].contains("while_paused")) << r.output;
+      EXPECT_FALSE(resumed[0].contains("while_paused")) << r.output;
+    } else {
+      EXPECT_EQ(stalled[0]["while_paused"], true) << r.output;
+      EXPECT_EQ(resumed[0]["while_paused"], true) << r.output;
+      EXPECT_EQ(stalled[0]["silent_s"], resumed[0]["silent_s"]) << r.output;
+      EXPECT_NE(r.output.find("stalled while mcast-recv itself did not run, silent for"), std::string::npos)
+          << "on stderr too\n" << r.output;
+    }
+    const auto* summary = find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << r.output;
+    EXPECT_EQ((*summary)["total"]["packets"], 700) << "nothing dropped\n" << r.output;
+    EXPECT_EQ((*summary)["total"]["kernel_drops"], 0) << r.output;
+  }
+
+  // The earlier guarantee: a feed that kept sending through the stop, the
+  // queue overflowed (a small buffer): the gap around the drops is no stall.
+  const auto group = "239.255.93.10:" + std::to_string(free_port(rx));
+  test::tools::receiver recv(rx, {"-i", "eth0", "--rcvbuf", "4096", "--force", group});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  auto sender = tx.start({MCAST_SEND, "-i", "eth0", "-c", "4000", "-r", "1000pps", group});
+  std::this_thread::sleep_for(800ms);
+  ASSERT_EQ(::kill(recv.pid(), SIGSTOP), 0);
+  std::this_thread::sleep_for(2500ms);
+  ASSERT_EQ(::kill(recv.pid(), SIGCONT), 0);
+  const auto sent = sender.wait_for(20s);
+  ASSERT_TRUE(sent && sent->success()) << sender.output();
+  const auto r = recv.finish_clean(500ms);
+  const auto events = json_lines(r.standard_output);
+  ASSERT_EQ(warnings(events, "paused").size(), 1u) << r.output;
+  EXPECT_EQ(warnings(events, "stalled").size(), 0u) << r.output;
+  EXPECT_EQ(warnings(events, "resumed").size(), 0u) << r.output;
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  EXPECT_GT((*summary)["total"]["kernel_drops"].get<std::uint64_t>(), 0u) << "the queue overflowed\n" << r.output;
 }
 
 // Two mcast-recv on one port with different groups: each counts its own

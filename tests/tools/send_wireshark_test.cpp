@@ -220,8 +220,21 @@ TEST_F(NetToolsWireshark, TheProjectsDissectorFlagsWhatIsNotItsHeader) {
   length_41[7] = std::byte{41};
   auto short_one = header(now_ns);
   short_one.resize(30);
+  // Not mcnet at all (trial t20v L4): 100 bytes of zeros, no magic. That is
+  // its one finding: its version, header length and length field are no
+  // mcnet fields (they read "Version 0, not 1", "Header length 0, not 40",
+  // "Datagram length field 0" too); nor are a mcnet header's other fields
+  // faulted once its magic is not mcnet's.
+  const std::vector<std::byte> zeros(100);
+  auto no_magic = header(now_ns);
+  no_magic[0] = std::byte{'X'};
+  no_magic[4] = std::byte{3};
+  no_magic[5] = std::byte{0xF0};
+  no_magic[35] = std::byte{99};
+  no_magic[39] = std::byte{1};
   const std::vector<std::vector<std::byte>> payloads{
-      version_2, length_41, short_one, header(UINT64_MAX), header(now_ns - 3'600'000'000'000ULL), header(now_ns)};
+      version_2, length_41, short_one, header(UINT64_MAX), header(now_ns - 3'600'000'000'000ULL), header(now_ns),
+      zeros, no_magic};
   const std::uint16_t port = 5555;
   const auto file = dir.path + "/forced.pcap";
   {
@@ -251,10 +264,12 @@ TEST_F(NetToolsWireshark, TheProjectsDissectorFlagsWhatIsNotItsHeader) {
       "MCNET|30 bytes: shorter than the 40-byte mcnet header",
       "MCNET|Send time 2^64-1: no time (mcast-recv: a clock error)",
       "MCNET|Send time 3600 s before the capture time (mcast-recv: a clock error, left out of latency)",
-      "MCNET|"};
+      "MCNET|",
+      "MCNET|Magic is not \"MCN1\": not an mcnet datagram",
+      "MCNET|Magic is not \"MCN1\": not an mcnet datagram"};
   EXPECT_EQ(decode(true), forced) << "decode as";
   const std::vector<std::string> heuristic{
-      "UDP|", "UDP|", "UDP|", forced[3], forced[4], forced[5]};
+      "UDP|", "UDP|", "UDP|", forced[3], forced[4], forced[5], "UDP|", "UDP|"};
   EXPECT_EQ(decode(false), heuristic) << "the heuristic takes version 1, header length 40, 40 bytes or more only";
 }
 

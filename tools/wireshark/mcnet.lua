@@ -20,7 +20,8 @@
 -- As... MCNET" (or `-d udp.port==N,mcnet`) forces it on a port: there a
 -- datagram that is not such a header still shows, with an expert finding
 -- (malformed: shorter than 40 bytes, no magic; protocol: another version,
--- another header length), so a forced decode is never silently wrong. A
+-- another header length), so a forced decode is never silently wrong; with
+-- no magic that is the one finding (its other bytes are not mcnet fields). A
 -- send time of 2^64-1 or more than 60 s from the capture time (mcast-recv's
 -- clock_errors) gets an expert note.
 --
@@ -127,16 +128,21 @@ local function dissect(tvb, pinfo, tree)
   -- here): the Info column says so, and no mcast-recv verdict on its
   -- fields (a send time) is given.
   local foreign = nil
+  -- A wrong magic says the datagram is not mcnet's: its other bytes are no
+  -- mcnet fields to find fault with, so the magic's is the one finding
+  -- (trial t20v L4: a 100-byte datagram got four).
+  local not_ours = false
   if has(0, 4) then
     local magic = root:add(f.magic, tvb(0, 4))
     if tvb(0, 4):string() ~= MAGIC then
       magic:add_proto_expert_info(e.bad_magic)
       foreign = "bad magic"
+      not_ours = true
     end
   end
   if has(4, 1) then
     local version = root:add(f.version, tvb(4, 1))
-    if tvb(4, 1):uint() ~= 1 then
+    if tvb(4, 1):uint() ~= 1 and not not_ours then
       foreign = foreign or string.format("version %d", tvb(4, 1):uint())
       version:add_proto_expert_info(e.unknown_version, string.format("Version %d, not 1: the fields may mean something else",
                                                                      tvb(4, 1):uint()))
@@ -149,11 +155,11 @@ local function dissect(tvb, pinfo, tree)
     flag_tree:add(f.flag_end, tvb(5, 1))
     flag_tree:add(f.flag_line_b, tvb(5, 1))
     local unknown = flag_tree:add(f.flag_unknown, tvb(5, 1))
-    if bit.band(flags, 0xFC) ~= 0 then unknown:add_proto_expert_info(e.unknown_flags) end
+    if bit.band(flags, 0xFC) ~= 0 and not not_ours then unknown:add_proto_expert_info(e.unknown_flags) end
   end
   if has(6, 2) then
     local header_length = root:add(f.header_length, tvb(6, 2))
-    if tvb(6, 2):uint() ~= HEADER_LENGTH then
+    if tvb(6, 2):uint() ~= HEADER_LENGTH and not not_ours then
       foreign = foreign or string.format("header length %d", tvb(6, 2):uint())
       header_length:add_proto_expert_info(e.header_length, string.format(
         "Header length %d, not 40: mcast-recv does not read this header", tvb(6, 2):uint()))
@@ -184,14 +190,14 @@ local function dissect(tvb, pinfo, tree)
   if has(32, 4) then
     local length_item = root:add(f.length, tvb(32, 4))
     declared = tvb(32, 4):uint()
-    if declared ~= wire then
+    if declared ~= wire and not not_ours then
       length_item:add_proto_expert_info(e.length_mismatch,
         string.format("Datagram length field %d, UDP payload %d bytes", declared, wire))
     end
   end
   if has(36, 4) then
     local reserved_item = root:add(f.reserved, tvb(36, 4))
-    if tvb(36, 4):uint() ~= 0 then reserved_item:add_proto_expert_info(e.reserved) end
+    if tvb(36, 4):uint() ~= 0 and not not_ours then reserved_item:add_proto_expert_info(e.reserved) end
   end
   if captured > HEADER_LENGTH then root:add(f.padding, tvb(HEADER_LENGTH)) end
 

@@ -310,6 +310,9 @@ json stream_json(const stream_key& k, const stream& s, const json& iface, const 
   j("first_sequence", gap ? json(gap->first_sequence) : json(nullptr))
    ("missed_at_start", gap ? json(gap->likely ? gap->missed : 0) : json(nullptr))
    ("began_after_join_s", gap && gap->began_after_join_s ? json(*gap->began_after_join_s) : json(nullptr));
+  // Those below it that arrived with a wrong length field (trial t20v L2):
+  // not in missed_at_start, they arrived.
+  if (gap && gap->untrusted > 0) j("length_errors_at_start", gap->untrusted);
   // MPEG-TS: the transport packets the continuity counters show missing,
   // what --max-loss judges the stream by (trial20k 5: in no field).
   j("ts_missing", ts ? json(ts->continuity.missing()) : json(nullptr));
@@ -1046,11 +1049,23 @@ std::string stream_text(const json& s) {
     if (payload == "moldudp64") line += " (messages)";
     // Numbers before the first arrival (trial20j 7): an estimate, said
     // apart from lost, which counts from the first arrival.
+    // Those that came before it with a wrong length field arrived, not
+    // trusted: neither likely lost nor sent before the join (trial t20v L2).
+    const auto untrusted = s.contains("length_errors_at_start") ? s["length_errors_at_start"].get<std::uint64_t>() : 0;
+    const auto untrusted_part =
+        untrusted > 0 ? fmt::format("; {} before it arrived with a wrong length field, not trusted", untrusted)
+                      : std::string();
     if (s.contains("missed_at_start") && s["missed_at_start"].is_number_unsigned() && s["missed_at_start"] != 0) {
       line += fmt::format(" (and {} before its first number {}, likely lost: by its pace at the start the session "
-                          "began {:.3f} s after the join; an estimate, not in lost)",
+                          "began {:.3f} s after the join; an estimate, not in lost{})",
                           text(s["missed_at_start"]), text(s["first_sequence"]),
-                          s["began_after_join_s"].get<double>());
+                          s["began_after_join_s"].get<double>(), untrusted_part);
+    } else if (untrusted > 0) {
+      line += fmt::format(" (its first number {}: {} before it arrived with a wrong length field, not trusted{})",
+                          text(s["first_sequence"]), untrusted,
+                          s["first_sequence"].get<std::uint64_t>() > untrusted + (payload == "moldudp64" ? 1u : 0u)
+                              ? "; the others before it were not counted"
+                              : "");
     } else if (s.contains("began_after_join_s") && s["began_after_join_s"].is_number() &&
                s["began_after_join_s"].get<double>() >= 0 && s["first_sequence"].is_number_unsigned() &&
                s["first_sequence"].get<std::uint64_t>() > (payload == "moldudp64" ? 1u : 0u)) {

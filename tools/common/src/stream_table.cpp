@@ -402,6 +402,10 @@ std::optional<start_gap> start_gap_of(const stream_key& key, const stream& s) no
   start_gap g;
   g.first_sequence = s.sequence.first();
   g.missed = g.first_sequence > base ? g.first_sequence - base : 0;
+  // Those that came with a wrong length field arrived: not missed (their
+  // numbers untrusted, taken as below the first).
+  g.untrusted = std::min(g.missed, s.length_errors_at_start);
+  g.missed -= g.untrusted;
   const auto& a = s.arrivals;
   if (s.read_times || !s.first_packet_ms || !a.first_ns || !a.last_ns) return g;
   // The pace at the start: up to the 16th datagram (a sender that changes
@@ -818,6 +822,7 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
   r.clock_errors = st.clock_errors;
   r.length_errors = st.length_errors;
   r.end_length_errors = st.end_length_errors;
+  r.length_errors_at_start = st.length_errors_at_start;
   r.unresumed = st.unresumed;
   r.contested = contested;
   r.untracked = st.untracked;
@@ -948,6 +953,7 @@ void stream_table::resume(const stream_key& key, stream& s) {
   s.clock_errors = r.clock_errors;
   s.length_errors = r.length_errors;
   s.end_length_errors = r.end_length_errors;
+  s.length_errors_at_start = r.length_errors_at_start;
   s.unresumed = r.unresumed;
   // Its evidence of more senders goes on (the stamps of its last numbers
   // do not: a copy of one counts as a first copy).
@@ -1181,6 +1187,14 @@ std::vector<stream_table::evicted_feed> stream_table::evicted_feeds() const {
   std::stable_sort(out.begin(), out.end(),
                    [](const evicted_feed& a, const evicted_feed& b) { return a.counted.packets > b.counted.packets; });
   return out;
+}
+
+std::uint64_t stream_table::evicted_unlisted_packets() const noexcept {
+  // retired_ holds every evicted stream's counts not back (taken out on a
+  // resume); the listed feeds' are a part of it (at most 16 to add).
+  std::uint64_t listed = 0;
+  for (const auto& [key, f] : evicted_feeds_) listed += f.counted.packets;
+  return retired_.packets - std::min(retired_.packets, listed);
 }
 
 void stream_table::remember_tail_unknown(const stream_key& key, stall_watch::clock::time_point last) {
@@ -1828,6 +1842,7 @@ accounted stream_table::add_now(const core::ip_address& group, std::uint16_t por
       count(*s, key, payload.size(), arrival, ttl, tos, interface_index);
       if (!length_ok) {
         ++s->length_errors;
+        if (!s->sequence.started()) ++s->length_errors_at_start;
         out.length_error = true;
         return out;
       }

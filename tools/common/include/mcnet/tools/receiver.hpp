@@ -516,6 +516,10 @@ class receive_session {
   void interval_report(double span);
   /// A stall or resume of the stream `k` (its own watch, stream::stall).
   void report_stall(const stall_watch::change& c, const stream_key& k);
+  /// The datagrams a stream's stall watch needs before its pace is
+  /// believed (stall_watch::check_one's `warm`): stall_watch::warm_up, a
+  /// short paced feed's fewer.
+  [[nodiscard]] static std::uint64_t stall_warm_up(const stream_key& k, const stream& st);
   /// `last`: the summary's write; its failure fails the run (metrics_failed_).
   void write_metrics(std::uint64_t drops, bool last = false);
   /// The joined channels with what arrived for each (the summary's "channels").
@@ -607,6 +611,15 @@ class receive_session {
   /// reports keep to the schedule instead of drifting by each wake-up's lag.
   std::chrono::steady_clock::time_point next_report_;
   std::chrono::steady_clock::time_point last_stall_check_;  // the stall watch walks every flow: every 50 ms
+  // The receiver's latest pause (paused()) on the kernel's clock, ns since
+  // the epoch, for the stall watch's arrivals (stall_watch::kernel_arrival).
+  std::int64_t pause_from_ns_ = 0;
+  std::int64_t pause_to_ns_ = 0;
+  // The latest kernel arrival time read (ns since the epoch; 0: none) and
+  // when it was read: the kernel's clock at a pause's end is that plus the
+  // time since.
+  std::int64_t latest_arrival_ns_ = 0;
+  std::chrono::steady_clock::time_point latest_read_{};
   std::uint64_t total_ = 0;  // datagrams counted (END markers are not)
   bool timed_out_ = false;
   bool warned_untracked_ = false;

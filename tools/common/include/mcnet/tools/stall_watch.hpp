@@ -15,6 +15,7 @@
 /// stream that sent its END (or MoldUDP64 end of session) is done, not stalled.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <tuple>
@@ -51,6 +52,28 @@ class stall_watch {
     double usual_interval_s = 0;  ///< its mean interval between datagrams (those read together 0 apart; stalls left out), seconds
     double longest_gap_s = 0;     ///< its longest gap before this silence (a silence it came back from twice included), seconds
     double limit_s = 0;           ///< the silence that counted as a stall, seconds
+    /// A `resumed` change of a stall the watcher did not see (it came and
+    /// went while the watcher itself did not run: pause()), found by the
+    /// kernel's arrival times of the datagrams on either side of it: it
+    /// stalled, silent for silent_s, and resumed (trial t20v M1).
+    bool while_paused = false;
+  };
+
+  /// A datagram's arrival as the kernel gave it: its time (SO_TIMESTAMPNS,
+  /// ns since the epoch) and its socket's drop count as it carried it
+  /// (SO_RXQ_OVFL, cumulative; 0 before the socket's first drop, which is
+  /// when Linux attaches none). Two datagrams of one socket with the same
+  /// count had no drop between them: the gap between their times is the
+  /// wire's own silence, whatever the watcher did meanwhile.
+  struct kernel_arrival {
+    std::int64_t ns = 0;
+    std::uint32_t drops = 0;
+    std::size_t socket = 0;
+    /// The watcher's latest pause on the kernel's clock, [from, to] (0 0:
+    /// none): a stream whose first datagrams waited in the queue during it
+    /// had no state to mark when it came (pause() marks those it had).
+    std::int64_t pause_from_ns = 0;
+    std::int64_t pause_to_ns = 0;
   };
 
   /// One stream's arrivals and stall (stream::stall in its record). Its
@@ -77,19 +100,39 @@ class stall_watch {
     std::int64_t heard_ns = 0;
     bool heard = false;
     clock::duration paused{};
+    /// Its latest datagram's socket and that socket's drop count as it
+    /// carried it (kernel_arrival).
+    std::uint32_t heard_drops = 0;
+    std::size_t heard_socket = 0;
+    /// The watcher's latest pause (pause()) on the kernel's clock (ns since
+    /// the epoch; 0 0: none known): a gap between arrivals that overlaps it
+    /// was not watched live.
+    std::int64_t pause_from_ns = 0;
+    std::int64_t pause_to_ns = 0;
     [[nodiscard]] clock::duration usual() const { return gaps == 0 ? clock::duration{} : sum / static_cast<clock::rep>(gaps); }
   };
 
   /// A datagram of the stream `s` (named `f` in the change) read at `t`;
-  /// `end`: its END (the stream is done); `arrival_ns`: the kernel's
-  /// arrival time (SO_TIMESTAMPNS, ns), when there is one. Its silence
-  /// counts from `t` (the watcher's clock); the interval since its last
-  /// datagram is between their arrival times where both have one (less
-  /// the watcher's own pauses since, at least 0), else between their
-  /// reads. Returns the `resumed` change when it was stalled and this is
-  /// a datagram (an END after the silence ends the stream: nothing resumed).
+  /// `end`: its END (the stream is done); `at`: the kernel's arrival
+  /// (kernel_arrival), when there is one. Its silence counts from `t` (the
+  /// watcher's clock); the interval since its last datagram is between
+  /// their arrival times where both have one, else between their reads.
+  /// The watcher's own pauses since its last datagram (pause()) are left
+  /// out of that interval only when they may hide a silence's datagrams:
+  /// without the kernel's times, or when the socket dropped datagrams
+  /// between the two (a full queue: the feed may have gone on). Two
+  /// arrivals with no drop between tell the wire's own silence (trial t20v
+  /// M1: a sender's 3 s silence inside the receiver's SIGSTOP went unsaid):
+  /// one that overlaps the watcher's pause (pause()'s `ended_ns` given),
+  /// longer than its stall limit, its pace known (`warm` datagrams, as
+  /// check_one()), is a stall the watcher did not see, returned as a
+  /// `resumed` change with while_paused set. Returns the `resumed` change
+  /// when it was stalled and this is a datagram (an END after the silence
+  /// ends the stream: nothing resumed); a stall's silence is between the
+  /// arrival times too where they tell it.
   [[nodiscard]] static std::optional<change> arrive(state& s, const flow& f, clock::time_point t, bool end,
-                                                    std::optional<std::int64_t> arrival_ns = std::nullopt);
+                                                    std::optional<kernel_arrival> at = std::nullopt,
+                                                    std::uint64_t warm = warm_up);
   /// The `stalled` change when `s` stalled as of `now` (once per stall),
   /// once `warm` datagrams came (warm_up; the receive session's rule for a
   /// short feed, short_paced_feed(), fewer).
@@ -99,9 +142,13 @@ class stall_watch {
   /// resumed since): at the run's end, what its loss count cannot cover.
   [[nodiscard]] static std::optional<double> stalled_for(const state& s, clock::time_point now);
   /// The watcher itself did not run for `d` (stopped by SIGSTOP, a
-  /// suspended machine, starved of CPU): the stream was not silent for it,
-  /// its datagrams waited in the receive queue; its clock moves on by `d`.
-  static void pause(state& s, clock::duration d);
+  /// suspended machine, starved of CPU): as far as it can tell now, the
+  /// stream was not silent for it (its datagrams waited in the receive
+  /// queue, or were dropped when it was full): its clock moves on by `d`.
+  /// Its next datagram's arrival time tells what the wire did (arrive()).
+  /// `ended_ns`: when it ended on the kernel's clock (the system clock,
+  /// ns since the epoch), which arrive() compares its arrivals with.
+  static void pause(state& s, clock::duration d, std::optional<std::int64_t> ended_ns = std::nullopt);
 
   stall_watch() = delete;  // the rule only: the state lives in each stream's record
 

@@ -490,6 +490,10 @@ struct stream {
   /// out of what arrived (trial16g 1: 1,800 forged ENDs with a wrong length
   /// made a 0.5 % loss read 5 %).
   std::uint64_t end_length_errors = 0;
+  /// mcnet: the datagrams among length_errors that came before its first
+  /// trusted number (trial t20v L2): they arrived, so start_gap_of() does
+  /// not count them among those likely lost before it.
+  std::uint64_t length_errors_at_start = 0;
   // raw
   std::uint64_t malformed = 0;  ///< datagrams of a source that sends a protocol, which its parser refused
   std::optional<core::kernel_time> first_packet;  ///< arrival of the first datagram counted
@@ -707,6 +711,10 @@ struct start_gap {
   /// pace or a join time.
   std::optional<double> began_after_join_s;
   bool likely = false;  ///< `missed` were likely lost: sent after the join, by the pace
+  /// Datagrams that came before the first number with a wrong length field
+  /// (stream::length_errors_at_start, at most the numbers below it): they
+  /// arrived, not trusted, so not in `missed` (trial t20v L2).
+  std::uint64_t untrusted = 0;
 };
 /// The least margin after the join for start_gap::likely, ns.
 inline constexpr std::int64_t start_gap_margin_min_ns = 10'000'000;
@@ -1131,6 +1139,12 @@ class stream_table {
   [[nodiscard]] std::vector<evicted_feed> evicted_feeds() const;
   /// Evicted feeds left out of evicted_feeds() (more than evicted_feeds_kept).
   [[nodiscard]] std::uint64_t evicted_feeds_left_out() const noexcept { return evicted_feeds_left_out_; }
+  /// Datagrams of the evicted streams not back that evicted_feeds() does
+  /// not list: streams of fewer than feed_min datagrams, and feeds past
+  /// evicted_feeds_kept (trial t20v M2: no row, and no number a script
+  /// could add). The streams' datagrams are their records' packets, the
+  /// listed evicted feeds' and these.
+  [[nodiscard]] std::uint64_t evicted_unlisted_packets() const noexcept;
   /// Streams evicted while stalled without their END (their own stall
   /// watch, stream::stall, stalled; tail_unknown_without_end()), not back
   /// since: their tail is as unknown as an in-table one's (trial t20s H1:
@@ -1347,7 +1361,7 @@ class stream_table {
   struct resume_point {
     std::uint64_t serial = 0;  // which record of its key the order queue means
     std::uint64_t packets = 0, bytes = 0, messages = 0, heartbeats = 0, end_of_session = 0, malformed = 0;
-    std::uint64_t clock_errors = 0, length_errors = 0, end_length_errors = 0;
+    std::uint64_t clock_errors = 0, length_errors = 0, end_length_errors = 0, length_errors_at_start = 0;
     bool unresumed = false;  // stream::unresumed: its figures partial still
     bool contested = false;  // conflict_of() said so at the eviction (counted in contested_evicted_)
     /// stream::untracked, those counted since this eviction included.
