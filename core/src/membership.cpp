@@ -101,6 +101,21 @@ result<ip_address> check(socket_ref s, std::string_view spelling, const ip_addre
 constexpr std::int64_t membership_room = 128;
 
 // Hint for ENOBUFS: which limit was hit, with its value in the caller's namespace.
+// Whether growing an IPv6 source list of `count` sources (the kernel
+// makes room for source_list_step more when it is full or missing,
+// keeping the old list while it copies) does not fit under
+// net.core.optmem_max: sock_kmalloc refuses when the socket's option
+// memory plus the new list reaches the limit.
+bool list_growth_full(socket_ref s, std::size_t count) noexcept {
+  constexpr std::size_t source_list_step = 10, list_head = 24, source_size = 16;
+  if (count % source_list_step != 0) return false;  // room left in the list: no allocation
+  auto max = read_sysctl("net.core.optmem_max");
+  auto memory = get(s, opt::memory_info);
+  if (!max || !memory) return false;
+  const auto grown = list_head + source_size * (count + source_list_step);
+  return static_cast<std::int64_t>(memory->option_memory) + static_cast<std::int64_t>(grown) >= *max;
+}
+
 error explain_nobufs(socket_ref s, op o, const ip_address& group, std::uint32_t ifindex, error e) noexcept;
 
 // Whether `source` is already in the include list of `group` on `ifindex`.
@@ -221,7 +236,16 @@ error explain_nobufs(socket_ref s, op o, const ip_address& group, std::uint32_t 
     return e.with_hint("source limit: net.ipv4.igmp_max_msf is {number} sources per group and socket; "
                        "raise it (sysctl -w net.ipv4.igmp_max_msf=N) or use another socket");
   }
-  if (auto v = read_sysctl("net.ipv6.mld_max_msf")) {
+  // ip6_mc_source, as ip_mc_source: the count is checked first (only
+  // against a list that exists), then a full or missing list grows by
+  // source_list_step sources in option memory, which fails with ENOBUFS
+  // too (trial t15w H1: optmem_max blamed on mld_max_msf). Below the
+  // limit, or with the limit unreadable (a child namespace) and the
+  // grown list not fitting under optmem_max, option memory is the cause.
+  const auto msf6 = read_sysctl("net.ipv6.mld_max_msf");
+  if (filter && msf6 && *msf6 > 0 && filter->count < static_cast<std::size_t>(*msf6)) return optmem_hint(e);
+  if (filter && !msf6 && list_growth_full(s, filter->count)) return optmem_hint(e);
+  if (auto v = msf6) {
     e.with_number(*v);
     return e.with_hint("source limit: net.ipv6.mld_max_msf is {number} sources per group and socket; "
                        "raise it (sysctl -w net.ipv6.mld_max_msf=N, host-wide) or use another socket");

@@ -267,6 +267,28 @@ TEST(NetEveryRun, StrictRpFilterOnAnAnySourceJoinWarnsAtStart) {
 // (text_name, then escaped: q\\x\x1b\xff), nothing raw reaches the
 // terminal, and the note's command, one shell word in bash's $'...',
 // pasted into bash sets loose mode on that very interface.
+// Trial t15w L2: the start warning of strict rp_filter on an exclude
+// join's interface called it "an any-source join"; it names the joins
+// there as they are: exclude, any-source, or both.
+TEST(NetEveryRun, StrictRpFilterWarningNamesAnExcludeJoinAsSuch) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& rx = (*net)[0];
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  const auto port = std::to_string(free_port(rx));
+  const auto excluded = "!10.77.0.77,239.255.91.18:" + port;
+  const auto warned = [](const test::run_result& r, const std::string& joins) {
+    return r.output.find("strict reverse-path filtering on eth0: " + joins + " datagrams from a sender") !=
+           std::string::npos;
+  };
+  const auto exclude = rx.exec({MCAST_RECV, "-i", "eth0", "-d", "0.3", excluded});
+  EXPECT_TRUE(warned(exclude, "an exclude join's")) << exclude.output;
+  EXPECT_EQ(exclude.output.find("an any-source join's datagrams"), std::string::npos) << exclude.output;
+  const auto both = rx.exec({MCAST_RECV, "-i", "eth0", "-d", "0.3", excluded, "239.255.91.19:" + port});
+  EXPECT_TRUE(warned(both, "an any-source or exclude join's")) << both.output;
+}
+
 TEST(NetEveryRun, StrictRpFilterOnAnOddlyNamedJoinInterfaceIsWarnedAsText) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);
@@ -2446,6 +2468,11 @@ TEST(NetEveryRun, ASilentChannelOnAStrictInterfaceWithReversePathDropsNamesTheFi
   EXPECT_EQ(cause["check"], "rp_filter") << j.output;
   EXPECT_EQ(cause["subject"], "eth1") << j.output;
   EXPECT_NE(cause["fix"].get<std::string>().find("net.ipv4.conf.eth1.rp_filter="), std::string::npos) << j.output;
+  // Trial t15w M1: the figures the docs promise, as a doctor check's data.
+  ASSERT_TRUE(cause["data"].is_object()) << j.output;
+  EXPECT_EQ(cause["data"]["interface"], "eth1") << j.output;
+  EXPECT_EQ(cause["data"]["reverse_path_drops"], (*summary)["drop_causes"]["reverse_path_v4"]) << j.output;
+  EXPECT_EQ(cause["data"]["shared_counter"], true) << j.output;
 }
 
 // Trial t15v M2: a stream whose source strict rp_filter starts dropping

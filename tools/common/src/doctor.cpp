@@ -4287,13 +4287,14 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
   }
   const auto at_least =
       all_known && sum < drops
-          ? fmt::format("; those received {} during the run (/proc/net/dev), fewer than the {} dropped, so at least {} "
-                        "of them came in on {}",
+          ? fmt::format("; those received {} during the run (/proc/net/dev), fewer than the {} dropped: at least {} "
+                        "of them came in on {}; how many of those are this channel's the run cannot tell",
                         count_text(sum, "packet", "packets"), drops, drops - sum, text_name(join))
-          : std::string();
+          : std::string(", so the run cannot tell how many of them are this channel's");
+  // Trial t15w L1: "so at least N came in on b0, so the run cannot tell"
+  // read as a contradiction; the lower bound and what stays unknown apart.
   return fmt::format("probably this channel's datagrams, but the counter is namespace-wide and says neither which "
-                     "interface nor which traffic it counts, and the filter is on {}{}, so the run cannot tell how many "
-                     "of them are this channel's ({})",
+                     "interface nor which traffic it counts, and the filter is on {}{} ({})",
                      fmt::join(clauses, "; and "), at_least, listen);
 }
 
