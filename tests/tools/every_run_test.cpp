@@ -2430,7 +2430,10 @@ TEST(NetEveryRun, ASilentChannelOnAStrictInterfaceWithReversePathDropsNamesTheFi
   const auto silent = "239.255.94.2:" + port;
   const auto run = [&](std::vector<std::string> extra) {
     std::vector<std::string> args = std::move(extra);
-    for (const auto& a : {std::string("-d"), std::string("1.5"), arrives + "%eth0", silent + "%eth1"}) {
+    // 4 s: the two senders start one after the other, and under ASan each
+    // takes most of a second to start (with 1.5 s the second one's
+    // datagrams came after the run's end: no drops counted).
+    for (const auto& a : {std::string("-d"), std::string("4"), arrives + "%eth0", silent + "%eth1"}) {
       args.push_back(a);
     }
     return test::tools::receive_while(rx, args, [&] {
