@@ -232,9 +232,22 @@ TEST_F(NetToolsWireshark, TheProjectsDissectorFlagsWhatIsNotItsHeader) {
   no_magic[5] = std::byte{0xF0};
   no_magic[35] = std::byte{99};
   no_magic[39] = std::byte{1};
+  // Trial t20w F4: a header of another version or header length is not
+  // mcast-recv's either: its datagram length field (0 on 100 bytes), flags
+  // and reserved field get no warning beside the version's or the header
+  // length's.
+  auto version_2_faults = version_2;
+  version_2_faults[35] = std::byte{0};
+  version_2_faults[5] = std::byte{0xF0};
+  version_2_faults[39] = std::byte{1};
+  auto length_44_faults = header(now_ns);
+  length_44_faults[7] = std::byte{44};
+  length_44_faults[35] = std::byte{0};
+  length_44_faults[5] = std::byte{0xF0};
+  length_44_faults[39] = std::byte{1};
   const std::vector<std::vector<std::byte>> payloads{
       version_2, length_41, short_one, header(UINT64_MAX), header(now_ns - 3'600'000'000'000ULL), header(now_ns),
-      zeros, no_magic};
+      zeros, no_magic, version_2_faults, length_44_faults};
   const std::uint16_t port = 5555;
   const auto file = dir.path + "/forced.pcap";
   {
@@ -266,10 +279,12 @@ TEST_F(NetToolsWireshark, TheProjectsDissectorFlagsWhatIsNotItsHeader) {
       "MCNET|Send time 3600 s before the capture time (mcast-recv: a clock error, left out of latency)",
       "MCNET|",
       "MCNET|Magic is not \"MCN1\": not an mcnet datagram",
-      "MCNET|Magic is not \"MCN1\": not an mcnet datagram"};
+      "MCNET|Magic is not \"MCN1\": not an mcnet datagram",
+      "MCNET|Version 2, not 1: the fields may mean something else",
+      "MCNET|Header length 44, not 40: mcast-recv does not read this header"};
   EXPECT_EQ(decode(true), forced) << "decode as";
   const std::vector<std::string> heuristic{
-      "UDP|", "UDP|", "UDP|", forced[3], forced[4], forced[5], "UDP|", "UDP|"};
+      "UDP|", "UDP|", "UDP|", forced[3], forced[4], forced[5], "UDP|", "UDP|", "UDP|", "UDP|"};
   EXPECT_EQ(decode(false), heuristic) << "the heuristic takes version 1, header length 40, 40 bytes or more only";
 }
 

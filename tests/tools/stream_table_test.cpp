@@ -295,6 +295,45 @@ TEST(StreamTable, EndMarkersOfStreamsNeverSeenAreKeptPerChannel) {
   EXPECT_EQ(ssm->second.sources, std::vector<core::ip_address>{kTableSource});
 }
 
+// Trial t20w F2, F3: numbers 0..B-1 arrived with a wrong length field, the
+// next ones up to F-1 never came (their slots elapsed), F.. came right, at
+// 100 pps, the first datagram 2 s after the join. The pace is measured from
+// the first trusted number, and the start is never put before the first
+// datagram that arrived: F2 gave 1.08 s for a first arrival at 2.03 s (the
+// pace spanned the untrusted ones too), F3 none with 20 of them (the pace's
+// 16 datagrams were all untrusted), while 3 gave one.
+TEST(StreamTable, TheStartEstimateBeginsAtTheFirstTrustedNumberAndNeverBeforeTheFirstDatagram) {
+  struct want {
+    std::uint64_t bad, first_good, missed;
+  };
+  for (const auto w : {want{3, 30, 27}, want{3, 3, 0}, want{20, 20, 0}, want{20, 50, 30}, want{0, 30, 30}}) {
+    SCOPED_TRACE(fmt::format("{} with a wrong length field, the first good number {}", w.bad, w.first_good));
+    tools::stream_table t;
+    t.joined(kTableGroup, 5000, kStart);
+    const auto at = [](std::uint64_t seq) { return kStart + 2s + std::chrono::milliseconds(10 * seq); };
+    for (std::uint64_t seq = 0; seq < w.bad; ++seq) {
+      auto d = datagram(1, seq, at(seq));
+      EXPECT_TRUE(t.add(kTableGroup, 5000, kTableSource, std::span(d).first(60), at(seq), -1, -1).length_error);
+    }
+    for (std::uint64_t seq = w.first_good; seq < w.first_good + 300; ++seq) {
+      t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, at(seq)), at(seq) + 50us, -1, -1);
+    }
+    ASSERT_EQ(t.streams().size(), 1u);
+    const auto& [key, s] = *t.streams().begin();
+    const auto gap = tools::start_gap_of(key, s);
+    ASSERT_TRUE(gap.has_value());
+    EXPECT_EQ(gap->first_sequence, w.first_good);
+    EXPECT_EQ(gap->missed, w.missed);
+    EXPECT_EQ(gap->untrusted, w.bad == 0 ? 0u : w.bad);
+    ASSERT_TRUE(gap->began_after_join_s) << "given with any number of untrusted datagrams first";
+    // The first datagram (number 0) came 2.00005 s after the join.
+    EXPECT_NEAR(*gap->began_after_join_s, 2.0, 0.005);
+    ASSERT_TRUE(s.first_packet_ms);
+    EXPECT_LE(*gap->began_after_join_s, *s.first_packet_ms / 1e3);
+    EXPECT_EQ(gap->likely, w.missed > 0);
+  }
+}
+
 // trial20j 7: joined a second before a sender whose numbers 0-9 never came,
 // the receiver said nothing of them. The numbers below the first arrival are
 // likely lost when, by the stream's pace at its start, they were sent after

@@ -1873,7 +1873,7 @@ void receive_session::summary() {
   if (tail.drops > 0) notes += " (" + uncounted_text(tail) + ")";
   if (tail.unread > 0) notes += " (" + unread_text(tail) + ")";
   if (table_.untracked() > 0) {
-    notes += fmt::format(" ({} datagrams of streams past the table's {} untracked: their loss is unknown)",
+    notes += fmt::format(" ({} more datagrams, not among these, of streams past the table's {} untracked: their loss is unknown)",
                          table_.untracked(), table_.limit());
   }
   if (table_.evicted() > 0) {

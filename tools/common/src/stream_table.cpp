@@ -410,18 +410,29 @@ std::optional<start_gap> start_gap_of(const stream_key& key, const stream& s) no
   if (s.read_times || !s.first_packet_ms || !a.first_ns || !a.last_ns) return g;
   // The pace at the start: up to the 16th datagram (a sender that changes
   // its rate later does not move it), else over all that came.
+  // From the first trusted number's arrival (trial t20w F2: with datagrams
+  // of a wrong length field first, the pace spanned them too and came out
+  // a third of the real one).
+  const std::int64_t from_ns = s.trusted_from_ns ? *s.trusted_from_ns : *a.first_ns;
+  const std::uint64_t from_clumps = s.trusted_from_ns ? s.trusted_from_clumps : 1;
   const std::int64_t until_ns = s.pace_mark_ns ? *s.pace_mark_ns : *a.last_ns;
   const std::uint64_t highest = s.pace_mark_ns ? s.pace_mark_seq : s.sequence.highest();
   const std::uint64_t numbers = highest > g.first_sequence ? highest - g.first_sequence : 0;
-  if (numbers < 8 || until_ns - *a.first_ns < 1'000'000) return g;
-  const double span_s = static_cast<double>(until_ns - *a.first_ns) / 1e9;
+  if (numbers < 8 || until_ns - from_ns < 1'000'000) return g;
+  const double span_s = static_cast<double>(until_ns - from_ns) / 1e9;
   const double pace = static_cast<double>(numbers) / span_s;  // numbers per second
-  g.began_after_join_s = *s.first_packet_ms / 1e3 - static_cast<double>(g.missed) / pace;
+  // Back from the first trusted number over every number below it (those
+  // missed and those that came with a wrong length field), but never past
+  // the first datagram that arrived: the session began no later than it.
+  const double trusted_ms = *s.first_packet_ms + static_cast<double>(from_ns - *a.first_ns) / 1e6;
+  g.began_after_join_s =
+      std::min(*s.first_packet_ms / 1e3, trusted_ms / 1e3 - static_cast<double>(g.missed + g.untrusted) / pace);
   // A clump is a burst of a bursty sender, one datagram of an even pace:
   // the start's span over its clumps then (the clumps' starts), or, all in
   // one clump (a feed faster than one datagram per 100 us), its interval
   // between numbers.
-  const std::uint64_t clumps = s.pace_mark_ns ? s.pace_mark_clumps : a.clumps;
+  const std::uint64_t all_clumps = s.pace_mark_ns ? s.pace_mark_clumps : a.clumps;
+  const std::uint64_t clumps = all_clumps >= from_clumps ? all_clumps - from_clumps + 1 : 0;
   const double period_s = clumps >= 2 ? span_s / static_cast<double>(clumps - 1) : span_s / static_cast<double>(numbers);
   const double margin_s = std::max(static_cast<double>(start_gap_margin_min_ns) / 1e9, 3 * period_s);
   g.likely = g.missed > 0 && g.missed <= feed::sequence_tracker::window && !s.sequence.start_open() &&
@@ -842,6 +853,8 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
   r.pace_mark_ns = st.pace_mark_ns;
   r.pace_mark_seq = st.pace_mark_seq;
   r.pace_mark_clumps = st.pace_mark_clumps;
+  r.trusted_from_ns = st.trusted_from_ns;
+  r.trusted_from_clumps = st.trusted_from_clumps;
   r.first_packet = st.first_packet;
   r.last_packet = st.last_packet;
   r.highest_at = st.highest_at;
@@ -974,6 +987,8 @@ void stream_table::resume(const stream_key& key, stream& s) {
   s.pace_mark_ns = r.pace_mark_ns;
   s.pace_mark_seq = r.pace_mark_seq;
   s.pace_mark_clumps = r.pace_mark_clumps;
+  s.trusted_from_ns = r.trusted_from_ns;
+  s.trusted_from_clumps = r.trusted_from_clumps;
   s.first_packet = r.first_packet;
   s.last_packet = r.last_packet;
   s.highest_at = r.highest_at;
@@ -1397,8 +1412,12 @@ void stream_table::count(stream& s, const stream_key& key, std::size_t size, cor
   // count()), once 16 have come over at least start_pace_span_ns (trial20l
   // 1: at 100 kpps, or in one burst, 16 datagrams span under 1 ms and gave
   // no pace at all).
-  if (!s.pace_mark_ns && s.packets >= start_pace_datagrams && s.arrivals.last_ns && s.arrivals.first_ns &&
-      *s.arrivals.last_ns - *s.arrivals.first_ns >= start_pace_span_ns) {
+  // Counted from its first trusted number: the datagrams with a wrong
+  // length field before it carry no number the tracker took (trial t20w
+  // F3: 20 of them left no pace at all).
+  const auto pace_from_ns = s.trusted_from_ns ? s.trusted_from_ns : s.arrivals.first_ns;
+  if (!s.pace_mark_ns && s.sequence.started() && s.packets - s.length_errors_at_start >= start_pace_datagrams &&
+      s.arrivals.last_ns && pace_from_ns && *s.arrivals.last_ns - *pace_from_ns >= start_pace_span_ns) {
     s.pace_mark_ns = *s.arrivals.last_ns;
     s.pace_mark_seq = s.sequence.highest();
     s.pace_mark_clumps = s.arrivals.clumps;
@@ -1853,6 +1872,10 @@ accounted stream_table::add_now(const core::ip_address& group, std::uint16_t por
         s->sequence.pace_limit(pace_ahead(*s, before, arrival));
       }
       if (header->sequence > s->sequence.highest() + 1) [[unlikely]] give_paces(*s, arrival);
+      if (!s->sequence.started() && !s->trusted_from_ns) {
+        s->trusted_from_ns = arrival.time_since_epoch().count();
+        s->trusted_from_clumps = s->arrivals.clumps;
+      }
       const auto a = track(*s, {sequence_input::kind::number, header->sequence, 0});
       // A copy of a number with another send time is another datagram.
       s->senders.witness(a, header->sequence, s->sequence.highest(), header->send_time_ns);

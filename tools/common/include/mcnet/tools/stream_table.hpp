@@ -367,6 +367,12 @@ struct stream {
   std::optional<std::int64_t> pace_mark_ns;
   std::uint64_t pace_mark_seq = 0;
   std::uint64_t pace_mark_clumps = 0;  ///< arrivals.clumps then
+  /// The arrival of its first trusted number (the first datagram the
+  /// sequence tracker took; before it, those with a wrong length field,
+  /// length_errors_at_start) and arrivals.clumps with it: the pace at the
+  /// start is measured from there (trial t20w F2, F3).
+  std::optional<std::int64_t> trusted_from_ns;
+  std::uint64_t trusted_from_clumps = 0;
   /// Its arrival times are read times (--timestamp none): a stall of the
   /// receiver bunches them, so they give no pace.
   bool read_times = false;
@@ -1383,6 +1389,8 @@ class stream_table {
     std::optional<std::int64_t> pace_mark_ns;
     std::uint64_t pace_mark_seq = 0;
     std::uint64_t pace_mark_clumps = 0;
+    std::optional<std::int64_t> trusted_from_ns;
+    std::uint64_t trusted_from_clumps = 0;
     std::optional<core::kernel_time> first_packet, last_packet, highest_at;
     clump_clock arrivals;
     feed::sequence_tracker::position sequence;
