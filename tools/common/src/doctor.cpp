@@ -307,7 +307,10 @@ std::string merged_fix(const std::vector<std::string>& commands) {
       const auto next = line.find(" && ", at);
       const auto command = line.substr(at, next == std::string::npos ? std::string::npos : next - at);
       if (const auto set = sysctl_assignments(command); !set.empty()) {
-        for (const auto& [key, value] : set) {
+        // Not a structured binding: clang 14 cannot capture one in a lambda.
+        for (const auto& assignment : set) {
+          const auto& key = assignment.first;
+          const auto& value = assignment.second;
           const auto it = std::ranges::find_if(keys, [&key](const auto& k) { return k.first == key; });
           if (it == keys.end()) {
             keys.emplace_back(key, value);
