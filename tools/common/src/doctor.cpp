@@ -279,6 +279,24 @@ std::string route_delete_command(std::string_view route) {
   return out;
 }
 
+namespace {
+
+// The commands of a fix line (one, or several joined by " && "), whole:
+// "... handle 1" is not the command "... handle 12".
+std::vector<std::string> fix_commands(const std::string& line) {
+  std::vector<std::string> out;
+  if (line.empty()) return out;
+  std::size_t at = 0;
+  for (auto next = line.find(" && "); next != std::string::npos; next = line.find(" && ", at)) {
+    out.push_back(line.substr(at, next - at));
+    at = next + 4;
+  }
+  out.push_back(line.substr(at));
+  return out;
+}
+
+}  // namespace
+
 std::vector<std::pair<std::string, std::string>> sysctl_assignments(std::string_view command) {
   constexpr std::string_view head = "sysctl -w ";
   std::vector<std::pair<std::string, std::string>> out;
@@ -302,10 +320,7 @@ std::string merged_fix(const std::vector<std::string>& commands) {
   std::vector<std::pair<std::string, std::string>> keys;  // in the order first set
   std::vector<std::string> rest;
   for (const auto& line : commands) {
-    std::size_t at = 0;
-    for (;;) {
-      const auto next = line.find(" && ", at);
-      const auto command = line.substr(at, next == std::string::npos ? std::string::npos : next - at);
+    for (const auto& command : fix_commands(line)) {
       if (const auto set = sysctl_assignments(command); !set.empty()) {
         // Not a structured binding: clang 14 cannot capture one in a lambda.
         for (const auto& assignment : set) {
@@ -321,8 +336,6 @@ std::string merged_fix(const std::vector<std::string>& commands) {
       } else if (!command.empty() && std::ranges::find(rest, command) == rest.end()) {
         rest.push_back(command);
       }
-      if (next == std::string::npos) break;
-      at = next + 4;
     }
   }
   std::vector<std::string> out;
@@ -338,14 +351,8 @@ std::string merged_fix(const std::vector<std::string>& commands) {
 std::string without_kept_keys(std::string note, const std::string& fix) {
   constexpr std::string_view keep = "; keep it on the others with sysctl -w ";
   std::vector<std::string> set;
-  std::size_t at = 0;
-  for (;;) {
-    const auto next = fix.find(" && ", at);
-    for (auto& a : sysctl_assignments(fix.substr(at, next == std::string::npos ? std::string::npos : next - at))) {
-      set.push_back(std::move(a.first));
-    }
-    if (next == std::string::npos) break;
-    at = next + 4;
+  for (const auto& command : fix_commands(fix)) {
+    for (auto& a : sysctl_assignments(command)) set.push_back(std::move(a.first));
   }
   for (std::size_t from = 0; (from = note.find(keep, from)) != std::string::npos;) {
     const auto begin = from + keep.size();
@@ -365,21 +372,6 @@ std::string without_kept_keys(std::string note, const std::string& fix) {
 }
 
 namespace {
-
-// Whether every command of `fix` (one, or several joined by " && ") is
-// one of `cause_fix`'s: pasting the verdict's fix runs it already. Whole
-// commands, not text: "... handle 1" is not run by "... handle 12".
-std::vector<std::string> fix_commands(const std::string& line) {
-  std::vector<std::string> out;
-  if (line.empty()) return out;
-  std::size_t at = 0;
-  for (auto next = line.find(" && "); next != std::string::npos; next = line.find(" && ", at)) {
-    out.push_back(line.substr(at, next - at));
-    at = next + 4;
-  }
-  out.push_back(line.substr(at));
-  return out;
-}
 
 // Whether `command` is among `done`, or is a `sysctl -w` whose every
 // assignment a `sysctl -w` of `done` makes already (one command that sets
@@ -4205,7 +4197,13 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   // `sysctl -w`, each once, the routes after it.
   std::string fix;
   std::string note;
-  if (fixes.size() > 1) {
+  if (fixes.empty()) {
+    note = "a route back to each source via the interface it arrives on (ip route replace SOURCE dev IFACE), or loose "
+           "mode on that interface when some route back exists (sysctl -w net.ipv4.conf.IFACE.rp_filter=2)";
+  } else if (fixes.size() == 1) {
+    fix = fixes.front().command;
+    note = fixes.front().note;
+  } else {
     std::vector<std::string> commands;
     for (const auto& f : fixes) commands.push_back(f.command);
     fix = merged_fix(commands);
@@ -4214,14 +4212,6 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       each.push_back(fmt::format("for {} ({}): {}", f.who, f.command, without_kept_keys(f.note, fix)));
     }
     note = fmt::format("the fix is for each of them in one pass: {}", fmt::join(each, ". And "));
-  } else if (!fixes.empty()) {
-    fix = fixes.front().command;
-  }
-  if (fixes.empty()) {
-    note = "a route back to each source via the interface it arrives on (ip route replace SOURCE dev IFACE), or loose "
-           "mode on that interface when some route back exists (sysctl -w net.ipv4.conf.IFACE.rp_filter=2)";
-  } else if (fixes.size() == 1) {
-    note = fixes.front().note;
   }
   std::string evidence;
   if (attribution != nullptr && blamed && proof.empty()) {
@@ -4832,8 +4822,10 @@ void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, st
   // measured charge; per socket, as the limit is: trial t15v L1, a WARN at
   // 260 bytes for sockets that need 113 each): it stops the joins, so its
   // fix goes among the verdict's also: lines (trial t15u M1).
-  if (const auto needed = optmem_needed(plan);
-      optmem && *optmem < 1024 && needed > *optmem && optmem_of_plan(plan).bytes > *optmem) {
+  // (What the fullest socket needs above optmem_max makes optmem_needed(),
+  // at least that, above it too.)
+  if (optmem && *optmem < 1024 && optmem_of_plan(plan).bytes > *optmem) {
+    const auto needed = optmem_needed(plan);
     auto d = data;
     d["stops_joins"] = true;
     checks.push_back({"limits", "net.core.optmem_max", check_status::warn,

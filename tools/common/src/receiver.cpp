@@ -1516,12 +1516,9 @@ void receive_session::summary() {
     // (trial t15v M2: the line named only the firewall, link and route).
     // Its interface as it is now: re-created, the index it was joined
     // again on (interface_replaced()).
-    auto now_index = st.interface_index;
-    for (const auto& [from, to] : replaced_) {
-      if (from == now_index) now_index = to;
-    }
     const auto rp = over_run_.reverse_path && *over_run_.reverse_path > 0
-                        ? stall_reverse_path_hint(k.source, now_index, *over_run_.reverse_path)
+                        ? stall_reverse_path_hint(k.source, current_index(st.interface_index),
+                                                  *over_run_.reverse_path)
                         : std::nullopt;
     out_.text(fmt::format("  {}: {}silent for the last {:.1f} s of the run{}: {}{} ({})",
                           stream_name(k), ends ? "stalled at the end, " : "", x.silent,
@@ -2224,13 +2221,16 @@ int receive_session::judge(const std::function<int(int, std::string_view, std::s
   // Streams stalled at the end without their END, evicted ones included,
   // named too when another reason comes first (trial t20v L1: untracked
   // datagrams hid an evicted stalled stream the docs say is named).
-  const auto stalls_too = [this] {
-    const auto [n, who] = unended_stalls();
-    if (n == 0) return std::string();
-    return fmt::format("; and {} stopped before the end of the run without an END marker ({}{}): what {} sent "
-                       "after {} last datagram is unknown",
+  // unended_stalls() in words: "N streams stopped ... is unknown".
+  const auto stalls_text = [](std::size_t n, const std::string& who) {
+    return fmt::format("{} stopped before the end of the run without an END marker ({}{}): what {} sent after {} "
+                       "last datagram is unknown",
                        count_text(n, "stream", "streams"), who, n > 4 ? "; ..." : "", n == 1 ? "it" : "they",
                        n == 1 ? "its" : "their");
+  };
+  const auto stalls_too = [this, &stalls_text] {
+    const auto [n, who] = unended_stalls();
+    return n == 0 ? std::string() : fmt::format("; and {}", stalls_text(n, who));
   };
   if (s_.max_loss && table_.untracked() > 0) {
     return fail(exit_loss,
@@ -2276,11 +2276,8 @@ int receive_session::judge(const std::function<int(int, std::string_view, std::s
   if (s_.max_loss) {
     if (const auto [n, who] = unended_stalls(); n > 0) {
       return fail(exit_loss,
-                  fmt::format("--max-loss {}% could not be checked: {} stopped before the end of the run "
-                              "without an END marker ({}{}): what {} sent after {} last datagram is unknown "
-                              "(lost on the way, or the sender stopped){}",
-                              *s_.max_loss, count_text(n, "stream", "streams"), who, n > 4 ? "; ..." : "",
-                              n == 1 ? "it" : "they", n == 1 ? "its" : "their", checked_part()),
+                  fmt::format("--max-loss {}% could not be checked: {} (lost on the way, or the sender stopped){}",
+                              *s_.max_loss, stalls_text(n, who), checked_part()),
                   "loss_unknown");
     }
     // Datagrams left unread at the end with a stream not ended: its tail
@@ -2547,12 +2544,14 @@ std::string receive_session::stream_line(const json& stream) const {
 // two that swapped their indexes end where the interface is now (trial
 // t15r L2: a stream's JSON named the deleted index, with no name, while its
 // channel named the new one).
-nlohmann::ordered_json receive_session::stream_iface(std::uint32_t index) {
+std::uint32_t receive_session::current_index(std::uint32_t index) const {
   for (const auto& [old_index, new_index] : replaced_) {
     if (index == old_index) index = new_index;
   }
-  return iface(index);
+  return index;
 }
+
+nlohmann::ordered_json receive_session::stream_iface(std::uint32_t index) { return iface(current_index(index)); }
 
 void receive_session::interface_replaced(std::uint32_t old_index, std::uint32_t new_index) {
   // Joined again on the new index, by the same sockets: its datagrams are the run's there too.

@@ -525,9 +525,12 @@ class receive_session {
   /// The joined channels with what arrived for each (the summary's "channels").
   [[nodiscard]] nlohmann::ordered_json counted_channels() const;
   [[nodiscard]] nlohmann::ordered_json iface(std::uint32_t index) { return interface_json(index, names_.name(index)); }
-  /// A stream's interface as it is now: one re-created during the run (its
-  /// memberships joined again there, interface_replaced) by its new index,
-  /// as the channels give it.
+  /// The index of the interface `index` named at the start as it is now:
+  /// one re-created during the run (its memberships joined again there,
+  /// interface_replaced) by its new index.
+  [[nodiscard]] std::uint32_t current_index(std::uint32_t index) const;
+  /// A stream's interface as it is now (current_index()), as the channels
+  /// give it.
   [[nodiscard]] nlohmann::ordered_json stream_iface(std::uint32_t index);
   /// A stream's text line (stream_text): an interface that is gone (deleted,
   /// its index names none now) said as such, with its old name when known.
