@@ -2478,6 +2478,69 @@ TEST(NetEveryRun, ASilentChannelOnAStrictInterfaceWithReversePathDropsNamesTheFi
   EXPECT_EQ(cause["data"]["shared_counter"], true) << j.output;
 }
 
+// Trial t15w L3: conf/all.rp_filter 1 with conf/eth0 0 (eth0 strict only
+// through conf/all) and conf/eth1 1. The silent channel's fix on eth1 sets
+// conf/all to 0, which turned eth0's filter off too, the fix line saying
+// nothing of it. The same `sysctl -w` now keeps it on eth0
+// (net.ipv4.conf.eth0.rp_filter=1): pasted as printed, the silent channel's
+// datagrams arrive and eth0 stays strict (effective max(all, eth0) = 1).
+TEST(NetEveryRun, ASilentChannelsFilterOffFixKeepsTheFilterOnWhereConfAllAloneKeptIt) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  const auto& far = (*net)[2];
+  ASSERT_TRUE(far.exec({"ip", "addr", "add", "10.77.0.50/32", "dev", "eth0"}).status.success());
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "1");
+  const auto port = std::to_string(free_port(rx));
+  const auto arrives = "239.255.94.5:" + port;
+  const auto silent = "239.255.94.6:" + port;
+  const auto run = [&] {
+    return test::tools::receive_while(rx, {"--json", "-d", "4", arrives + "%eth0", silent + "%eth1"}, [&] {
+      test::tools::send(near, {"-i", "eth0", "-c", "40", "-r", "200pps", arrives});
+      test::tools::send(far, {"-i", "eth0", "-c", "40", "-r", "200pps", "10.77.0.50," + silent});
+    });
+  };
+  const auto first = run();
+  const auto events = json_lines(first.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << first.output;
+  const auto& quiet = (*summary)["silent"];
+  ASSERT_EQ(quiet.size(), 1u) << first.output;
+  ASSERT_FALSE(quiet[0]["causes"].empty()) << first.output;
+  const auto& cause = quiet[0]["causes"][0];
+  ASSERT_EQ(cause["check"], "rp_filter") << first.output;
+  const auto fix = cause["fix"].get<std::string>();
+  EXPECT_NE(fix.find("net.ipv4.conf.all.rp_filter=0"), std::string::npos) << fix;
+  EXPECT_NE(fix.find("net.ipv4.conf.eth1.rp_filter=0"), std::string::npos) << fix;
+  EXPECT_NE(fix.find("net.ipv4.conf.eth0.rp_filter=1"), std::string::npos) << fix;
+  // The note does not tell to do again what the fix does.
+  const auto note = cause["note"].is_string() ? cause["note"].get<std::string>() : std::string();
+  EXPECT_EQ(note.find("keep it on the others with"), std::string::npos) << note;
+  EXPECT_NE(note.find("the fix keeps it on there itself with net.ipv4.conf.eth0.rp_filter=1"), std::string::npos)
+      << note;
+  // Pasted as printed.
+  const auto pasted = rx.exec({"sh", "-c", fix});
+  ASSERT_TRUE(pasted.status.success()) << pasted.output;
+  const auto effective = rx.run([] {
+    const auto all = core::read_sysctl("net.ipv4.conf.all.rp_filter");
+    const auto eth0 = core::read_sysctl("net.ipv4.conf.eth0.rp_filter");
+    return all && eth0 ? std::max(*all, *eth0) : std::int64_t{-1};
+  });
+  EXPECT_EQ(effective, 1) << "eth0 stays strict after " << fix;
+  const auto second = run();
+  const auto after = json_lines(second.standard_output);
+  const auto* again = find_event(after, "summary");
+  ASSERT_NE(again, nullptr) << second.output;
+  EXPECT_TRUE((*again)["silent"].empty()) << second.output;
+  for (const auto& s : (*again)["streams"]) {
+    EXPECT_GE(s["packets"].get<std::uint64_t>(), 40u) << s;
+  }
+  EXPECT_EQ((*again)["streams"].size(), 2u) << second.output;
+}
+
 // Trial t15v M2: a stream whose source strict rp_filter starts dropping
 // mid-run (there: the join interface re-created with conf/default strict)
 // stalled at the end while the run counted the reverse-path drops; its
@@ -2494,35 +2557,44 @@ TEST(NetEveryRun, AStreamStalledByTheReversePathFilterIsPointedAtItsDrops) {
   ASSERT_TRUE(near.exec({"ip", "addr", "add", "10.77.9.1/32", "dev", "eth0"}).status.success());
   ASSERT_TRUE(rx.exec({"ip", "route", "add", "10.77.9.0/24", "via", far.v4().to_string(), "dev", "eth1"})
                   .status.success());
-  for (const auto* key : {"all", "eth0", "eth1"}) {
-    rx.ns().write_sysctl(fmt::format("net.ipv4.conf.{}.rp_filter", key), "0");
-  }
-  const auto group = "239.255.94.3:" + std::to_string(free_port(rx));
   const auto counters = [&rx] { return rx.run([] { return tools::drop_counters::read(); }); };
   const auto wait_until = [](const std::function<bool()>& done) {
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while (!done() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
     return done();
   };
-  std::optional<test::process> sender;
+  // The stream's first datagrams in with the filter off, then strict mode
+  // on eth0 and its drops counted; `json`: with --json.
+  const auto stall = [&](bool as_json, const std::string& group, bool& arrived, bool& dropped) {
+    for (const auto* key : {"all", "eth0", "eth1"}) {
+      rx.ns().write_sysctl(fmt::format("net.ipv4.conf.{}.rp_filter", key), "0");
+    }
+    std::optional<test::process> sender;
+    const auto before = counters();
+    std::vector<std::string> args{"-i", "eth0", "-d", "4", group};
+    if (as_json) args.insert(args.begin(), "--json");
+    auto r = test::tools::receive_while(rx, args, [&] {
+      sender.emplace(near.start({MCAST_SEND, "-i", "eth0", "-c", "2000", "-r", "200pps", "10.77.9.1," + group}));
+      const auto rx_eth0 = [&] {
+        const auto now = counters().rx_packets;
+        const auto it = now.find("eth0");
+        const auto was = before.rx_packets.find("eth0");
+        return it == now.end() ? std::uint64_t{0} : it->second - (was == before.rx_packets.end() ? 0 : was->second);
+      };
+      arrived = wait_until([&] { return rx_eth0() >= 20; });
+      rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+      dropped = wait_until([&] { return counters().reverse_path.value_or(0) >= before.reverse_path.value_or(0) + 20; });
+    });
+    if (sender) {
+      (void)::kill(sender->pid(), SIGKILL);
+      (void)sender->wait_for(5s);
+    }
+    return r;
+  };
+  const auto port = std::to_string(free_port(rx));
   bool arrived = false;
   bool dropped = false;
-  const auto before = counters();
-  const auto r = test::tools::receive_while(rx, {"-i", "eth0", "-d", "4", group}, [&] {
-    sender.emplace(near.start({MCAST_SEND, "-i", "eth0", "-c", "2000", "-r", "200pps", "10.77.9.1," + group}));
-    const auto rx_eth0 = [&] {
-      const auto now = counters().rx_packets;
-      const auto it = now.find("eth0");
-      const auto was = before.rx_packets.find("eth0");
-      return it == now.end() ? std::uint64_t{0} : it->second - (was == before.rx_packets.end() ? 0 : was->second);
-    };
-    arrived = wait_until([&] { return rx_eth0() >= 20; });
-    rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
-    dropped = wait_until([&] { return counters().reverse_path.value_or(0) >= before.reverse_path.value_or(0) + 20; });
-  });
-  ASSERT_TRUE(sender.has_value());
-  (void)::kill(sender->pid(), SIGKILL);
-  (void)sender->wait_for(5s);
+  const auto r = stall(false, "239.255.94.3:" + port, arrived, dropped);
   ASSERT_TRUE(arrived) << r.output;
   ASSERT_TRUE(dropped) << r.output;
   const auto at = r.standard_output.find("): stalled at the end, silent for the last");
@@ -2535,6 +2607,97 @@ TEST(NetEveryRun, AStreamStalledByTheReversePathFilterIsPointedAtItsDrops) {
       << line;
   EXPECT_NE(line.find("(fix: sysctl -w net.ipv4.conf.eth0.rp_filter=2;"), std::string::npos) << line;
   EXPECT_EQ(line.find("checks the firewall, link and route"), std::string::npos) << line;
+
+  // Trial t15w L4: the same cause and fix in JSON, on the stream.
+  const auto j = stall(true, "239.255.94.4:" + port, arrived, dropped);
+  ASSERT_TRUE(arrived) << j.output;
+  ASSERT_TRUE(dropped) << j.output;
+  expect_schema_conform(j.standard_output);
+  const auto events = json_lines(j.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << j.output;
+  ASSERT_EQ((*summary)["streams"].size(), 1u) << j.output;
+  const auto& stream = (*summary)["streams"][0];
+  EXPECT_TRUE(stream["stalled_at_end_s"].is_number()) << stream;
+  const auto& cause = stream["stall_cause"];
+  ASSERT_TRUE(cause.is_object()) << stream;
+  EXPECT_EQ(cause["check"], "rp_filter") << cause;
+  EXPECT_EQ(cause["interface"], "eth0") << cause;
+  EXPECT_EQ(cause["rp_filter"], 1) << cause;
+  EXPECT_EQ(cause["reason"], "route_back_elsewhere") << cause;
+  EXPECT_EQ(cause["reverse_path_drops"], (*summary)["drop_causes"]["reverse_path_v4"]) << cause;
+  EXPECT_GE(cause["reverse_path_drops"].get<std::uint64_t>(), 20u) << cause;
+  EXPECT_EQ(cause["fix"], "sysctl -w net.ipv4.conf.eth0.rp_filter=2") << cause;
+  EXPECT_EQ(cause["note"], "or a route back through eth0: ip route replace 10.77.9.1 dev eth0") << cause;
+}
+
+// Trial t15w M2 (s2b.sh): only an any-source group on eth0 is joined; eth0
+// is strict and its sender's route back leaves by eth1, so every datagram
+// is dropped. Another strict interface, mv0, is joined to nothing and busy
+// with multicast of a group nobody joined. The kernel checks a multicast
+// datagram's reverse path only where its group is joined on the interface
+// it came in by (or when the host routes multicast): mv0's multicast cannot
+// count, only its unicast and broadcast, its RX packets less its multicast
+// RX. So the drops, more than that, are blamed on eth0: the verdict is the
+// rp_filter FAIL with its fix, not UNKNOWN. mv0 is a macvlan, which counts
+// its multicast RX (a veth counts none, and all its packets stay counted),
+// in allmulticast mode: it takes in the unjoined group's datagrams (else
+// its filter keeps them out and it receives nothing at all).
+// With a group joined on mv0 (another program's), its multicast may count:
+// the verdict still hedges.
+TEST(NetEveryRun, AnUnjoinedStrictInterfacesMulticastDoesNotHideTheJoinsReversePathDrops) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  const auto& far = (*net)[2];
+  ASSERT_TRUE(near.exec({"ip", "addr", "add", "10.77.9.1/32", "dev", "eth0"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "10.77.9.0/24", "via", far.v4().to_string(), "dev", "eth1"})
+                  .status.success());
+  for (const auto& c : std::vector<std::vector<std::string>>{
+           {"ip", "link", "add", "mv0", "link", "eth1", "type", "macvlan", "mode", "bridge"},
+           {"ip", "addr", "add", "10.77.50.1/24", "dev", "mv0"},
+           {"ip", "link", "set", "mv0", "allmulticast", "on", "up"}}) {
+    const auto r = rx.exec(c);
+    ASSERT_TRUE(r.status.success()) << r.output;
+  }
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.mv0.rp_filter", "1");
+  const auto port = std::to_string(free_port(rx));
+  const auto joined = "239.255.94.10:" + port;
+  const auto flood = "239.255.94.11:" + port;
+  const auto run = [&] {
+    return test::tools::receive_while(rx, {"--json", "-d", "4", joined + "%eth0"}, [&] {
+      auto busy = far.start({MCAST_SEND, "-q", "-i", "eth0", "-c", "900", "-r", "300pps", flood});
+      test::tools::send(near, {"-i", "eth0", "-c", "100", "-r", "100pps", "10.77.9.1," + joined});
+      (void)busy.wait_for(10s);
+    });
+  };
+  const auto r = run();
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  ASSERT_GE((*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>(), 100u) << r.output;
+  const auto v = verdict_of(events);
+  EXPECT_EQ(v["status"], "FAIL") << r.output;
+  EXPECT_EQ(v["check"], "rp_filter") << r.output;
+  ASSERT_TRUE(v["fix"].is_string()) << r.output;
+  EXPECT_NE(v["fix"].get<std::string>().find("net.ipv4.conf.eth0.rp_filter="), std::string::npos) << r.output;
+  EXPECT_NE(v["message"].get<std::string>().find("mv0 joined no group"), std::string::npos) << r.output;
+
+  // A group joined on mv0 (another program): its multicast may count.
+  auto other = rx.start({MCAST_RECV, "-q", "-d", "8", "239.255.94.12:" + port + "%mv0"});
+  std::this_thread::sleep_for(500ms);
+  const auto hedged = run();
+  (void)::kill(other.pid(), SIGKILL);
+  (void)other.wait_for(5s);
+  const auto again = json_lines(hedged.standard_output);
+  const auto w = verdict_of(again);
+  EXPECT_EQ(w["status"], "UNKNOWN") << hedged.output;
+  EXPECT_TRUE(w["fix"].is_null()) << hedged.output;
 }
 
 TEST(NetEveryRun, ReversePathDropsAreACauseInTheSummaryAndTheVerdict) {

@@ -38,6 +38,8 @@ void read_received(drop_counters& out) {
     out.rx_dropped[name] = drop;
     out.rx_errors[name] = errs + fifo + frame;
     if (const auto index = index_of(name); index != 0) out.rx_index[name] = index;
+    std::uint64_t compressed = 0, multicast = 0;
+    if (f >> compressed >> multicast) out.rx_multicast[name] = multicast;
   }
 }
 
@@ -83,7 +85,7 @@ drop_counters drop_counters::since(const drop_counters& before) const {
           delta(before.udp6_in_errors, udp6_in_errors), delta(before.udp6_rcvbuf, udp6_rcvbuf),
           delta(before.udp6_csum, udp6_csum),       delta(before.udp_ignored_multi, udp_ignored_multi),
           delta(before.udp6_ignored_multi, udp6_ignored_multi), rx_delta(before.rx_packets, rx_packets),
-          rx_delta(before.rx_dropped, rx_dropped),  rx_delta(before.rx_errors, rx_errors),
+          rx_delta(before.rx_multicast, rx_multicast), rx_delta(before.rx_dropped, rx_dropped),  rx_delta(before.rx_errors, rx_errors),
           rx_index,                                 std::move(recreated)};
 }
 

@@ -497,6 +497,7 @@ void reporter::warn_event(std::string_view message, std::string_view code,
 }
 
 int reporter::fail(int exit, std::string_view message, std::string_view code) const {
+  last_code_ = std::string(code);
   event(error_event(message, code, exit));
   err_ << tool_ << ": " << visible_text(message) << '\n';
   return exit;

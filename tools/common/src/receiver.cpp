@@ -346,7 +346,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
         auto message = "group spec \"" + text_name(m.spec.text) + "\": " + error_text(p.error());
         if (code == exit_setup) {
           // The doctor's limits check's command, with the value the plan needs ("sysctl -w NAME=N" made real).
-          const auto why = explain_join_refusal(std::move(message), plan_joins(given));
+          const auto why = explain_join_refusal(std::move(message), p.error().code, plan_joins(given));
           message = why.note.empty() ? why.message : fmt::format("{} (note: {})", why.message, why.note);
         }
         return out.fail(code, message, code_name(p.error()));
@@ -459,7 +459,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
     if (!joined && (joined.error().code == std::errc::no_buffer_space ||
                     joined.error().code == std::errc::not_enough_memory)) {
       // A limit: the doctor's words, with the value the plan needs in the command.
-      const auto why = explain_join_refusal(joined.error().message(), plan_joins(given));
+      const auto why = explain_join_refusal(joined.error().message(), joined.error().code, plan_joins(given));
       if (!why.fix.empty()) {
         return out.fail(exit_setup, fmt::format("{} (note: {})", why.message, why.note),
                         code_name(joined.error()));
@@ -1402,6 +1402,11 @@ void receive_session::summary() {
   const double since_start = std::chrono::duration<double>(at_end - started_).count();
   const double t = now_seconds();
   json_array_text streams;  // written as made, as the interval reports' (trial h16r 7)
+  // The causes over the run, read at its end: loss_ratio() leaves out the
+  // drops bad checksums explain, and a stalled stream's JSON names the
+  // reverse-path filter's as its likely cause (stall_cause, written with
+  // the stream below: trial t15w L4), so before the streams.
+  if (drop_causes_) over_run_ = read_drops_().since(drops_before_);
   out_.text("summary:");
   // Streams whose numbers came from more than one sender (trial16j MEDIUM 3).
   const auto conflicts = table_.conflicts();
@@ -1417,6 +1422,7 @@ void receive_session::summary() {
     const stream_key* key;
     const stream* record;
     double silent;
+    std::optional<stall_hint> rp;  // the reverse-path filter as its likely cause
   };
   std::vector<stalled_stream> stalled;
   std::uint64_t tail_unknown_streams = 0;
@@ -1436,7 +1442,24 @@ void receive_session::summary() {
     const bool unread_unknown = unread_tail && tail_open(st.ended);
     j["stalled_at_end_s"] = silent ? json(*silent) : json(nullptr);
     j["tail_unknown"] = unknown_tail || unread_unknown;
-    if (silent) stalled.push_back({&k, &st, *silent});
+    // The reverse-path filter drops its source's datagrams where it came
+    // in, while the run counted such drops: said as the likely cause
+    // (trial t15v M2: the line named only the firewall, link and route),
+    // in JSON too (trial t15w L4). Its interface as it is now: re-created,
+    // the index it was joined again on (interface_replaced()).
+    std::optional<stall_hint> rp;
+    if (silent && over_run_.reverse_path && *over_run_.reverse_path > 0) {
+      rp = stall_reverse_path_hint(k.source, current_index(st.interface_index), *over_run_.reverse_path);
+    }
+    j["stall_cause"] = rp ? json{{"check", "rp_filter"},
+                                 {"interface", rp->interface},
+                                 {"rp_filter", rp->rp_filter},
+                                 {"reason", rp->reason},
+                                 {"reverse_path_drops", rp->reverse_path_drops},
+                                 {"fix", rp->fix},
+                                 {"note", rp->note.empty() ? json(nullptr) : json(rp->note)}}
+                          : json(nullptr);
+    if (silent) stalled.push_back({&k, &st, *silent, std::move(rp)});
     if (unknown_tail) {
       ++tail_unknown_streams;
     } else if (unread_unknown) {
@@ -1473,9 +1496,6 @@ void receive_session::summary() {
   // (read before the stalled flows' lines, which say what that check does).
   final_drops_ = drops;
   final_after_last_read_ = read_drops.after_last_read;
-  // The causes over the run, read with the drops: loss_ratio() leaves out
-  // the drops bad checksums explain.
-  if (drop_causes_) over_run_ = read_drops_().since(drops_before_);
   // Every feed's missing numbers are final now, so the loss below is too.
   if (lines_) lines_->finish();
   // A stream still stalled at the end: its lost count covers the gaps
@@ -1511,15 +1531,7 @@ void receive_session::summary() {
     // without a header end without one, so of them only the silence is known.
     const bool ends = k.payload == payload_kind::mcnet || k.payload == payload_kind::moldudp64;
     const char* after = ends ? "what it missed after its last datagram" : "anything sent after its last datagram";
-    // The reverse-path filter drops its source's datagrams where it came
-    // in, while the run counted such drops: said as the likely cause
-    // (trial t15v M2: the line named only the firewall, link and route).
-    // Its interface as it is now: re-created, the index it was joined
-    // again on (interface_replaced()).
-    const auto rp = over_run_.reverse_path && *over_run_.reverse_path > 0
-                        ? stall_reverse_path_hint(k.source, current_index(st.interface_index),
-                                                  *over_run_.reverse_path)
-                        : std::nullopt;
+    const auto& rp = x.rp;
     out_.text(fmt::format("  {}: {}silent for the last {:.1f} s of the run{}: {}{} ({})",
                           stream_name(k), ends ? "stalled at the end, " : "", x.silent,
                           ends ? "" : " (its protocol has no END marker: whether its sender stopped or its datagrams "
@@ -1533,7 +1545,7 @@ void receive_session::summary() {
                                             ends ? "what it missed after its last datagram"
                                                  : "whether anything was sent after its last datagram"),
                           tail_unknown_without_end(k, st) ? unended_tail : std::string(),
-                          rp ? fmt::format("{}; mcast-recv doctor --listen SEC checks it now", *rp)
+                          rp ? fmt::format("{}; mcast-recv doctor --listen SEC checks it now", rp->text)
                              : std::string("mcast-recv doctor --listen SEC checks the firewall, link and route now")));
   }
   // The feeds the table evicted and that did not resume: each named with

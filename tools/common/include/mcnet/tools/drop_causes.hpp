@@ -37,6 +37,11 @@ struct drop_counters {
   /// when the other interfaces where the filter is on received fewer
   /// packets than were dropped (trial t15z).
   std::map<std::string, std::uint64_t> rx_packets{};
+  /// Of those, the multicast packets each interface counted (/proc/net/dev:
+  /// RX multicast; 0 where the driver counts none, as veth): an interface
+  /// with no group joined adds to the reverse-path counter by the rest
+  /// alone (trial t15w M2).
+  std::map<std::string, std::uint64_t> rx_multicast{};
   /// Each interface's own receive drops, by name (/proc/net/dev: RX drop; a
   /// veth counts a frame past its MTU there) and receive errors (errs,
   /// fifo and frame: a NIC's length and overrun errors): frames the

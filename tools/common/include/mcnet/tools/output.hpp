@@ -187,6 +187,11 @@ class reporter {
   [[nodiscard]] int fail(int exit, const spec_file_error& e) const;
   /// A usage error (exit 1, code "usage").
   [[nodiscard]] int usage(std::string_view message) const;
+  /// The code of the last fail() (an errno's name, ENOBUFS, or mcnet's
+  /// code name); empty before any: the doctor, which runs mcast-recv's
+  /// joins with a silent reporter, explains a refusal by it, not by the
+  /// message's words (trial t15w H1).
+  [[nodiscard]] const std::string& last_failure_code() const noexcept { return last_code_; }
 
   /// The exit code of a run that would end with `exit`: finish_output()
   /// on this reporter's streams.
@@ -203,6 +208,7 @@ class reporter {
   std::ostream& out_;
   std::ostream& err_;
   mutable std::chrono::steady_clock::duration writing_{};
+  mutable std::string last_code_;
 };
 
 }  // namespace mcnet::tools

@@ -271,7 +271,8 @@ struct wire_seen {
                                               const std::vector<heard_flow>& heard = {},
                                               const std::vector<wire_seen>* wire = nullptr,
                                               const std::map<std::string, std::uint64_t>* received = nullptr,
-                                              const std::string* attribution = nullptr);
+                                              const std::string* attribution = nullptr,
+                                              const std::map<std::string, std::uint64_t>* multicast = nullptr);
 
 /// Another interface where the reverse-path filter is on, as a silent
 /// channel's rp_filter cause names it (silent_reverse_path_attribution()).
@@ -324,8 +325,21 @@ struct rp_sharer {
 /// stall (trial t15v M2: the interface re-created mid-run took strict mode
 /// from conf/default, and the stalled line named only the firewall, link
 /// and route); none when they pass, for IPv6, or with no drops.
-[[nodiscard]] std::optional<std::string> stall_reverse_path_hint(const core::ip_address& source, std::uint32_t index,
-                                                                 std::uint64_t drops);
+/// The clause's words (`text`) and, for the summary's JSON `stall_cause`
+/// (trial t15w L4: the cause and fix were text-only), its figures: the
+/// interface, its effective rp_filter, why the filter drops there
+/// ("no_route_back", "route_back_elsewhere"), the drops counted and the fix.
+struct stall_hint {
+  std::string text;
+  std::string interface;
+  std::int64_t rp_filter = 0;
+  std::string reason;
+  std::uint64_t reverse_path_drops = 0;
+  std::string fix;
+  std::string note;  // another fix, or empty
+};
+[[nodiscard]] std::optional<stall_hint> stall_reverse_path_hint(const core::ip_address& source, std::uint32_t index,
+                                                                std::uint64_t drops);
 
 /// The option memory (bytes, net.core.optmem_max) the memberships `joins`
 /// need on one socket, as if all were on it: the charge measured on Linux
@@ -494,7 +508,12 @@ struct join_refusal {
 /// on, 20480 before, by uname(2)), never lowered: an optmem_max already
 /// above that estimate is doubled, as the kernel refused at it. The doctor's
 /// join FAIL and a run's join error say it alike.
-[[nodiscard]] join_refusal explain_join_refusal(std::string message, const std::vector<planned_join>& plan);
+[[nodiscard]] join_refusal explain_join_refusal(std::string message, std::error_code code,
+                                                const std::vector<planned_join>& plan);
+/// The error code of a failure's code name (reporter::last_failure_code()):
+/// ENOBUFS and ENOMEM as the system's errno, mcnet's membership_limit as
+/// its errc; an empty code for any other.
+[[nodiscard]] std::error_code join_refusal_code(std::string_view name);
 /// The fix of an any-source join's sender that uses `source`, an address
 /// this host holds on `holders` (its interfaces), seen coming in on the
 /// join interface `iface` with accept_local off: the kernel drops its
