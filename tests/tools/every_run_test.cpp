@@ -2668,9 +2668,22 @@ TEST(NetEveryRun, AnUnjoinedStrictInterfacesMulticastDoesNotHideTheJoinsReverseP
   const auto port = std::to_string(free_port(rx));
   const auto joined = "239.255.94.10:" + port;
   const auto flood = "239.255.94.11:" + port;
+  // mv0's multicast RX, to wait until the flood comes in before the
+  // joined group's sender starts (a loaded machine starts it late).
+  const auto mv0_multicast = [&rx] {
+    const auto c = rx.run([] { return tools::drop_counters::read(); });
+    const auto it = c.rx_multicast.find("mv0");
+    return it == c.rx_multicast.end() ? std::uint64_t{0} : it->second;
+  };
   const auto run = [&] {
     return test::tools::receive_while(rx, {"--json", "-d", "4", joined + "%eth0"}, [&] {
+      const auto before = mv0_multicast();
       auto busy = far.start({MCAST_SEND, "-q", "-i", "eth0", "-c", "900", "-r", "300pps", flood});
+      const auto deadline = std::chrono::steady_clock::now() + 5s;
+      while (mv0_multicast() < before + 30 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(10ms);
+      }
+      EXPECT_GE(mv0_multicast(), before + 30) << "the flood never reached mv0";
       test::tools::send(near, {"-i", "eth0", "-c", "100", "-r", "100pps", "10.77.9.1," + joined});
       (void)busy.wait_for(10s);
     });
