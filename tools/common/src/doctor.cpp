@@ -4964,7 +4964,7 @@ void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, st
     d["stops_joins"] = true;
     checks.push_back({"limits", "net.core.optmem_max", check_status::warn,
                       fmt::format("net.core.optmem_max is {} bytes: joins and source filters are charged to it and "
-                                  "fail with ENOBUFS past it",
+                                  "fail with ENOBUFS past it (ENOMEM where an IPv6 group's record does not fit)",
                                   *optmem),
                       optmem_fix(optmem, needed, false), d,
                       fmt::format("{}; {}", optmem_figures(plan, needed), optmem_meaning)});
@@ -5087,18 +5087,16 @@ join_refusal explain_join_refusal(std::string message, std::error_code code, con
   if (nobufs && counts.groups4 > 0 && memberships && *memberships <= 0) {
     sysctl_name = "net.ipv4.igmp_max_memberships";
     fix = memberships_fix(counts.groups4);
-    note = fmt::format("{} planned, and net.ipv4.igmp_max_memberships is {}: no socket may join an IPv4 group",
-                       count_text(counts.groups4, "IPv4 group", "IPv4 groups"), *memberships);
+    note = count_text(counts.groups4, "IPv4 group", "IPv4 groups") + " planned";
   } else if (nobufs && counts.most4 > 0 && msf4 && *msf4 <= 0) {
     sysctl_name = "net.ipv4.igmp_max_msf";
     fix = msf4_fix(counts.most4);
-    note = fmt::format("at most {} of one IPv4 group planned, and net.ipv4.igmp_max_msf is {}",
-                       count_text(counts.most4, "source", "sources"), *msf4);
+    note = fmt::format("at most {} of one IPv4 group planned", count_text(counts.most4, "source", "sources"));
   } else if (nobufs && counts.most6 > 0 && msf6 && *msf6 <= 0) {
     sysctl_name = "net.ipv6.mld_max_msf";
     fix = msf6_fix(counts.most6);
-    note = fmt::format("at most {} of one IPv6 group planned, and net.ipv6.mld_max_msf is {}; {}",
-                       count_text(counts.most6, "source", "sources"), *msf6, msf6_host_wide);
+    note = fmt::format("at most {} of one IPv6 group planned; {}", count_text(counts.most6, "source", "sources"),
+                       msf6_host_wide);
   } else {
     sysctl_name = "net.core.optmem_max";
     fix = optmem_fix(optmem, needed, true);
