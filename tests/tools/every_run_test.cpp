@@ -132,7 +132,9 @@ TEST(NetEveryRun, SsmSourceRoutedBackThroughAGatewayElsewhereIsNoWarningOnTheNam
   rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
   rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "2");
   const auto spec = "10.77.9.1,232.1.3.8:" + std::to_string(free_port(rx));
-  const auto r = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, [&] {
+  // -c 10: the run ends with the 10th datagram (10 s at most), however late
+  // a loaded machine starts the sender.
+  const auto r = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-c", "10", "-d", "10", spec}, [&] {
     test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", spec});
   });
   const auto events = json_lines(r.standard_output);
@@ -146,7 +148,7 @@ TEST(NetEveryRun, SsmSourceRoutedBackThroughAGatewayElsewhereIsNoWarningOnTheNam
   // there, and says so at its start (trial15j L3), with eth1 only as what
   // to do if nothing arrives, never as a plain fix. Here they do arrive:
   // the warning is no verdict, the exit 0.
-  const auto plain = test::tools::receive_while(rx, {"--json", "-d", "1.5", spec}, [&] {
+  const auto plain = test::tools::receive_while(rx, {"--json", "-c", "10", "-d", "10", spec}, [&] {
     test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", spec});
   });
   EXPECT_EQ(plain.status.code, 0) << plain.output;
@@ -1093,6 +1095,7 @@ TEST(NetEveryRun, AStreamStalledAtTheEndIsMarkedInTheSummary) {
   std::optional<test::process> sender;
   const auto r = test::tools::receive_while(rx, {"-i", "eth0", "-d", "3", group}, [&] {
     sender.emplace(tx.start({MCAST_SEND, "-i", "eth0", "-c", "300", "-r", "100pps", group}));
+    ASSERT_TRUE(test::tools::shows_within(*sender, "sending to ", 10s)) << sender->output();
     std::this_thread::sleep_for(800ms);
     ASSERT_EQ(::kill(sender->pid(), SIGSTOP), 0);  // stalled 1 s later, still at the run's end
   });
@@ -1115,6 +1118,7 @@ TEST(NetEveryRun, APausedSenderIsStalledOnceAndResumed) {
   test::tools::receiver recv(rx, {"-i", "eth0", group});
   ASSERT_TRUE(recv.joined()) << recv.output();
   auto sender = tx.start({MCAST_SEND, "-i", "eth0", "-c", "300", "-r", "100pps", group});
+  ASSERT_TRUE(test::tools::shows_within(sender, "sending to ", 10s)) << sender.output();
   std::this_thread::sleep_for(800ms);
   ASSERT_EQ(::kill(sender.pid(), SIGSTOP), 0);
   std::this_thread::sleep_for(2500ms);  // 10 x 10 ms is below the floor: stalled after 1 s
@@ -1208,6 +1212,7 @@ TEST(NetEveryRun, ASendersSilenceDuringTheReceiversOwnPauseIsStillItsStall) {
     test::tools::receiver recv(rx, {"-i", "eth0", "--rcvbuf", "8000000", "--force", group});
     ASSERT_TRUE(recv.joined()) << recv.output();
     auto sender = tx.start({MCAST_SEND, "-i", "eth0", "-c", "700", "-r", "100pps", group});
+    ASSERT_TRUE(test::tools::shows_within(sender, "sending to ", 10s)) << sender.output();
     std::this_thread::sleep_for(800ms);
     const auto stopped_at = std::chrono::steady_clock::now();
     ASSERT_EQ(::kill(recv.pid(), SIGSTOP), 0);

@@ -927,16 +927,6 @@ TEST(NetToolFaults, AClosedStdoutSendsNothingToTheGroup) {
   EXPECT_EQ(quiet.status.code, 0) << quiet.output;
 }
 
-// Poll `p`'s stdout until `needle` shows (true) or `limit` passes.
-bool shows_within(test::process& p, const std::string& needle, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (p.standard_output().find(needle) != std::string::npos) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return false;
-}
-
 TEST(NetToolFaults, APipeSeesEachReportWhileTheRunGoesOn) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);
@@ -946,15 +936,15 @@ TEST(NetToolFaults, APipeSeesEachReportWhileTheRunGoesOn) {
   auto recv = h.start({"sh", "-c", std::string(MCAST_RECV) + " -i eth0 --interval 0.2 -d 8 " + group + " | cat"});
   // The first report's label depends on when the loop woke ([0.2 s] or, on a
   // loaded machine, [0.3 s]): any interval line shows the pipe is flushed.
-  EXPECT_TRUE(shows_within(recv, "datagrams in the last", 3s)) << "the first interval report, 8 s before the end: "
+  EXPECT_TRUE(test::tools::shows_within(recv, "datagrams in the last", 3s)) << "the first interval report, 8 s before the end: "
                                                   << recv.output();
   EXPECT_FALSE(recv.wait_for(0ms)) << "still running";
   auto send = h.start({"sh", "-c", std::string(MCAST_SEND) + " -i eth0 -r 10pps -d 8 " + group + " | cat"});
-  EXPECT_TRUE(shows_within(send, "sending to 239.255.71.3", 3s)) << send.output();
+  EXPECT_TRUE(test::tools::shows_within(send, "sending to 239.255.71.3", 3s)) << send.output();
   EXPECT_FALSE(send.wait_for(0ms)) << "still running";
   auto json_send =
       h.start({"sh", "-c", std::string(MCAST_SEND) + " --json -i eth0 -r 10pps -d 8 " + group + " | cat"});
-  EXPECT_TRUE(shows_within(json_send, "\"event\":\"start\"", 3s)) << json_send.output();
+  EXPECT_TRUE(test::tools::shows_within(json_send, "\"event\":\"start\"", 3s)) << json_send.output();
   EXPECT_FALSE(json_send.wait_for(0ms)) << "still running";
 }
 
@@ -1573,10 +1563,10 @@ TEST(NetToolFaults, APipeSeesEachPacketLineWhileTheRunGoesOn) {
   const std::string group = "239.255.71.5:" + std::to_string(test::tools::free_port(rx_host));
   auto recv = rx_host.start(
       {"sh", "-c", std::string(MCAST_RECV) + " -i eth0 --show-packets -d 20 " + group + " | cat"});
-  ASSERT_TRUE(shows_within(recv, "joined " + group, 5s)) << recv.output();
+  ASSERT_TRUE(test::tools::shows_within(recv, "joined " + group, 5s)) << recv.output();
   const auto sent = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-c", "3", "--id", "7", group});
   ASSERT_TRUE(sent.status.success()) << sent.output;
-  EXPECT_TRUE(shows_within(recv, "seq 2 id 7", 5s)) << "the third datagram's line, 15 s before the end: "
+  EXPECT_TRUE(test::tools::shows_within(recv, "seq 2 id 7", 5s)) << "the third datagram's line, 15 s before the end: "
                                                      << recv.output();
   EXPECT_FALSE(recv.wait_for(0ms)) << "still running";
 }

@@ -88,6 +88,13 @@ schedule_fit fit_schedule(const std::vector<double>& sent_ms, double started_ms,
 /// stalls a sender for tens of ms.
 void expect_kept_schedule(const schedule_fit& fit);
 
+/// Poll `p`'s standard output until `needle` shows (true) or `limit`
+/// passes (false). A sender's "sending to " line comes out after its
+/// set-up, just before its first datagram: a test that stops a sender a
+/// while into its run waits for it first (a loaded machine, ASan, starts
+/// a program a second or more late).
+bool shows_within(process& p, const std::string& needle, std::chrono::milliseconds limit);
+
 /// Wait (at most `limit`) until a run of mcast-recv `p` has joined: its
 /// start event (--json), its text start line or its CSV header comes after
 /// every join. False when it ended first or the time ran out.
