@@ -134,6 +134,19 @@ inline std::unique_ptr<network> two_lans() {
   return network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {0}}, {.lans = {1}}}});
 }
 
+/// two_lans() where host 1 (on LAN 0, host 0's eth0) also has 10.77.9.1/32,
+/// which host 0 routes back by eth1 via host 2: what host 1 sends from
+/// 10.77.9.1 comes in on eth0 and fails a strict reverse-path check there.
+inline std::unique_ptr<network> two_lans_routed_back_by_eth1() {
+  auto net = two_lans();
+  const auto added = (*net)[1].exec({"ip", "addr", "add", "10.77.9.1/32", "dev", "eth0"});
+  EXPECT_TRUE(added.status.success()) << added.output;
+  const auto routed =
+      (*net)[0].exec({"ip", "route", "add", "10.77.9.0/24", "via", (*net)[2].v4().to_string(), "dev", "eth1"});
+  EXPECT_TRUE(routed.status.success()) << routed.output;
+  return net;
+}
+
 /// A receiver whose sender is behind a multicast router (smcrouted; the
 /// caller checks that it is installed): three LANs, the router on each.
 /// Host 0, the receiver, is on LAN 0 (eth0, where its 224.0.0.0/4 route

@@ -2554,14 +2554,10 @@ TEST(NetEveryRun, ASilentChannelsFilterOffFixKeepsTheFilterOnWhereConfAllAloneKe
 // stream's first datagrams in, then the filter's drops.
 TEST(NetEveryRun, AStreamStalledByTheReversePathFilterIsPointedAtItsDrops) {
   MCNET_REQUIRE_NETNS();
-  auto net = test::tools::two_lans();
+  // near sends from 10.77.9.1, which rx routes back by eth1.
+  auto net = test::tools::two_lans_routed_back_by_eth1();
   const auto& rx = (*net)[0];
   const auto& near = (*net)[1];
-  const auto& far = (*net)[2];
-  // near sends from 10.77.9.1, which rx routes back by eth1.
-  ASSERT_TRUE(near.exec({"ip", "addr", "add", "10.77.9.1/32", "dev", "eth0"}).status.success());
-  ASSERT_TRUE(rx.exec({"ip", "route", "add", "10.77.9.0/24", "via", far.v4().to_string(), "dev", "eth1"})
-                  .status.success());
   const auto counters = [&rx] { return rx.run([] { return tools::drop_counters::read(); }); };
   const auto wait_until = [](const std::function<bool()>& done) {
     const auto deadline = std::chrono::steady_clock::now() + 10s;
@@ -2652,13 +2648,10 @@ TEST(NetEveryRun, AStreamStalledByTheReversePathFilterIsPointedAtItsDrops) {
 // the verdict still hedges.
 TEST(NetEveryRun, AnUnjoinedStrictInterfacesMulticastDoesNotHideTheJoinsReversePathDrops) {
   MCNET_REQUIRE_NETNS();
-  auto net = test::tools::two_lans();
+  auto net = test::tools::two_lans_routed_back_by_eth1();
   const auto& rx = (*net)[0];
   const auto& near = (*net)[1];
   const auto& far = (*net)[2];
-  ASSERT_TRUE(near.exec({"ip", "addr", "add", "10.77.9.1/32", "dev", "eth0"}).status.success());
-  ASSERT_TRUE(rx.exec({"ip", "route", "add", "10.77.9.0/24", "via", far.v4().to_string(), "dev", "eth1"})
-                  .status.success());
   for (const auto& c : std::vector<std::vector<std::string>>{
            {"ip", "link", "add", "mv0", "link", "eth1", "type", "macvlan", "mode", "bridge"},
            {"ip", "addr", "add", "10.77.50.1/24", "dev", "mv0"},
