@@ -139,7 +139,14 @@ error explain(socket_ref s, op o, const ip_address& group, const ip_address* sou
   switch (e.code.value()) {
     case ENOBUFS: return explain_nobufs(s, o, group, ifindex, e);
     case ENOMEM:
-      if (auto v = read_sysctl("net.core.optmem_max")) e.with_number(*v);
+      if (auto v = read_sysctl("net.core.optmem_max")) {
+        e.with_number(*v);
+        // At 0 no membership record fits in any socket: another is no way out (trial t15x F6).
+        if (*v <= 0) {
+          return e.with_hint("socket option memory: net.core.optmem_max is {number} bytes per socket, so not even "
+                             "one membership record fits; raise it (sysctl -w net.core.optmem_max=N)");
+        }
+      }
       return e.with_hint("socket option memory ran out: net.core.optmem_max is {number}; raise it or use another socket");
     case EADDRNOTAVAIL:
       if (o == op::leave || o == op::leave_source || o == op::msfilter) {
@@ -182,7 +189,13 @@ error explain(socket_ref s, op o, const ip_address& group, const ip_address* sou
 }
 
 error optmem_hint(error e) noexcept {
-  if (auto v = read_sysctl("net.core.optmem_max")) e.with_number(*v);
+  const auto v = read_sysctl("net.core.optmem_max");
+  if (v) e.with_number(*v);
+  // At 0 nothing was used up: no membership record fits at all (trial t15x F6).
+  if (v && *v <= 0) {
+    return e.with_hint("option memory limit: net.core.optmem_max is {number} bytes per socket, so not even one "
+                       "membership record or source list fits; raise it (sysctl -w net.core.optmem_max=N)");
+  }
   return e.with_hint("option memory limit: net.core.optmem_max is {number} bytes per socket, used up by this socket's "
                  "memberships and source lists; raise it (sysctl -w net.core.optmem_max=N) or use another socket");
 }

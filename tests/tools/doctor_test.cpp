@@ -367,6 +367,47 @@ TEST(Doctor, KeptRpFilterOnOthersNeverUndoesAnotherJoinsFix) {
   EXPECT_EQ(also[1], "");  // a0 is off already: loose mode after it would close it again
 }
 
+// Trial t15x F1, F2: with conf/all=1 and two blamed joins (a0, b0), each
+// filter-off fix kept the other's interface strict (`b0=0 a0=1`), and the
+// reverse-path check took the last key of a fix for its own, so that one
+// join's fix took the other's place. A fix's own key is the first after
+// conf/all; the keep assignments on another blamed join's interface go.
+TEST(Doctor, AKeepAssignmentNeverNamesAnotherBlamedJoinsInterface) {
+  EXPECT_EQ(tools::fixed_rp_key("sysctl -w net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.a0.rp_filter=0 "
+                                "net.ipv4.conf.b0.rp_filter=1 net.ipv4.conf.c0.rp_filter=1"),
+            "net.ipv4.conf.a0.rp_filter");
+  EXPECT_EQ(tools::fixed_rp_key("sysctl -w net.ipv4.conf.b0.rp_filter=2"), "net.ipv4.conf.b0.rp_filter");
+  EXPECT_EQ(tools::fixed_rp_key("ip route replace 10.77.55.2 dev a0"), "");
+  const std::string a0 = "sysctl -w net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.a0.rp_filter=0 "
+                         "net.ipv4.conf.b0.rp_filter=1 net.ipv4.conf.c0.rp_filter=1";
+  const std::string b0 = "sysctl -w net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.b0.rp_filter=0 "
+                         "net.ipv4.conf.a0.rp_filter=1 net.ipv4.conf.c0.rp_filter=1";
+  const std::set<std::string> blamed{"net.ipv4.conf.a0.rp_filter", "net.ipv4.conf.b0.rp_filter"};
+  EXPECT_EQ(tools::without_keeps_on(a0, blamed),
+            "sysctl -w net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.a0.rp_filter=0 net.ipv4.conf.c0.rp_filter=1");
+  EXPECT_EQ(tools::without_keeps_on(b0, blamed),
+            "sysctl -w net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.b0.rp_filter=0 net.ipv4.conf.c0.rp_filter=1");
+  // Merged in either order: both off, c0 kept.
+  for (const auto& order : {std::vector<std::string>{a0, b0}, std::vector<std::string>{b0, a0}}) {
+    const auto merged = tools::merged_fix(order);
+    EXPECT_NE(merged.find("net.ipv4.conf.a0.rp_filter=0"), std::string::npos) << merged;
+    EXPECT_NE(merged.find("net.ipv4.conf.b0.rp_filter=0"), std::string::npos) << merged;
+    EXPECT_NE(merged.find("net.ipv4.conf.c0.rp_filter=1"), std::string::npos) << merged;
+  }
+  // Loose mode, a route, and a fix that leaves conf/all alone keep every key.
+  EXPECT_EQ(tools::without_keeps_on("sysctl -w net.ipv4.conf.a0.rp_filter=2", blamed),
+            "sysctl -w net.ipv4.conf.a0.rp_filter=2");
+  EXPECT_EQ(tools::without_keeps_on("ip route replace 10.77.55.2 dev a0", blamed),
+            "ip route replace 10.77.55.2 dev a0");
+  EXPECT_EQ(tools::without_keeps_on("sysctl -w net.ipv4.conf.a0.rp_filter=0 net.ipv4.conf.b0.rp_filter=1", blamed),
+            "sysctl -w net.ipv4.conf.a0.rp_filter=0 net.ipv4.conf.b0.rp_filter=1");
+  // conf/all at 2: the keeps are 2; they go as well.
+  EXPECT_EQ(tools::without_keeps_on("sysctl -w net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.a0.rp_filter=0 "
+                                    "net.ipv4.conf.b0.rp_filter=2 && ip route replace 10.77.55.2 dev a0",
+                                    blamed),
+            "sysctl -w net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.a0.rp_filter=0 && ip route replace 10.77.55.2 dev a0");
+}
+
 // Trial t15v M1: the rp_filter verdict's fix fixed a0 alone while b0's
 // drops were counted too, b0's command in the note. Several fixes are one
 // line that sets every key once.

@@ -2546,6 +2546,188 @@ TEST(NetEveryRun, ASilentChannelsFilterOffFixKeepsTheFilterOnWhereConfAllAloneKe
   EXPECT_EQ((*again)["streams"].size(), 2u) << second.output;
 }
 
+namespace rp_keep {
+
+// rx (host 0 of two_lans_routed_back_by_eth1) with conf/all=1, eth0, eth1
+// and a third interface, d0 (a dummy, up), at own 0; far (on eth1's LAN)
+// also has 10.77.55.2, which rx has no route back to.
+void conf_all_strict_own_off(const test::host& rx, const test::host& far) {
+  ASSERT_TRUE(far.exec({"ip", "addr", "add", "10.77.55.2/32", "dev", "eth0"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "link", "add", "d0", "type", "dummy"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "d0", "up"}).status.success());
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  for (const auto* key : {"eth0", "eth1", "d0"}) {
+    rx.ns().write_sysctl(fmt::format("net.ipv4.conf.{}.rp_filter", key), "0");
+  }
+}
+
+// The effective rp_filter of `iface` on rx: the larger of conf/all and its own.
+std::int64_t effective(const test::host& rx, const std::string& iface) {
+  return rx.run([iface] {
+    const auto all = core::read_sysctl("net.ipv4.conf.all.rp_filter");
+    const auto own = core::read_sysctl(fmt::format("net.ipv4.conf.{}.rp_filter", iface));
+    return all && own ? std::max(*all, *own) : std::int64_t{-1};
+  });
+}
+
+}  // namespace rp_keep
+
+// Trial t15x F1 (HIGH), F5: conf/all=1, eth0 and eth1 at own 0, two
+// any-source joins that get nothing, eth0's sender routed back by eth1,
+// eth1's with no route back. The verdict's merged fix turned eth1 off and
+// kept eth0 strict (one join's fix took the other's place; each kept the
+// other's interface on), and its message said the drops "came in on" one
+// interface. Now: both off, the third interface kept, both named; pasted,
+// both channels arrive and d0 stays strict.
+TEST(NetEveryRun, TwoBlamedJoinsVerdictFixTurnsBothOffAndKeepsTheThirdInterface) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans_routed_back_by_eth1();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  const auto& far = (*net)[2];
+  rp_keep::conf_all_strict_own_off(rx, far);
+  const auto port = std::to_string(free_port(rx));
+  const auto on0 = "239.255.94.21:" + port;
+  const auto on1 = "239.255.94.22:" + port;
+  const auto run = [&] {
+    return test::tools::receive_while(rx, {"--json", "-d", "3", on0 + "%eth0", on1 + "%eth1"}, [&] {
+      test::tools::send(near, {"-i", "eth0", "-c", "60", "-r", "200pps", "10.77.9.1," + on0});
+      test::tools::send(far, {"-i", "eth0", "-c", "60", "-r", "200pps", "10.77.55.2," + on1});
+    });
+  };
+  const auto first = run();
+  const auto events = json_lines(first.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << first.output;
+  const auto& verdict = (*summary)["verdict"];
+  ASSERT_TRUE(verdict.is_object()) << first.output;
+  ASSERT_EQ(verdict["check"], "rp_filter") << first.output;
+  ASSERT_TRUE(verdict["fix"].is_string()) << first.output;
+  const auto fix = verdict["fix"].get<std::string>();
+  for (const auto* want : {"net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.eth0.rp_filter=0",
+                           "net.ipv4.conf.eth1.rp_filter=0", "net.ipv4.conf.d0.rp_filter=1"}) {
+    EXPECT_NE(fix.find(want), std::string::npos) << want << " in " << fix;
+  }
+  EXPECT_EQ(fix.find("net.ipv4.conf.eth0.rp_filter=1"), std::string::npos) << fix;
+  EXPECT_EQ(fix.find("net.ipv4.conf.eth1.rp_filter=1"), std::string::npos) << fix;
+  EXPECT_NE(verdict["message"].get<std::string>().find("came in on eth0 and eth1"), std::string::npos)
+      << first.output;
+  const auto pasted = rx.exec({"sh", "-c", fix});
+  ASSERT_TRUE(pasted.status.success()) << pasted.output;
+  EXPECT_EQ(rp_keep::effective(rx, "d0"), 1) << "d0 stays strict after " << fix;
+  const auto second = run();
+  const auto after = json_lines(second.standard_output);
+  const auto* again = find_event(after, "summary");
+  ASSERT_NE(again, nullptr) << second.output;
+  EXPECT_TRUE((*again)["silent"].empty()) << second.output;
+  EXPECT_EQ((*again)["streams"].size(), 2u) << second.output;
+  for (const auto& st : (*again)["streams"]) {
+    EXPECT_GE(st["packets"].get<std::uint64_t>(), 60u) << st;
+  }
+}
+
+// Trial t15x F2: the same two silent joins beside a channel that receives.
+// Each silent channel's line kept the other's interface strict, so pasting
+// both lines in order undid the first. Now neither keeps the other's, and
+// each says so; pasted in order, every channel arrives and d0 stays strict.
+TEST(NetEveryRun, TwoSilentChannelsFixLinesDoNotUndoEachOther) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans_routed_back_by_eth1();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  const auto& far = (*net)[2];
+  rp_keep::conf_all_strict_own_off(rx, far);
+  const auto port = std::to_string(free_port(rx));
+  const auto works = "239.255.94.23:" + port;
+  const auto on0 = "239.255.94.24:" + port;
+  const auto on1 = "239.255.94.25:" + port;
+  const auto run = [&] {
+    return test::tools::receive_while(rx, {"--json", "-d", "3", works + "%eth0", on0 + "%eth0", on1 + "%eth1"},
+                                      [&] {
+                                        test::tools::send(near, {"-i", "eth0", "-c", "60", "-r", "200pps", works});
+                                        test::tools::send(near, {"-i", "eth0", "-c", "60", "-r", "200pps",
+                                                                 "10.77.9.1," + on0});
+                                        test::tools::send(far, {"-i", "eth0", "-c", "60", "-r", "200pps",
+                                                                "10.77.55.2," + on1});
+                                      });
+  };
+  const auto first = run();
+  const auto events = json_lines(first.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << first.output;
+  const auto& quiet = (*summary)["silent"];
+  ASSERT_EQ(quiet.size(), 2u) << first.output;
+  std::vector<std::string> fixes;
+  for (const auto& q : quiet) {
+    ASSERT_FALSE(q["causes"].empty()) << first.output;
+    const auto& cause = q["causes"][0];
+    ASSERT_EQ(cause["check"], "rp_filter") << first.output;
+    const auto fix = cause["fix"].get<std::string>();
+    const auto own = q["interface"]["name"].get<std::string>();
+    const auto other = own == "eth0" ? "eth1" : "eth0";
+    EXPECT_NE(fix.find(fmt::format("net.ipv4.conf.{}.rp_filter=0", own)), std::string::npos) << fix;
+    EXPECT_EQ(fix.find(fmt::format("net.ipv4.conf.{}.rp_filter=", other)), std::string::npos) << fix;
+    EXPECT_NE(fix.find("net.ipv4.conf.d0.rp_filter=1"), std::string::npos) << fix;
+    const auto note = cause["note"].is_string() ? cause["note"].get<std::string>() : std::string();
+    EXPECT_NE(note.find(fmt::format("the fix keeps the filter on {} neither", other)), std::string::npos) << note;
+    fixes.push_back(fix);
+  }
+  for (const auto& fix : fixes) {
+    const auto pasted = rx.exec({"sh", "-c", fix});
+    ASSERT_TRUE(pasted.status.success()) << pasted.output;
+  }
+  EXPECT_EQ(rp_keep::effective(rx, "d0"), 1) << "d0 stays strict after " << fixes[0] << " and " << fixes[1];
+  const auto second = run();
+  const auto after = json_lines(second.standard_output);
+  const auto* again = find_event(after, "summary");
+  ASSERT_NE(again, nullptr) << second.output;
+  EXPECT_TRUE((*again)["silent"].empty()) << second.output;
+  EXPECT_EQ((*again)["streams"].size(), 3u) << second.output;
+}
+
+// Trial t15x F3: a run joined only on eth1, the group's route via eth0,
+// eth1 strict, its sender routed back by eth0, and eth0 (strict through
+// conf/all) busy with other traffic: the counter rose by the channel's
+// datagrams, and the verdict was the route WARN alone, its two choices
+// wrong. The WARN stays (the drops may be eth0's), but its message leads
+// with the reverse-path drops, and its note with their fix.
+TEST(NetEveryRun, ARouteWarnVerdictLeadsWithReversePathDropsThatMayBeTheRuns) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  const auto& far = (*net)[2];
+  ASSERT_TRUE(far.exec({"ip", "addr", "add", "10.77.8.1/32", "dev", "eth0"}).status.success());
+  ASSERT_TRUE(
+      rx.exec({"ip", "route", "add", "10.77.8.0/24", "via", near.v4().to_string(), "dev", "eth0"}).status.success());
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "1");
+  const auto port = std::to_string(free_port(rx));
+  const auto group = "239.255.94.26:" + port;
+  const auto busy = "239.255.94.27:" + port;
+  const auto run = test::tools::receive_while(rx, {"--json", "-d", "3", group + "%eth1"}, [&] {
+    // Other traffic on eth0 first, more than the channel's: the drops may be eth0's.
+    test::tools::send(near, {"-i", "eth0", "-c", "200", "-r", "400pps", busy});
+    test::tools::send(far, {"-i", "eth0", "-c", "60", "-r", "200pps", "10.77.8.1," + group});
+  });
+  const auto events = json_lines(run.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << run.output;
+  ASSERT_GT((*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>(), 0u) << run.output;
+  const auto& verdict = (*summary)["verdict"];
+  ASSERT_TRUE(verdict.is_object()) << run.output;
+  ASSERT_EQ(verdict["check"], "route") << run.output;
+  const auto message = verdict["message"].get<std::string>();
+  EXPECT_TRUE(message.starts_with("nothing arrived, and reverse-path filtering may be why:")) << message;
+  EXPECT_NE(message.find("if they are not: nothing arrived on eth1, the join interface named"), std::string::npos)
+      << message;
+  ASSERT_TRUE(verdict["note"].is_string()) << run.output;
+  const auto note = verdict["note"].get<std::string>();
+  EXPECT_TRUE(note.starts_with("should the reverse-path drops be this run's:")) << note;
+  EXPECT_NE(note.find("net.ipv4.conf.eth1.rp_filter="), std::string::npos) << note;
+}
+
 // Trial t15v M2: a stream whose source strict rp_filter starts dropping
 // mid-run (there: the join interface re-created with conf/default strict)
 // stalled at the end while the run counted the reverse-path drops; its

@@ -391,6 +391,42 @@ std::string without_kept_keys(std::string note, const std::string& fix) {
   return note;
 }
 
+std::string fixed_rp_key(const std::string& fix) {
+  // The join's own key: the first rp_filter key but conf/all's. A
+  // filter-off fix names it right after conf/all, before the keys it keeps
+  // on (trial t15x F1: the last key was taken, the same kept key in two
+  // joins' fixes, and one join's fix took the other's place).
+  for (const auto& command : fix_commands(fix)) {
+    for (const auto& a : sysctl_assignments(command)) {
+      if (a.first.ends_with(".rp_filter") && a.first != "net.ipv4.conf.all.rp_filter") return a.first;
+    }
+  }
+  return {};
+}
+
+std::string without_keeps_on(const std::string& fix, const std::set<std::string>& keys) {
+  if (keys.empty()) return fix;
+  std::vector<std::string> out;
+  for (const auto& command : fix_commands(fix)) {
+    const auto set = sysctl_assignments(command);
+    const bool all_off = std::ranges::any_of(set, [](const auto& a) {
+      return a.first == "net.ipv4.conf.all.rp_filter" && a.second == "0";
+    });
+    if (!all_off) {
+      out.push_back(command);
+      continue;
+    }
+    const auto own = fixed_rp_key(command);
+    std::string kept = "sysctl -w";
+    for (const auto& a : set) {
+      if (a.first != own && a.second != "0" && keys.contains(a.first)) continue;
+      (kept += ' ') += shell_quoted(a.first + "=" + a.second);
+    }
+    out.push_back(std::move(kept));
+  }
+  return fmt::format("{}", fmt::join(out, " && "));
+}
+
 namespace {
 
 // Whether a `sysctl -w` of `done` sets `a`'s key to its value, or, an
@@ -2489,6 +2525,24 @@ std::vector<std::string> kept_on_others(const rp_value& rp, const std::string& j
   return keys;
 }
 
+// The interfaces kept_on_others() leaves out for being down: their own
+// rp_filter is 0 too, so they come up unfiltered once conf/all is 0.
+std::vector<std::string> down_unkept(const rp_value& rp, const std::string& join) {
+  std::vector<std::string> names;
+  if (rp.all && *rp.all == 0) return names;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/sys/net/ipv4/conf", ec)) {
+    const auto name = e.path().filename().string();
+    if (name == "all" || name == "default" || name == "lo" || name == join) continue;
+    const auto l = netlink::link_by_name(name);
+    if (!l || (l->flags & IFF_UP) != 0) continue;
+    const auto own = sysctl(conf_key("net.ipv4.conf", name, "rp_filter"));
+    if (own && *own == 0) names.push_back(name);
+  }
+  std::ranges::sort(names);
+  return names;
+}
+
 // The filter off on `join` only: the kernel applies the larger of conf/all
 // and conf/IFACE, so conf/all goes to 0 too only when it is above 0, and
 // then the same `sysctl -w` keeps the filter on the other interfaces whose
@@ -2509,9 +2563,36 @@ std::string all_forces(const rp_value& rp, const std::string& join) {
   const auto keys = kept_on_others(rp, join);
   const auto keep = keys.empty() ? std::string("; no other interface up has its own rp_filter at 0 now")
                                  : fmt::format("; the fix keeps it on there itself with {}", fmt::join(keys, " "));
+  // What the keeps cannot cover (trial t15x F4): an interface down now and
+  // one created later, from conf/default. No conf/default key: the join
+  // interface re-created would take it and be filtered again (trial t15v
+  // M2's stall).
+  const auto down = down_unkept(rp, join);
+  const auto def = sysctl("net.ipv4.conf.default.rp_filter");
+  std::vector<std::string> uncovered;
+  if (!down.empty()) {
+    std::string keys_down;
+    for (const auto& n : down) {
+      (keys_down += ' ') += shell_quoted(conf_key("net.ipv4.conf", n, "rp_filter") + "=" +
+                                         std::to_string(rp.all && *rp.all == 2 ? 2 : 1));
+    }
+    uncovered.push_back(fmt::format("{} ({} down now: sysctl -w{} keeps {} on)", names_text(down),
+                                    down.size() == 1 ? "it is" : "they are", keys_down,
+                                    down.size() == 1 ? "its filter" : "their filter"));
+  }
+  if (def && *def == 0) {
+    uncovered.push_back("an interface created later, which takes conf/default's rp_filter 0 (sysctl -w "
+                        "net.ipv4.conf.default.rp_filter=1 keeps new ones on, the join interface too should it be "
+                        "re-created)");
+  }
+  const auto later = uncovered.empty()
+                         ? std::string()
+                         : fmt::format("; the keeps name the interfaces up now: {} come{} up unfiltered",
+                                       fmt::join(uncovered, " and "),
+                                       uncovered.size() > 1 || down.size() > 1 ? "" : "s");
   return fmt::format(" (off; conf/all is {}, and the kernel applies the larger of conf/all and conf/{}: conf/all must "
-                     "go to 0 too, which turns the filter off on every interface whose own rp_filter is 0{})",
-                     opt_text(rp.all), text_name(join), keep);
+                     "go to 0 too, which turns the filter off on every interface whose own rp_filter is 0{}{})",
+                     opt_text(rp.all), text_name(join), later, keep);
 }
 
 // Whether `m`'s channel (source, group, port) is also in `plan` on interface `index`.
@@ -3865,7 +3946,8 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
                                 const std::vector<wire_seen>* wire,
                                 const std::map<std::string, std::uint64_t>* received,
                                 const std::string* attribution,
-                                const std::map<std::string, std::uint64_t>* multicast) {
+                                const std::map<std::string, std::uint64_t>* multicast,
+                                const std::set<std::string>* unkept) {
   // The counter is namespace-wide: the drops are this run's only when one
   // of its joins may fail the check. Predicted per IPv4 join: an include
   // source fails it with no route back (strict or loose), or routed back
@@ -3888,21 +3970,14 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   // on one interface were both given, setting the key twice): the filter
   // off passes what loose mode does, so it stays in loose mode's place.
   const auto add = [&fixes](std::string f, std::string note, std::string who) {
-    const auto key_of = [](const std::string& command) {
-      const auto at = command.rfind(' ');
-      const auto eq = command.rfind('=');
-      return command.starts_with("sysctl -w ") && eq != std::string::npos && at < eq
-                 ? command.substr(at + 1, eq - at - 1)
-                 : std::string();
-    };
-    const auto key = key_of(f);
+    const auto key = fixed_rp_key(f);
     for (auto& x : fixes) {
       const bool loose = f.find("rp_filter=2") != std::string::npos;
-      if (x.command == f || (!key.empty() && key_of(x.command) == key && loose)) {
+      if (x.command == f || (!key.empty() && fixed_rp_key(x.command) == key && loose)) {
         x.who += ", " + who;
         return;
       }
-      if (!key.empty() && key_of(x.command) == key) {  // f turns it off: it takes loose mode's place
+      if (!key.empty() && fixed_rp_key(x.command) == key) {  // f turns it off: it takes loose mode's place
         x.command = std::move(f);
         x.note = std::move(note);
         x.who += ", " + who;
@@ -3922,6 +3997,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   // packets they received over the span (`received`), when every one is
   // known: fewer than the drops, and some drops came in on the joins'.
   std::string outnumbered;
+  std::vector<std::string> outnumbered_on;  // the join interfaces it says the rest came in on
   // The kernel checks an IPv4 multicast datagram's reverse path only where
   // its group is joined on the interface it came in by, or when the host
   // routes multicast (ip_route_input_rcu: ip_check_mc_rcu, else
@@ -4105,7 +4181,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
           if (outnumbered.empty()) {
             outnumbered = fmt::format(
                 "the other {} where the filter is on ({}) received {}{} during {} (/proc/net/dev), fewer than the "
-                "{} dropped, so at least {} of them came in on {}",
+                "{} dropped, so at least {} of them came in on ",
                 counted_others->first.size() == 1 ? "interface" : "interfaces", names_text(counted_others->first),
                 count_text(counted_others->second, "packet", "packets"),
                 unicast_only.empty()
@@ -4114,8 +4190,11 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
                                   "multicast, so only {} unicast and broadcast count: the kernel checks a "
                                   "multicast datagram only where its group is joined)",
                                   names_text(unicast_only), unicast_only.size() == 1 ? "its" : "their"),
-                during, drops, drops - counted_others->second, text_name(join));
+                during, drops, drops - counted_others->second);
           }
+          // Each join interface it covers named (trial t15x F5: "on a0" when
+          // the drops came in on a0 and b0).
+          if (std::ranges::find(outnumbered_on, join) == outnumbered_on.end()) outnumbered_on.push_back(join);
         } else if (others && attribution != nullptr) {
           // A silent channel while others received (trial t15v H1): blamed,
           // the caller's words saying what the run can tell of the share.
@@ -4191,12 +4270,20 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
         return back && (back->type == 1 || back->type == 2);
       });
       const auto who = fmt::format("any source on {}", text_name(join));
+      // Said only when the packet socket saw none of them (trial t15x F6:
+      // "not known" right after the sender it saw was named).
+      std::vector<std::string> seen_text;
+      for (const auto& a : seen_senders) seen_text.push_back(a.to_string());
+      const auto senders = seen_senders.empty()
+                               ? std::string("the senders of an any-source join are not known")
+                               : fmt::format("the packet socket saw {} send, and an any-source join may have other "
+                                             "senders",
+                                             fmt::join(seen_text, ", "));
       if (default_route) {
         add(loose_fix(join),
-            fmt::format("the senders of an any-source join are not known: loose mode on {} (the kernel applies the "
-                        "larger of conf/all and conf/{}) passes every sender some route leads back to, and the "
-                        "default route leads back to all; {}",
-                        text_name(join), text_name(join), per_source),
+            fmt::format("{}: loose mode on {} (the kernel applies the larger of conf/all and conf/{}) passes every "
+                        "sender some route leads back to, and the default route leads back to all; {}",
+                        senders, text_name(join), text_name(join), per_source),
             who);
       } else if (seen_routed) {
         add(loose_fix(join),
@@ -4225,10 +4312,9 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
             who);
       } else {
         add(filter_off_fix(rp, join),
-            fmt::format("the senders of an any-source join are not known, and with no default route loose mode "
-                        "(rp_filter=2) drops a sender no route leads back to: the filter off on {} lets them all "
-                        "in{}; {}",
-                        text_name(join), all_forces(rp, join), per_source),
+            fmt::format("{}, and with no default route loose mode (rp_filter=2) drops a sender no route leads back "
+                        "to: the filter off on {} lets them all in{}; {}",
+                        senders, text_name(join), all_forces(rp, join), per_source),
             who);
       }
       continue;
@@ -4315,6 +4401,25 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
                                     "filter drops)"
                                   : "")};
   }
+  // No keep assignment on an interface another blamed join's fix turns off
+  // or loosens, nor on `unkept`'s (the other silent channels' interfaces):
+  // pasted, the keep would pin it strict again (trial t15x F1, F2).
+  std::set<std::string> not_kept;
+  if (unkept != nullptr) {
+    for (const auto& u : *unkept) not_kept.insert(conf_key("net.ipv4.conf", u, "rp_filter"));
+  }
+  for (const auto& f : fixes) {
+    if (auto k = fixed_rp_key(f.command); !k.empty()) not_kept.insert(std::move(k));
+  }
+  for (auto& f : fixes) {
+    auto stripped = without_keeps_on(f.command, not_kept);
+    if (stripped == f.command) continue;
+    for (std::size_t at = 0; (at = f.note.find(f.command, at)) != std::string::npos; at += stripped.size()) {
+      f.note.replace(at, f.command.size(), stripped);
+    }
+    f.note = without_kept_keys(std::move(f.note), stripped);
+    f.command = std::move(stripped);
+  }
   // One fix line for every join the filter drops (trial t15v M1: the line
   // fixed a0 alone, b0's fix was in the note): its sysctl keys in one
   // `sysctl -w`, each once, the routes after it.
@@ -4345,9 +4450,9 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     evidence = fmt::format(": {}", fmt::join(proof, "; "));
   } else if (!outnumbered.empty()) {
     d["outnumbered"] = true;
-    evidence = fmt::format(": probably this run's datagrams, as {} (unicast from an address not routed back counts "
-                           "too: mcast-recv doctor --listen SEC tells, with a packet socket on it)",
-                           outnumbered);
+    evidence = fmt::format(": probably this run's datagrams, as {}{} (unicast from an address not routed back "
+                           "counts too: mcast-recv doctor --listen SEC tells, with a packet socket on {})",
+                           outnumbered, names_text(outnumbered_on, " and "), outnumbered_on.size() == 1 ? "it" : "each");
   } else if (!alone.empty()) {
     // Several: the counter does not say how the drops split between them
     // (trial t15v M1), so the fix covers each.
@@ -4414,25 +4519,48 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
                      fmt::join(clauses, "; and "), at_least, listen);
 }
 
+namespace {
+
+// The effective rp_filter of `p`'s interface when a silent channel's
+// rp_filter cause may blame the join: an IPv4 any-source or exclude join
+// (its senders not known) where the filter is on, loose mode only without
+// a default route (which lets every sender pass); an include source's
+// prediction is setup_checks' rp_filter line already.
+std::optional<std::int64_t> silent_join_filtered(const planned_join& p, bool default_route) {
+  const auto& r = p.m->request;
+  if (!r.group.unmap().is_v4() || p.iface.index == 0 || r.mode == filter::include) return std::nullopt;
+  const auto eff = read_rp(std::string(p.iface.name.view())).effective();
+  if (!eff || *eff == 0 || (*eff == 2 && default_route)) return std::nullopt;
+  return eff;
+}
+
+}  // namespace
+
+std::set<std::string> silent_reverse_path_interfaces(const std::vector<planned_join>& plan) {
+  std::set<std::string> out;
+  const bool default_route = route_to_anywhere(true).has_value();
+  for (const auto& p : plan) {
+    if (silent_join_filtered(p, default_route)) out.insert(std::string(p.iface.name.view()));
+  }
+  return out;
+}
+
 std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const std::vector<planned_join>& plan,
                                                       const std::set<std::string>& silent_on,
                                                       const std::set<std::string>& received_on,
                                                       const std::map<std::string, std::uint64_t>& rx_packets,
-                                                      std::string_view specs) {
+                                                      std::string_view specs,
+                                                      const std::set<std::string>& silent_blamed) {
   if (drops == 0) return std::nullopt;
-  // Its joins that may fail the check: an any-source or exclude join
-  // (its senders not known) where the filter is on; an include source's
-  // prediction is setup_checks' rp_filter line already.
+  // Its joins that may fail the check (silent_join_filtered()).
   std::vector<planned_join> failing;
   std::string join;
   std::optional<std::int64_t> mode;
   const bool default_route = route_to_anywhere(true).has_value();
   for (const auto& p : plan) {
-    const auto& r = p.m->request;
-    if (!r.group.unmap().is_v4() || p.iface.index == 0 || r.mode == filter::include) continue;
     const std::string name(p.iface.name.view());
-    const auto eff = read_rp(name).effective();
-    if (!eff || *eff == 0 || (*eff == 2 && default_route)) continue;  // loose passes every sender then
+    const auto eff = silent_join_filtered(p, default_route);
+    if (!eff) continue;
     if (join.empty()) {
       join = name;
       mode = eff;
@@ -4448,9 +4576,28 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
                       rx != rx_packets.end() ? std::optional<std::uint64_t>(rx->second) : std::nullopt});
   }
   const auto words = silent_reverse_path_attribution(join, drops, others, specs);
+  // The other silent channels' interfaces that their own lines may turn
+  // the filter off on: this line keeps none of them strict (trial t15x F2:
+  // a0's line kept b0=1, b0's a0=1, and pasting both undid the first).
+  std::set<std::string> unkept;
+  for (const auto& b : silent_blamed) {
+    if (b != join) unkept.insert(b);
+  }
   auto c = reverse_path_check(drops, "the run", failing, nlohmann::ordered_json::object(), {}, nullptr, nullptr,
-                              &words);
+                              &words, nullptr, &unkept);
   if (c.status != check_status::fail) return std::nullopt;
+  std::vector<std::string> left_out;  // those a keep would have named: own rp_filter 0
+  for (const auto& u : unkept) {
+    if (const auto own = sysctl(conf_key("net.ipv4.conf", u, "rp_filter")); own && *own == 0) left_out.push_back(u);
+  }
+  if (!left_out.empty() && c.fix.find("net.ipv4.conf.all.rp_filter=0") != std::string::npos) {
+    const bool one = left_out.size() == 1;
+    c.note += fmt::format("; the fix keeps the filter on {0} neither: channels of this run joined there got nothing "
+                          "too, and {1} own line{2} turn{3} the filter off there (pasted without {1}, this one leaves "
+                          "{0} unfiltered, {4} own rp_filter being 0)",
+                          names_text(left_out, " and "), one ? "its" : "their", one ? "" : "s", one ? "s" : "",
+                          one ? "its" : "their");
+  }
   c.subject = join;
   c.message = fmt::format("nothing arrived on {}, where the reverse-path filter is {} (rp_filter {}), while the "
                           "kernel dropped {} by reverse-path filtering during the run (TcpExtIPReversePathFilter): {}",
@@ -5071,6 +5218,15 @@ join_refusal explain_join_refusal(std::string message, std::error_code code, con
   // only a limit of 0, or one unreadable here, can refuse them), then
   // optmem_max when the plan needs more than it, then optmem_max all the
   // same (the kernel refused at it: the fix doubles it).
+  // The library's way out, "or use another socket", is no choice of the
+  // user's: mcast-recv spreads the memberships over its sockets itself
+  // (trial t15x F6); fewer of them per run is.
+  for (std::size_t at = 0; (at = message.find(" or use another socket", at)) != std::string::npos;) {
+    constexpr std::string_view instead =
+        " or join fewer groups or sources per run (mcast-recv spreads the memberships over its sockets itself)";
+    message.replace(at, std::string_view(" or use another socket").size(), instead);
+    at += instead.size();
+  }
   const bool system = code.category() == std::system_category();
   const bool nomem = system && code.value() == ENOMEM;
   const bool nobufs = (system && code.value() == ENOBUFS) ||

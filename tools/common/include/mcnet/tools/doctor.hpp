@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -89,6 +90,20 @@ struct check_result {
 /// once conf/all is 0): a merged fix that turns the filter off there too is
 /// not contradicted; none left, the clause says the fix names them.
 [[nodiscard]] std::string without_kept_keys(std::string note, const std::string& fix);
+
+/// The rp_filter key a fix is for: the first `net.ipv4.conf.IFACE.rp_filter`
+/// key of its `sysctl -w` other than conf/all's (a filter-off fix names the
+/// join's right after conf/all, the keys it keeps on after it; loose mode's
+/// is its only one); empty when it sets none (a route).
+[[nodiscard]] std::string fixed_rp_key(const std::string& fix);
+
+/// `fix` without the keep assignments (a filter-off fix's KEY=1 or KEY=2
+/// beside conf/all=0, kept_on_others()) of the rp_filter keys `keys`: those
+/// that another blamed join's fix turns off or loosens (trial t15x F1, F2:
+/// a keep pinned another join's interface strict, in the merged fix and
+/// between two silent channels' lines). The fix's own key and every other
+/// command stay. Pure.
+[[nodiscard]] std::string without_keeps_on(const std::string& fix, const std::set<std::string>& keys);
 
 /// The checks in the order they decide the verdict: a failure of an earlier
 /// one is the more likely cause (an interface that is down explains

@@ -264,7 +264,11 @@ struct wire_seen {
 /// silent_reverse_path_cause()): an any-source join where the filter is on
 /// is blamed even with other interfaces filtering, the message's evidence
 /// these words (what the run can tell of whose drops they are; JSON
-/// `data.shared_counter` true).
+/// `data.shared_counter` true). A filter-off fix keeps the filter on the
+/// other interfaces whose own rp_filter is 0 (kept_on_others()), but never
+/// on one that another blamed join's fix turns off or loosens, nor on
+/// `unkept`'s (interface names: the other silent channels' of a run,
+/// trial t15x F1, F2).
 [[nodiscard]] check_result reverse_path_check(std::uint64_t drops, std::string_view during,
                                               const std::vector<planned_join>& plan,
                                               const nlohmann::ordered_json& data = nlohmann::ordered_json::object(),
@@ -272,7 +276,8 @@ struct wire_seen {
                                               const std::vector<wire_seen>* wire = nullptr,
                                               const std::map<std::string, std::uint64_t>* received = nullptr,
                                               const std::string* attribution = nullptr,
-                                              const std::map<std::string, std::uint64_t>* multicast = nullptr);
+                                              const std::map<std::string, std::uint64_t>* multicast = nullptr,
+                                              const std::set<std::string>* unkept = nullptr);
 
 /// Another interface where the reverse-path filter is on, as a silent
 /// channel's rp_filter cause names it (silent_reverse_path_attribution()).
@@ -310,11 +315,21 @@ struct rp_sharer {
 /// `silent_on` the interfaces where channels of the run got nothing,
 /// `received_on` those where some received (by name), `rx_packets` the
 /// interfaces' received packets over the run. None when no join of the
-/// channel may fail the check.
+/// channel may fail the check. `silent_blamed`: the interfaces where other
+/// silent channels of the run may be blamed too
+/// (silent_reverse_path_interfaces()): the fix keeps the filter on none of
+/// them, and its note says so.
 [[nodiscard]] std::optional<check_result> silent_reverse_path_cause(
     std::uint64_t drops, const std::vector<planned_join>& plan, const std::set<std::string>& silent_on,
     const std::set<std::string>& received_on, const std::map<std::string, std::uint64_t>& rx_packets,
-    std::string_view specs);
+    std::string_view specs, const std::set<std::string>& silent_blamed = {});
+
+/// The interfaces of `plan`'s joins (a silent channel's) that
+/// silent_reverse_path_cause() may blame: IPv4 any-source or exclude joins
+/// where the filter is on (loose mode only without a default route). A
+/// run's union over its silent channels is each one's `silent_blamed`: its
+/// fix keeps the filter on none of the others' (trial t15x F2).
+[[nodiscard]] std::set<std::string> silent_reverse_path_interfaces(const std::vector<planned_join>& plan);
 
 /// For a stream from `source` received on the interface `index` that was
 /// silent at the end of a run (stalled) whose reverse-path counter rose by
