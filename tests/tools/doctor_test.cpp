@@ -4283,6 +4283,9 @@ TEST(NetDoctor, ReversePathDropsOfAnAnySourceJoinNameTheInterfaceInTheFix) {
   const auto note = a.verdict["note"].get<std::string>();
   EXPECT_NE(note.find("ip route replace 10.77.9.1 dev eth0"), std::string::npos) << note;
   EXPECT_EQ(note.find("SOURCE"), std::string::npos) << note;
+  // The sender seen is named, not said unknown (trial t15x F6).
+  EXPECT_EQ(note.find("are not known"), std::string::npos) << note;
+  EXPECT_NE(note.find("the packet socket saw 10.77.9.1 send"), std::string::npos) << note;
   // The note's route works where a route to the source exists already (a
   // host route elsewhere, or pasted twice): `replace`.
   const std::string filled = "ip route replace 10.77.9.1 dev eth0";
@@ -5853,6 +5856,18 @@ TEST(NetDoctor, OptmemFixRaisesToTheKernelsDefaultAndTheRefusalNamesTheCommand) 
   EXPECT_EQ(run.status.code, 4) << run.output;
   EXPECT_NE(run.output.find("raise it (" + fix + ")"), std::string::npos) << run.output;
   EXPECT_EQ(run.output.find("=N"), std::string::npos) << run.output;
+  // Trial t15x F6: mcast-recv spreads the memberships itself; another
+  // socket is no choice of the user's.
+  EXPECT_EQ(run.output.find("use another socket"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("join fewer groups or sources per run"), std::string::npos) << run.output;
+  EXPECT_EQ(join[0]["message"].get<std::string>().find("use another socket"), std::string::npos) << d.r.output;
+  // At 0 nothing was used up: not even one record fits.
+  h.ns().write_sysctl("net.core.optmem_max", "0");
+  const auto zero = h.exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", spec});
+  EXPECT_EQ(zero.status.code, 4) << zero.output;
+  EXPECT_NE(zero.output.find("not even one membership record"), std::string::npos) << zero.output;
+  EXPECT_EQ(zero.output.find("used up"), std::string::npos) << zero.output;
+  EXPECT_EQ(zero.output.find("use another socket"), std::string::npos) << zero.output;
   ASSERT_TRUE(h.exec({"sh", "-c", fix}).status.success());
   const auto fixed = doctor(h, {"-i", "eth0", spec});
   ASSERT_EQ(fixed.checks("join").size(), 1u) << fixed.r.output;

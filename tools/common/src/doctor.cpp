@@ -2581,9 +2581,10 @@ std::string all_forces(const rp_value& rp, const std::string& join) {
                                     down.size() == 1 ? "its filter" : "their filter"));
   }
   if (def && *def == 0) {
-    uncovered.push_back("an interface created later, which takes conf/default's rp_filter 0 (sysctl -w "
-                        "net.ipv4.conf.default.rp_filter=1 keeps new ones on, the join interface too should it be "
-                        "re-created)");
+    uncovered.push_back(fmt::format("an interface created later, which takes conf/default's rp_filter 0 (sysctl -w "
+                                    "net.ipv4.conf.default.rp_filter=1 keeps new ones on, but {} too should it be "
+                                    "re-created, so the fix leaves conf/default alone)",
+                                    text_name(join)));
   }
   const auto later = uncovered.empty()
                          ? std::string()
@@ -4592,11 +4593,11 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
   }
   if (!left_out.empty() && c.fix.find("net.ipv4.conf.all.rp_filter=0") != std::string::npos) {
     const bool one = left_out.size() == 1;
-    c.note += fmt::format("; the fix keeps the filter on {0} neither: channels of this run joined there got nothing "
-                          "too, and {1} own line{2} turn{3} the filter off there (pasted without {1}, this one leaves "
-                          "{0} unfiltered, {4} own rp_filter being 0)",
+    c.note += fmt::format("; the fix does not keep the filter on {0}: channels of this run joined there got nothing "
+                          "too, and {1} own line{2} turn{3} the filter off there (pasted without {4}, this one leaves "
+                          "{0} unfiltered, {1} own rp_filter being 0)",
                           names_text(left_out, " and "), one ? "its" : "their", one ? "" : "s", one ? "s" : "",
-                          one ? "its" : "their");
+                          one ? "that line" : "those lines");
   }
   c.subject = join;
   c.message = fmt::format("nothing arrived on {}, where the reverse-path filter is {} (rp_filter {}), while the "
