@@ -372,6 +372,19 @@ TEST(Doctor, KeptRpFilterOnOthersNeverUndoesAnotherJoinsFix) {
 // reverse-path check took the last key of a fix for its own, so that one
 // join's fix took the other's place. A fix's own key is the first after
 // conf/all; the keep assignments on another blamed join's interface go.
+TEST(Doctor, AKeepHoldsEveryInterfaceWhoseOwnRpFilterIsBelowConfAll) {
+  // The kernel applies max(conf/all, own): conf/all at 0 changes every
+  // interface whose own value is below conf/all's (trial t15y G1: conf/all
+  // 2, c0's own 1 went from loose to strict).
+  EXPECT_EQ(tools::rp_keep_value(2, 1), std::optional<std::int64_t>(2));
+  EXPECT_EQ(tools::rp_keep_value(2, 0), std::optional<std::int64_t>(2));
+  EXPECT_EQ(tools::rp_keep_value(1, 0), std::optional<std::int64_t>(1));
+  EXPECT_EQ(tools::rp_keep_value(1, 1), std::nullopt);
+  EXPECT_EQ(tools::rp_keep_value(1, 2), std::nullopt);
+  EXPECT_EQ(tools::rp_keep_value(2, 2), std::nullopt);
+  EXPECT_EQ(tools::rp_keep_value(0, 0), std::nullopt);
+}
+
 TEST(Doctor, AKeepAssignmentNeverNamesAnotherBlamedJoinsInterface) {
   EXPECT_EQ(tools::fixed_rp_key("sysctl -w net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.a0.rp_filter=0 "
                                 "net.ipv4.conf.b0.rp_filter=1 net.ipv4.conf.c0.rp_filter=1"),

@@ -2574,6 +2574,60 @@ std::int64_t effective(const test::host& rx, const std::string& iface) {
 
 }  // namespace rp_keep
 
+// Trial t15y G1 (HIGH): conf/all=2 and eth0's own 1 (effective 2, loose),
+// eth0's channel from a sender routed back by eth1 arriving under loose
+// mode, eth1's channel from a sender with no route back silent. The fix
+// turned conf/all off and kept only the interfaces whose own value is 0,
+// so eth0 went strict and its channel stopped. Now it keeps eth0 at 2 too;
+// pasted, both channels arrive.
+TEST(NetEveryRun, FilterOffFixKeepsAnInterfaceWhoseOwnRpFilterIsBelowConfAll) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans_routed_back_by_eth1();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  const auto& far = (*net)[2];
+  ASSERT_NO_FATAL_FAILURE(rp_keep::conf_all_strict_own_off(rx, far));
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "2");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  const auto port = std::to_string(free_port(rx));
+  const auto on0 = "239.255.94.31:" + port;
+  const auto on1 = "239.255.94.32:" + port;
+  const auto run = [&] {
+    return test::tools::receive_while(rx, {"--json", "-d", "3", on0 + "%eth0", on1 + "%eth1"}, [&] {
+      test::tools::send(near, {"-i", "eth0", "-c", "60", "-r", "200pps", "10.77.9.1," + on0});
+      test::tools::send(far, {"-i", "eth0", "-c", "60", "-r", "200pps", "10.77.55.2," + on1});
+    });
+  };
+  const auto first = run();
+  const auto events = json_lines(first.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << first.output;
+  ASSERT_EQ((*summary)["silent"].size(), 1u) << first.output;
+  // eth0's channel received: the silent channel's cause has the fix.
+  std::string fix;
+  for (const auto& c : (*summary)["silent"][0]["causes"]) {
+    if (c["check"] == "rp_filter" && c["fix"].is_string()) fix = c["fix"].get<std::string>();
+  }
+  ASSERT_FALSE(fix.empty()) << first.output;
+  for (const auto* want : {"net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.eth1.rp_filter=0",
+                           "net.ipv4.conf.eth0.rp_filter=2", "net.ipv4.conf.d0.rp_filter=2"}) {
+    EXPECT_NE(fix.find(want), std::string::npos) << want << " in " << fix;
+  }
+  const auto pasted = rx.exec({"sh", "-c", fix});
+  ASSERT_TRUE(pasted.status.success()) << pasted.output;
+  EXPECT_EQ(rp_keep::effective(rx, "eth0"), 2) << "eth0 stays loose after " << fix;
+  EXPECT_EQ(rp_keep::effective(rx, "d0"), 2) << "d0 stays loose after " << fix;
+  const auto second = run();
+  const auto after = json_lines(second.standard_output);
+  const auto* again = find_event(after, "summary");
+  ASSERT_NE(again, nullptr) << second.output;
+  EXPECT_TRUE((*again)["silent"].empty()) << second.output;
+  EXPECT_EQ((*again)["streams"].size(), 2u) << second.output;
+  for (const auto& st : (*again)["streams"]) {
+    EXPECT_GE(st["packets"].get<std::uint64_t>(), 60u) << st;
+  }
+}
+
 // Trial t15x F1 (HIGH), F5: conf/all=1, eth0 and eth1 at own 0, two
 // any-source joins that get nothing, eth0's sender routed back by eth1,
 // eth1's with no route back. The verdict's merged fix turned eth1 off and

@@ -404,6 +404,11 @@ std::string fixed_rp_key(const std::string& fix) {
   return {};
 }
 
+std::optional<std::int64_t> rp_keep_value(std::int64_t all, std::int64_t own) noexcept {
+  if (all <= 0 || own >= all) return std::nullopt;
+  return all;
+}
+
 std::string without_keeps_on(const std::string& fix, const std::set<std::string>& keys) {
   if (keys.empty()) return fix;
   std::vector<std::string> out;
@@ -875,6 +880,15 @@ std::string names_text(const std::vector<std::string>& names, std::string_view s
   for (const auto& n : names) {
     if (!out.empty()) out.append(sep);
     out += text_name(n);
+  }
+  return out;
+}
+// `a0`, `a0 and b0`, `a0, b0 and c0` (trial t15y L3: not "a0 and b0 and c0").
+std::string and_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out.append(i + 1 == names.size() ? " and " : ", ");
+    out += text_name(names[i]);
   }
   return out;
 }
@@ -2504,32 +2518,38 @@ std::string loose_note(const std::string& src, const std::string& join, std::uin
                            : std::string());
 }
 
-// The assignments that keep the filter where conf/all alone keeps it now:
-// every other interface up whose own rp_filter is 0 gets conf/all's value
-// (1, or 2 when conf/all is 2), so that conf/all at 0 turns off the filter
-// on `join` only (trial t15w L3: the fix turned a0's off without a word on
-// its line). Empty when conf/all is 0.
+// The assignments that keep the filter where conf/all alone decides it now:
+// every other interface up whose own rp_filter is below conf/all's gets
+// conf/all's value (rp_keep_value), so that conf/all at 0 turns off the
+// filter on `join` only (trial t15w L3: the fix turned a0's off without a
+// word on its line; t15y G1: with conf/all 2, c0's own 1 was left out and
+// the fix made c0 strict). Empty when conf/all is 0.
 std::vector<std::string> kept_on_others(const rp_value& rp, const std::string& join) {
   std::vector<std::string> keys;
-  if (rp.all && *rp.all == 0) return keys;
+  const auto all = rp.all.value_or(1);
+  if (all == 0) return keys;
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator("/proc/sys/net/ipv4/conf", ec)) {
     const auto name = e.path().filename().string();
     if (name == "all" || name == "default" || name == "lo" || name == join) continue;
     if (const auto l = netlink::link_by_name(name); l && (l->flags & IFF_UP) == 0) continue;
     const auto own = sysctl(conf_key("net.ipv4.conf", name, "rp_filter"));
-    if (own && *own == 0) keys.push_back(shell_quoted(conf_key("net.ipv4.conf", name, "rp_filter") + "=" +
-                                                      std::to_string(rp.all && *rp.all == 2 ? 2 : 1)));
+    if (!own) continue;
+    if (const auto keep = rp_keep_value(all, *own)) {
+      keys.push_back(shell_quoted(conf_key("net.ipv4.conf", name, "rp_filter") + "=" + std::to_string(*keep)));
+    }
   }
   std::ranges::sort(keys);
   return keys;
 }
 
 // The interfaces kept_on_others() leaves out for being down: their own
-// rp_filter is 0 too, so they come up unfiltered once conf/all is 0.
+// rp_filter is below conf/all's too, so they come up with the filter
+// weaker (or off) once conf/all is 0.
 std::vector<std::string> down_unkept(const rp_value& rp, const std::string& join) {
   std::vector<std::string> names;
-  if (rp.all && *rp.all == 0) return names;
+  const auto all = rp.all.value_or(1);
+  if (all == 0) return names;
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator("/proc/sys/net/ipv4/conf", ec)) {
     const auto name = e.path().filename().string();
@@ -2537,7 +2557,7 @@ std::vector<std::string> down_unkept(const rp_value& rp, const std::string& join
     const auto l = netlink::link_by_name(name);
     if (!l || (l->flags & IFF_UP) != 0) continue;
     const auto own = sysctl(conf_key("net.ipv4.conf", name, "rp_filter"));
-    if (own && *own == 0) names.push_back(name);
+    if (own && rp_keep_value(all, *own)) names.push_back(name);
   }
   std::ranges::sort(names);
   return names;
@@ -2561,7 +2581,7 @@ std::string filter_off_fix(const rp_value& rp, const std::string& join) {
 std::string all_forces(const rp_value& rp, const std::string& join) {
   if (rp.all && *rp.all == 0) return fmt::format(" (off; conf/all is 0, so conf/{} alone decides)", text_name(join));
   const auto keys = kept_on_others(rp, join);
-  const auto keep = keys.empty() ? std::string("; no other interface up has its own rp_filter at 0 now")
+  const auto keep = keys.empty() ? std::string("; no other interface up has its own rp_filter below conf/all's now")
                                  : fmt::format("; the fix keeps it on there itself with {}", fmt::join(keys, " "));
   // What the keeps cannot cover (trial t15x F4): an interface down now and
   // one created later, from conf/default. No conf/default key: the join
@@ -2588,11 +2608,11 @@ std::string all_forces(const rp_value& rp, const std::string& join) {
   }
   const auto later = uncovered.empty()
                          ? std::string()
-                         : fmt::format("; the keeps name the interfaces up now: {} come{} up unfiltered",
+                         : fmt::format("; the keeps name the interfaces up now: {} come{} up with only its own rp_filter",
                                        fmt::join(uncovered, " and "),
                                        uncovered.size() > 1 || down.size() > 1 ? "" : "s");
   return fmt::format(" (off; conf/all is {}, and the kernel applies the larger of conf/all and conf/{}: conf/all must "
-                     "go to 0 too, which turns the filter off on every interface whose own rp_filter is 0{}{})",
+                     "go to 0 too, which leaves every interface at its own rp_filter (off where that is 0){}{})",
                      opt_text(rp.all), text_name(join), later, keep);
 }
 
@@ -3942,6 +3962,25 @@ static bool address_on(std::uint32_t index, const core::ip_address& a) {
   });
 }
 
+namespace {
+
+// Who tells whose the reverse-path drops are: a packet socket on `where`,
+// the doctor's --listen; in a doctor --listen that could not open one (no
+// CAP_NET_RAW: `wire` null), that it could not, not the advice to run what
+// just ran (trial t15y G2).
+std::string listen_tells(std::string_view during, const std::vector<wire_seen>* wire, std::string_view where) {
+  if (during == "--listen" && wire == nullptr) {
+    return fmt::format("a packet socket on {} would tell whether the group's datagrams arrive there, but this doctor "
+                       "could not open one (it needs CAP_NET_RAW: run it as root, or with that capability)",
+                       where);
+  }
+  return fmt::format("mcast-recv doctor --listen SEC with the same specs tells, with a packet socket on {} that sees "
+                     "whether the group's datagrams arrive",
+                     where);
+}
+
+}  // namespace
+
 check_result reverse_path_check(std::uint64_t drops, std::string_view during, const std::vector<planned_join>& plan,
                                 const nlohmann::ordered_json& data, const std::vector<heard_flow>& heard,
                                 const std::vector<wire_seen>* wire,
@@ -3992,7 +4031,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   std::vector<std::string> proof;     // what the packet sockets saw arrive, unreceived
   std::vector<std::string> possible;  // any-source joins the counter may be of, or not (a run)
   std::vector<std::string> alone;     // join interfaces that are the only ones filtering (a run)
-  std::string possible_fix;
+  std::vector<std::string> possible_fixes;  // one per possible join: merged below (trial t15y G2)
   std::optional<std::vector<std::string>> filtering;  // read once, when needed
   // The other interfaces where the filter is on (not joined here) and the
   // packets they received over the span (`received`), when every one is
@@ -4203,10 +4242,9 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
           possible.push_back(
               fmt::format("any source on {} (rp_filter {})", text_name(join), eff ? std::to_string(*eff) : "on"));
           // As the fix below: loose mode where it passes the senders the routes say come (trial t15s M1).
-          possible_fix = possible_fix.empty() ? (route_to_anywhere(true) || !taken_elsewhere(p, eff).empty()
-                                                     ? loose_fix(join)
-                                                     : filter_off_fix(rp, join))
-                                              : possible_fix;
+          possible_fixes.push_back(route_to_anywhere(true) || !taken_elsewhere(p, eff).empty()
+                                       ? loose_fix(join)
+                                       : filter_off_fix(rp, join));
           continue;
         } else {
           alone.push_back(join);
@@ -4368,6 +4406,19 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     }
     d["blamed"] = false;
     d["possible"] = true;
+    // One fix for every join it may be, as the definite path's (trial t15y
+    // G2: the first join's alone kept the others' interfaces strict): no
+    // keep on an interface another of them turns off or loosens.
+    std::set<std::string> possible_keys;
+    if (unkept != nullptr) {
+      for (const auto& u : *unkept) possible_keys.insert(conf_key("net.ipv4.conf", u, "rp_filter"));
+    }
+    for (const auto& f : possible_fixes) {
+      if (auto k = fixed_rp_key(f); !k.empty()) possible_keys.insert(std::move(k));
+    }
+    std::vector<std::string> stripped_fixes;
+    for (const auto& f : possible_fixes) stripped_fixes.push_back(without_keeps_on(f, possible_keys));
+    const auto possible_fix = stripped_fixes.size() == 1 ? stripped_fixes.front() : merged_fix(stripped_fixes);
     return {"rp_filter", "TcpExtIPReversePathFilter", check_status::warn,
             fmt::format("{}: possibly this {}'s datagrams, {}, whose senders are not known; but the filter is on "
                         "on {} too, and the counter says neither which interface nor which traffic it counts "
@@ -4376,9 +4427,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
                         counted0, during == "the run" ? "run" : "join", fmt::join(possible, "; "),
                         fmt::join(others, ", "), during == "the run" ? "run" : "join"),
             "", d,
-            fmt::format("mcast-recv doctor --listen SEC with the same specs tells: a packet socket on the join "
-                        "interface sees whether the group's datagrams arrive; should they arrive and be dropped: "
-                        "{}{}",
+            fmt::format("{}; should they arrive and be dropped: {}{}", listen_tells(during, wire, "the join interface"),
                         possible_fix, passing.empty() ? std::string() : fmt::format("; passing: {}", fmt::join(passing, "; ")))};
   }
   d["blamed"] = blamed || passing.empty();
@@ -4453,20 +4502,18 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     d["outnumbered"] = true;
     evidence = fmt::format(": probably this run's datagrams, as {}{} (unicast from an address not routed back "
                            "counts too: mcast-recv doctor --listen SEC tells, with a packet socket on {})",
-                           outnumbered, names_text(outnumbered_on, " and "), outnumbered_on.size() == 1 ? "it" : "each");
+                           outnumbered, and_list(outnumbered_on), outnumbered_on.size() == 1 ? "it" : "each");
   } else if (!alone.empty()) {
     // Several: the counter does not say how the drops split between them
     // (trial t15v M1), so the fix covers each.
     evidence = alone.size() == 1
                    ? fmt::format(": probably this run's datagrams, as {} is the only interface where the filter is on "
-                                 "(unicast from an address not routed back counts too: mcast-recv doctor --listen SEC "
-                                 "tells, with a packet socket on it)",
-                                 names_text(alone))
+                                 "(unicast from an address not routed back counts too: {})",
+                                 names_text(alone), listen_tells(during, wire, "it"))
                    : fmt::format(": probably this run's datagrams, as {} are the only interfaces where the filter is "
                                  "on; the counter does not say how the drops split between them, so the fix covers "
-                                 "each (unicast from an address not routed back counts too: mcast-recv doctor "
-                                 "--listen SEC tells, with a packet socket on each)",
-                                 names_text(alone));
+                                 "each (unicast from an address not routed back counts too: {})",
+                                 names_text(alone), listen_tells(during, wire, "each"));
   }
   return {"rp_filter", "TcpExtIPReversePathFilter", check_status::fail, counted + evidence, fix, d, note};
 }
@@ -4596,7 +4643,7 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
     c.note += fmt::format("; the fix does not keep the filter on {0}: channels of this run joined there got nothing "
                           "too, and {1} own line{2} turn{3} the filter off there (pasted without {4}, this one leaves "
                           "{0} unfiltered, {1} own rp_filter being 0)",
-                          names_text(left_out, " and "), one ? "its" : "their", one ? "" : "s", one ? "s" : "",
+                          and_list(left_out), one ? "its" : "their", one ? "" : "s", one ? "s" : "",
                           one ? "that line" : "those lines");
   }
   c.subject = join;
@@ -5024,7 +5071,7 @@ std::string optmem_figures(const std::vector<planned>& plan, std::int64_t needed
                                       : std::string(),
                      optmem_record4, optmem_record6, optmem_list_head, optmem_source4, optmem_source6,
                      optmem_list_step, needed,
-                     needed > bytes ? fmt::format("this kernel's default ({} bytes), which is more", kernel_default_optmem())
+                     needed > bytes ? std::string("this kernel's default, more than they need")
                                     : std::string("what they need, more than this kernel's default"));
 }
 

@@ -105,6 +105,14 @@ struct check_result {
 /// command stay. Pure.
 [[nodiscard]] std::string without_keeps_on(const std::string& fix, const std::set<std::string>& keys);
 
+/// The value a filter-off fix (conf/all to 0) sets on another interface
+/// whose own rp_filter is `own` so that its effective mode, the larger of
+/// conf/all (`all`) and its own, stays: conf/all's value when its own is
+/// below it (0 under 1 or 2, and 1 under 2: trial t15y G1, conf/all 2 and
+/// c0's own 1 left c0 strict), else none (its own value already decides).
+/// Pure.
+[[nodiscard]] std::optional<std::int64_t> rp_keep_value(std::int64_t all, std::int64_t own) noexcept;
+
 /// The checks in the order they decide the verdict: a failure of an earlier
 /// one is the more likely cause (an interface that is down explains
 /// everything after it). Names of check_result::check.
