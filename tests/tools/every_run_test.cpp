@@ -2483,6 +2483,48 @@ TEST(NetEveryRun, ASilentChannelOnAStrictInterfaceWithReversePathDropsNamesTheFi
   EXPECT_EQ(cause["data"]["shared_counter"], true) << j.output;
 }
 
+namespace rp_keep {
+
+// rx (host 0 of two_lans_routed_back_by_eth1) with conf/all=1, eth0, eth1
+// and other interfaces, d0 and d1 (a veth pair in rx's namespace, up), at
+// own 0; far (on eth1's LAN) also has 10.77.55.2, which rx has no route
+// back to. (No dummy: the test kernel may lack the module.)
+void conf_all_strict_own_off(const test::host& rx, const test::host& far) {
+  ASSERT_TRUE(far.exec({"ip", "addr", "add", "10.77.55.2/32", "dev", "eth0"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "link", "add", "d0", "type", "veth", "peer", "name", "d1"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "d0", "up"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "d1", "up"}).status.success());
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  for (const auto* key : {"eth0", "eth1", "d0", "d1"}) {
+    rx.ns().write_sysctl(fmt::format("net.ipv4.conf.{}.rp_filter", key), "0");
+  }
+}
+
+// The effective rp_filter of `iface` on rx: the larger of conf/all and its own.
+std::int64_t effective(const test::host& rx, const std::string& iface) {
+  return rx.run([iface] {
+    const auto all = core::read_sysctl("net.ipv4.conf.all.rp_filter");
+    const auto own = core::read_sysctl(fmt::format("net.ipv4.conf.{}.rp_filter", iface));
+    return all && own ? std::max(*all, *own) : std::int64_t{-1};
+  });
+}
+
+// The run after a pasted fix (its --json output in `r`): no channel is
+// silent and there are `streams` streams, each with at least `at_least`
+// datagrams.
+void expect_every_channel_arrived(const test::run_result& r, std::size_t streams, std::uint64_t at_least) {
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  EXPECT_TRUE((*summary)["silent"].empty()) << r.output;
+  EXPECT_EQ((*summary)["streams"].size(), streams) << r.output;
+  for (const auto& st : (*summary)["streams"]) {
+    EXPECT_GE(st["packets"].get<std::uint64_t>(), at_least) << st;
+  }
+}
+
+}  // namespace rp_keep
+
 // Trial t15w L3: conf/all.rp_filter 1 with conf/eth0 0 (eth0 strict only
 // through conf/all) and conf/eth1 1. The silent channel's fix on eth1 sets
 // conf/all to 0, which turned eth0's filter off too, the fix line saying
@@ -2529,50 +2571,9 @@ TEST(NetEveryRun, ASilentChannelsFilterOffFixKeepsTheFilterOnWhereConfAllAloneKe
   // Pasted as printed.
   const auto pasted = rx.exec({"sh", "-c", fix});
   ASSERT_TRUE(pasted.status.success()) << pasted.output;
-  const auto effective = rx.run([] {
-    const auto all = core::read_sysctl("net.ipv4.conf.all.rp_filter");
-    const auto eth0 = core::read_sysctl("net.ipv4.conf.eth0.rp_filter");
-    return all && eth0 ? std::max(*all, *eth0) : std::int64_t{-1};
-  });
-  EXPECT_EQ(effective, 1) << "eth0 stays strict after " << fix;
-  const auto second = run();
-  const auto after = json_lines(second.standard_output);
-  const auto* again = find_event(after, "summary");
-  ASSERT_NE(again, nullptr) << second.output;
-  EXPECT_TRUE((*again)["silent"].empty()) << second.output;
-  for (const auto& s : (*again)["streams"]) {
-    EXPECT_GE(s["packets"].get<std::uint64_t>(), 40u) << s;
-  }
-  EXPECT_EQ((*again)["streams"].size(), 2u) << second.output;
+  EXPECT_EQ(rp_keep::effective(rx, "eth0"), 1) << "eth0 stays strict after " << fix;
+  ASSERT_NO_FATAL_FAILURE(rp_keep::expect_every_channel_arrived(run(), 2, 40));
 }
-
-namespace rp_keep {
-
-// rx (host 0 of two_lans_routed_back_by_eth1) with conf/all=1, eth0, eth1
-// and other interfaces, d0 and d1 (a veth pair in rx's namespace, up), at
-// own 0; far (on eth1's LAN) also has 10.77.55.2, which rx has no route
-// back to. (No dummy: the test kernel may lack the module.)
-void conf_all_strict_own_off(const test::host& rx, const test::host& far) {
-  ASSERT_TRUE(far.exec({"ip", "addr", "add", "10.77.55.2/32", "dev", "eth0"}).status.success());
-  ASSERT_TRUE(rx.exec({"ip", "link", "add", "d0", "type", "veth", "peer", "name", "d1"}).status.success());
-  ASSERT_TRUE(rx.exec({"ip", "link", "set", "d0", "up"}).status.success());
-  ASSERT_TRUE(rx.exec({"ip", "link", "set", "d1", "up"}).status.success());
-  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
-  for (const auto* key : {"eth0", "eth1", "d0", "d1"}) {
-    rx.ns().write_sysctl(fmt::format("net.ipv4.conf.{}.rp_filter", key), "0");
-  }
-}
-
-// The effective rp_filter of `iface` on rx: the larger of conf/all and its own.
-std::int64_t effective(const test::host& rx, const std::string& iface) {
-  return rx.run([iface] {
-    const auto all = core::read_sysctl("net.ipv4.conf.all.rp_filter");
-    const auto own = core::read_sysctl(fmt::format("net.ipv4.conf.{}.rp_filter", iface));
-    return all && own ? std::max(*all, *own) : std::int64_t{-1};
-  });
-}
-
-}  // namespace rp_keep
 
 // Trial t15y G1 (HIGH): conf/all=2 and eth0's own 1 (effective 2, loose),
 // eth0's channel from a sender routed back by eth1 arriving under loose
@@ -2617,15 +2618,7 @@ TEST(NetEveryRun, FilterOffFixKeepsAnInterfaceWhoseOwnRpFilterIsBelowConfAll) {
   ASSERT_TRUE(pasted.status.success()) << pasted.output;
   EXPECT_EQ(rp_keep::effective(rx, "eth0"), 2) << "eth0 stays loose after " << fix;
   EXPECT_EQ(rp_keep::effective(rx, "d0"), 2) << "d0 stays loose after " << fix;
-  const auto second = run();
-  const auto after = json_lines(second.standard_output);
-  const auto* again = find_event(after, "summary");
-  ASSERT_NE(again, nullptr) << second.output;
-  EXPECT_TRUE((*again)["silent"].empty()) << second.output;
-  EXPECT_EQ((*again)["streams"].size(), 2u) << second.output;
-  for (const auto& st : (*again)["streams"]) {
-    EXPECT_GE(st["packets"].get<std::uint64_t>(), 60u) << st;
-  }
+  ASSERT_NO_FATAL_FAILURE(rp_keep::expect_every_channel_arrived(run(), 2, 60));
 }
 
 // Trial t15x F1 (HIGH), F5: conf/all=1, eth0 and eth1 at own 0, two
@@ -2684,15 +2677,7 @@ TEST(NetEveryRun, TwoBlamedJoinsVerdictFixTurnsBothOffAndKeepsTheThirdInterface)
   const auto pasted = rx.exec({"sh", "-c", fix});
   ASSERT_TRUE(pasted.status.success()) << pasted.output;
   EXPECT_EQ(rp_keep::effective(rx, "d0"), 1) << "d0 stays strict after " << fix;
-  const auto second = run();
-  const auto after = json_lines(second.standard_output);
-  const auto* again = find_event(after, "summary");
-  ASSERT_NE(again, nullptr) << second.output;
-  EXPECT_TRUE((*again)["silent"].empty()) << second.output;
-  EXPECT_EQ((*again)["streams"].size(), 2u) << second.output;
-  for (const auto& st : (*again)["streams"]) {
-    EXPECT_GE(st["packets"].get<std::uint64_t>(), 60u) << st;
-  }
+  ASSERT_NO_FATAL_FAILURE(rp_keep::expect_every_channel_arrived(run(), 2, 60));
 }
 
 // Trial t15x F2: the same two silent joins beside a channel that receives.
@@ -2747,12 +2732,7 @@ TEST(NetEveryRun, TwoSilentChannelsFixLinesDoNotUndoEachOther) {
     ASSERT_TRUE(pasted.status.success()) << pasted.output;
   }
   EXPECT_EQ(rp_keep::effective(rx, "d0"), 1) << "d0 stays strict after " << fixes[0] << " and " << fixes[1];
-  const auto second = run();
-  const auto after = json_lines(second.standard_output);
-  const auto* again = find_event(after, "summary");
-  ASSERT_NE(again, nullptr) << second.output;
-  EXPECT_TRUE((*again)["silent"].empty()) << second.output;
-  EXPECT_EQ((*again)["streams"].size(), 3u) << second.output;
+  ASSERT_NO_FATAL_FAILURE(rp_keep::expect_every_channel_arrived(run(), 3, 0));
 }
 
 // Trial t15x F3: a run joined only on eth1, the group's route via eth0,
