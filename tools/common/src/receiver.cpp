@@ -377,6 +377,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
   // net.core.rmem_max read once for the run, not once per socket.
   if (s.rcvbuf <= 0 && s.rcvbuf_auto) buffers.auto_want = auto_receive_buffer();
   json start_groups = json::array();
+  start_groups.get_ref<json::array_t&>().reserve(members.size());
   std::map<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>, std::size_t> start_index;  // entry per membership
   std::size_t handled = 0;  // memberships joined (or found repeated) before a signal
   for (const auto& m : members) {
@@ -487,9 +488,13 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
     const auto where = m.iface.index != 0 ? m.iface : routed.at(m.request.group);
     const std::string where_name = where.index != 0 ? std::string(where.name.view()) : std::string();
     if (fresh) {
-      start_groups.push_back({{"group", m.request.group.to_string()}, {"port", m.request.port},
-                              {"mode", mode_name(m.request.mode)}, {"sources", json::array()},
-                              {"interface", interface_json(where.index, where_name)}});
+      // Member by member (object_builder): a thousand groups were a thousand
+      // initializer lists, a third of the set-up's own time (perf).
+      start_groups.get_ref<json::array_t&>().push_back(object_builder(5)("group", m.request.group.to_string())(
+                                                           "port", m.request.port)("mode", mode_name(m.request.mode))(
+                                                           "sources", json::array())("interface",
+                                                                                     interface_json(where.index, where_name))
+                                                           .take());
     }
     if (m.request.source) start_groups[slot->second]["sources"].push_back(m.request.source->to_string());
     if (out.text_on()) {  // thousands of groups: no line formatted for nobody

@@ -33,35 +33,13 @@ const std::string& interface_names::name(std::uint32_t index) {
 }
 
 json interface_json(std::uint32_t index, const std::string& name) {
-  if (index == 0) return {{"name", nullptr}, {"index", nullptr}};
-  return {{"name", name.empty() ? json(nullptr) : json(name)}, {"index", index}};
+  if (index == 0) return object_builder(2)("name", nullptr)("index", nullptr).take();
+  return object_builder(2)("name", name.empty() ? json(nullptr) : json(name))("index", index).take();
 }
 
 namespace {
 
 json or_null(bool known, const json& value) { return known ? value : json(nullptr); }
-
-// A JSON object built member by member, in order, into members reserved
-// at once and without a lookup per key (each key is new): a stream's
-// object is made per stream per report, 40,000 of them at the end of a run
-// of as many groups. Built from an initializer list it took ~150
-// allocations each (a two-element array per member, its key as a JSON
-// string), which the allocator served ever slower as the heap of the
-// stream table grew: the run's end grew faster than its streams (trial
-// h16r 7).
-class object_builder {
- public:
-  explicit object_builder(std::size_t members) { object().reserve(members); }
-  object_builder& operator()(const char* key, json value) {
-    object().emplace_back(key, std::move(value));
-    return *this;
-  }
-  [[nodiscard]] json take() { return std::move(j_); }
-
- private:
-  json::object_t& object() { return j_.get_ref<json::object_t&>(); }
-  json j_ = json::object();
-};
 
 double per_second(double amount, double seconds) { return seconds > 0 ? amount / seconds : 0.0; }
 
