@@ -1018,7 +1018,12 @@ TEST(NetMcastRecv, Ipv6IncludeListsLongerThanMldMsfAreSplitOverSockets) {
   // only (read here, never written). A test cannot lower it, so it asks for
   // one source more than it allows; the real senders are the first and the
   // last source of the list.
-  const auto msf = std::stoi(read_file("/proc/sys/net/ipv6/mld_max_msf"));
+  const auto msf_text = read_file("/proc/sys/net/ipv6/mld_max_msf");
+  if (msf_text.empty()) {
+    GTEST_SKIP() << "net.ipv6.mld_max_msf is not visible here (the suite runs in a network namespace other than the "
+                    "initial one): the test cannot know the limit to go past";
+  }
+  const auto msf = std::stoi(msf_text);
   const auto port = std::to_string(free_port(rx));
   const std::string group = "[ff3e::8:1]:" + port;
   std::vector<std::string> args{"-i", "eth0", "--json", "-d", "2", (*net)[0].v6().to_string() + "," + group};
