@@ -4527,16 +4527,32 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
                        "(the counter is namespace-wide and unicast from an address not routed back counts too: {})",
                        text_name(join), listen);
   }
-  std::vector<std::string> silent, received, unjoined;
+  std::vector<std::string> silent, received, unjoined, quiet;
   bool all_known = true;
   std::uint64_t sum = 0;
   for (const auto& o : others) {
+    // One that received no packets over the run has none of the drops
+    // (trial t15y G3: b0, quiet, kept a0's split unknown).
+    if (o.rx_packets && *o.rx_packets == 0) {
+      quiet.push_back(o.name);
+      continue;
+    }
     (o.silent ? silent : o.received ? received : unjoined).push_back(o.name);
     if (o.rx_packets) {
       sum += *o.rx_packets;
     } else {
       all_known = false;
     }
+  }
+  const auto quiet_words = fmt::format("{} received no packets during the run (/proc/net/dev), so none of the drops "
+                                       "came in there",
+                                       names_text(quiet));
+  if (silent.empty() && received.empty() && unjoined.empty()) {
+    // Every other interface where the filter is on was quiet: all of the
+    // drops came in on `join`.
+    return fmt::format("probably this channel's datagrams: the filter is on on {} too, but {}, and all {} came in on "
+                       "{} (the counter is namespace-wide and unicast from an address not routed back counts too: {})",
+                       names_text(quiet), quiet_words, drops, text_name(join), listen);
   }
   std::vector<std::string> clauses;
   if (!silent.empty()) {
@@ -4563,8 +4579,17 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
   // Trial t15w L1: "so at least N came in on b0, so the run cannot tell"
   // read as a contradiction; the lower bound and what stays unknown apart.
   return fmt::format("probably this channel's datagrams, but the counter is namespace-wide and says neither which "
-                     "interface nor which traffic it counts, and the filter is on {}{} ({})",
-                     fmt::join(clauses, "; and "), at_least, listen);
+                     "interface nor which traffic it counts, and the filter is on {}{}{} ({})",
+                     fmt::join(clauses, "; and "),
+                     quiet.empty() ? std::string()
+                                   : fmt::format("; the filter is on on {} as well, but {}", names_text(quiet), quiet_words),
+                     at_least, listen);
+}
+
+rp_own_share reverse_path_own_share(std::optional<std::uint64_t> rx, std::uint64_t drops) noexcept {
+  if (!rx) return rp_own_share::unbounded;
+  if (*rx == 0) return rp_own_share::none;
+  return *rx < drops ? rp_own_share::fewer : rp_own_share::unbounded;
 }
 
 namespace {
@@ -4616,6 +4641,30 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
     if (name == join) failing.push_back(p);
   }
   if (failing.empty()) return std::nullopt;
+  // Its own interface's packets bound the drops that can be its (trial
+  // t15y G3): none received, none of the drops is its, and what stays to
+  // say is that nothing at all arrived there.
+  const auto own_rx_it = rx_packets.find(join);
+  const auto own_rx =
+      own_rx_it != rx_packets.end() ? std::optional<std::uint64_t>(own_rx_it->second) : std::nullopt;
+  const auto share = reverse_path_own_share(own_rx, drops);
+  if (share == rp_own_share::none) {
+    nlohmann::ordered_json d;
+    d["interface"] = join;
+    d["rx_packets"] = 0;
+    d["reverse_path_drops"] = drops;
+    return check_result{"interface", join, check_status::warn,
+                        fmt::format("nothing at all arrived on {} during the run (it received no packets, "
+                                    "/proc/net/dev): no sender sends the group there, or nothing forwards it to {}; "
+                                    "the {} dropped by reverse-path filtering (TcpExtIPReversePathFilter) came in "
+                                    "elsewhere, none on {}",
+                                    text_name(join), text_name(join), count_text(drops, "datagram", "datagrams"),
+                                    text_name(join)),
+                        "", d,
+                        fmt::format("check the sender and the path to {} (a router's or switch's forwarding of the "
+                                    "group); mcast-recv doctor --listen SEC {} checks more",
+                                    text_name(join), specs)};
+  }
   std::vector<rp_sharer> others;
   for (const auto& f : filtering_interfaces()) {
     if (f == join) continue;
@@ -4653,6 +4702,26 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
                           count_text(drops, "datagram", "datagrams"), words);
   c.data["interface"] = join;
   c.data["reverse_path_drops"] = drops;
+  if (share == rp_own_share::fewer) {
+    // Fewer packets came in on it than were dropped: at most that many of
+    // the drops are its, possibly none; no verdict of it, the fix a
+    // conditional one (trial t15y G3).
+    c.status = check_status::warn;
+    c.data["blamed"] = false;
+    c.data["possible"] = true;
+    c.data["rx_packets"] = *own_rx;
+    c.message = fmt::format("nothing arrived on {}, where the reverse-path filter is {} (rp_filter {}), while the "
+                            "kernel dropped {} by reverse-path filtering during the run (TcpExtIPReversePathFilter): "
+                            "possibly this channel's datagrams, but {} received only {} during the run "
+                            "(/proc/net/dev), so at most {} of the drops came in there, possibly none",
+                            text_name(join), *mode == 1 ? "strict" : "loose", *mode,
+                            count_text(drops, "datagram", "datagrams"), text_name(join),
+                            count_text(*own_rx, "packet", "packets"), *own_rx);
+    c.note = fmt::format("mcast-recv doctor --listen SEC {} tells, with a packet socket on {}; should its datagrams "
+                         "arrive and be dropped: {}{}",
+                         specs, text_name(join), c.fix, c.note.empty() ? std::string() : fmt::format(" ({})", c.note));
+    c.fix.clear();
+  }
   return c;
 }
 

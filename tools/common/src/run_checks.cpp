@@ -863,7 +863,16 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       std::vector<membership> these;
       for (const auto* m : channel_members(by_channel, sc.channel)) these.push_back(*m);
       if (these.empty()) continue;
-      for (auto& name : silent_reverse_path_interfaces(plan_joins(these))) silent_blamed.insert(std::move(name));
+      for (auto& name : silent_reverse_path_interfaces(plan_joins(these))) {
+        // One that received nothing is not blamed (trial t15y G3): the
+        // others' fixes may keep its filter on.
+        const auto rx = over_run.rx_packets.find(name);
+        if (rx != over_run.rx_packets.end() &&
+            reverse_path_own_share(rx->second, *over_run.reverse_path) == rp_own_share::none) {
+          continue;
+        }
+        silent_blamed.insert(std::move(name));
+      }
     }
   }
   // The nftables ruleset, read once for every channel (nft ran, and its

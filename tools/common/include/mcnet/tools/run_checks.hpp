@@ -304,6 +304,17 @@ struct rp_sharer {
                                                           const std::vector<rp_sharer>& others,
                                                           std::string_view specs);
 
+/// How a join interface's own received packets over the span (`rx`,
+/// /proc/net/dev; none: not known) bound the reverse-path drops (`drops`)
+/// that can have come in on it (trial t15y G3: a silent channel with no
+/// sender at all, its interface b0 quiet, was blamed on rp_filter beside
+/// another interface's drops): `none` (it received nothing: no drop is
+/// its, no rp_filter blame), `fewer` (fewer than were dropped: at most
+/// that many are its, "possibly" at most), `unbounded` (not known, or as
+/// many as the drops or more). Pure.
+enum class rp_own_share { unbounded, none, fewer };
+[[nodiscard]] rp_own_share reverse_path_own_share(std::optional<std::uint64_t> rx, std::uint64_t drops) noexcept;
+
 /// The rp_filter FAIL of a silent channel (its joins `plan`, one channel)
 /// in a run whose reverse-path counter rose by `drops` while other
 /// channels received (trial t15v H1: "no local check found a cause" with
