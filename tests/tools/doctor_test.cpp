@@ -495,6 +495,28 @@ TEST(Doctor, ASilentChannelsReversePathDropsSayWhatTheRunCanTell) {
   EXPECT_EQ(unjoined.find("at least"), std::string::npos) << unjoined;
 }
 
+// Trial t15y G3: a join interface's own packets over the run bound the
+// reverse-path drops that can be its: none received, none of them; fewer
+// than the drops, at most that many ("possibly"); and another interface
+// that received nothing takes no share of a silent channel's drops.
+TEST(Doctor, AJoinInterfacesOwnPacketsBoundItsShareOfTheReversePathDrops) {
+  EXPECT_EQ(tools::reverse_path_own_share(std::nullopt, 203), tools::rp_own_share::unbounded);
+  EXPECT_EQ(tools::reverse_path_own_share(0, 203), tools::rp_own_share::none);
+  EXPECT_EQ(tools::reverse_path_own_share(24, 203), tools::rp_own_share::fewer);
+  EXPECT_EQ(tools::reverse_path_own_share(203, 203), tools::rp_own_share::unbounded);
+  EXPECT_EQ(tools::reverse_path_own_share(400, 203), tools::rp_own_share::unbounded);
+  // b0 silent too but quiet: all of the drops came in on a0.
+  const auto exact = tools::silent_reverse_path_attribution("a0", 203, {{"b0", true, false, 0}}, "S");
+  EXPECT_NE(exact.find("b0 received no packets during the run"), std::string::npos) << exact;
+  EXPECT_NE(exact.find("all 203 came in on a0"), std::string::npos) << exact;
+  EXPECT_EQ(exact.find("split between"), std::string::npos) << exact;
+  // b0 quiet beside c0, which received 4: at least 199 on a0, no split with b0.
+  const auto bound = tools::silent_reverse_path_attribution("a0", 203, {{"b0", true, false, 0}, {"c0", false, false, 4}}, "S");
+  EXPECT_EQ(bound.find("split between"), std::string::npos) << bound;
+  EXPECT_NE(bound.find("b0 received no packets during the run"), std::string::npos) << bound;
+  EXPECT_NE(bound.find("at least 199 of them came in on a0"), std::string::npos) << bound;
+}
+
 TEST(Doctor, VerdictIsTheFirstFailureInCheckOrderElseTheFirstWarning) {
   std::vector<tools::check_result> checks{
       {"listen", "5 s", tools::check_status::fail, "nothing arrived", "", {}, ""},

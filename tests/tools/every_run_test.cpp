@@ -2621,6 +2621,75 @@ TEST(NetEveryRun, FilterOffFixKeepsAnInterfaceWhoseOwnRpFilterIsBelowConfAll) {
   ASSERT_NO_FATAL_FAILURE(rp_keep::expect_every_channel_arrived(run(), 2, 60));
 }
 
+// Trial t15y G3 (MEDIUM): conf/all=1, own values 0; on eth0 one channel
+// arrives and another, from an address rx has no route back to, is
+// dropped by the filter; eth1's channel has no sender at all. eth1's
+// channel was blamed on rp_filter (its fix turning eth1's filter off) and
+// eth0's drops were said to split between eth0 and eth1. Now eth1
+// received nothing, so its channel's cause is that nothing at all arrived
+// there, and eth0's line says how many of the drops came in on eth0.
+TEST(NetEveryRun, ASilentChannelWhoseInterfaceReceivedNothingIsNotBlamedOnTheFilter) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans_routed_back_by_eth1();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  const auto& far = (*net)[2];
+  ASSERT_NO_FATAL_FAILURE(rp_keep::conf_all_strict_own_off(rx, far));
+  ASSERT_TRUE(near.exec({"ip", "addr", "add", "10.77.56.2/32", "dev", "eth0"}).status.success());
+  // far sends nothing: no MLD or neighbour discovery of its own either.
+  far.ns().write_sysctl("net.ipv6.conf.all.disable_ipv6", "1");
+  const auto port = std::to_string(free_port(rx));
+  const auto arrives = "239.255.94.51:" + port;
+  const auto dropped = "239.255.94.52:" + port;
+  const auto unsent = "239.255.94.53:" + port;
+  const auto r = test::tools::receive_while(rx, {"--json", "-d", "3", arrives + "%eth0", dropped + "%eth0", unsent + "%eth1"}, [&] {
+    test::tools::send(near, {"-i", "eth0", "-c", "60", "-r", "200pps", arrives});
+    test::tools::send(near, {"-i", "eth0", "-c", "60", "-r", "200pps", "10.77.56.2," + dropped});
+  });
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  const auto drops = (*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>();
+  ASSERT_GE(drops, 60u) << r.output;
+  ASSERT_EQ((*summary)["silent"].size(), 2u) << r.output;
+  bool saw0 = false, saw1 = false;
+  for (const auto& s : (*summary)["silent"]) {
+    const auto on = s["interface"]["name"].get<std::string>();
+    if (on == "eth1") {
+      saw1 = true;
+      for (const auto& c : s["causes"]) {
+        EXPECT_NE(c["check"], "rp_filter") << "eth1 received nothing: " << r.output;
+      }
+      ASSERT_FALSE(s["causes"].empty()) << r.output;
+      const auto& c = s["causes"][0];
+      EXPECT_EQ(c["check"], "interface") << r.output;
+      EXPECT_EQ(c["status"], "WARN") << r.output;
+      EXPECT_EQ(c["data"]["rx_packets"], 0) << r.output;
+      EXPECT_NE(c["message"].get<std::string>().find("nothing at all arrived on eth1 during the run"), std::string::npos)
+          << r.output;
+    } else {
+      saw0 = true;
+      EXPECT_EQ(on, "eth0") << r.output;
+      ASSERT_FALSE(s["causes"].empty()) << r.output;
+      const auto& c = s["causes"][0];
+      EXPECT_EQ(c["status"], "FAIL") << r.output;
+      EXPECT_EQ(c["check"], "rp_filter") << r.output;
+      EXPECT_EQ(c["data"]["reverse_path_drops"], drops) << r.output;
+      const auto message = c["message"].get<std::string>();
+      EXPECT_EQ(message.find("split between eth0 and eth1"), std::string::npos) << message;
+      EXPECT_NE(message.find("eth1 received no packets during the run"), std::string::npos) << message;
+      // Every other filtering interface quiet: all of them came in on eth0;
+      // else at least the drops less the others' packets.
+      const bool all = message.find(fmt::format("all {} came in on eth0", drops)) != std::string::npos;
+      EXPECT_TRUE(all || message.find("of them came in on eth0") != std::string::npos) << message;
+      // eth1 not blamed: the fix keeps its filter on.
+      EXPECT_NE(c["fix"].get<std::string>().find("net.ipv4.conf.eth1.rp_filter=1"), std::string::npos) << r.output;
+    }
+  }
+  EXPECT_TRUE(saw0 && saw1) << r.output;
+}
+
 // Trial t15x F1 (HIGH), F5: conf/all=1, eth0 and eth1 at own 0, two
 // any-source joins that get nothing, eth0's sender routed back by eth1,
 // eth1's with no route back. The verdict's merged fix turned eth1 off and
