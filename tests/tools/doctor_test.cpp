@@ -502,7 +502,11 @@ TEST(Doctor, ASilentChannelsReversePathDropsSayWhatTheRunCanTell) {
 TEST(Doctor, AJoinInterfacesOwnPacketsBoundItsShareOfTheReversePathDrops) {
   EXPECT_EQ(tools::reverse_path_own_share(std::nullopt, 203), tools::rp_own_share::unbounded);
   EXPECT_EQ(tools::reverse_path_own_share(0, 203), tools::rp_own_share::none);
-  EXPECT_EQ(tools::reverse_path_own_share(24, 203), tools::rp_own_share::fewer);
+  EXPECT_EQ(tools::reverse_path_own_share(24, 203), tools::rp_own_share::few);
+  EXPECT_EQ(tools::reverse_path_own_share(49, 203), tools::rp_own_share::few);
+  EXPECT_EQ(tools::reverse_path_own_share(50, 203), tools::rp_own_share::bounded);
+  EXPECT_EQ(tools::reverse_path_own_share(60, 120), tools::rp_own_share::bounded);
+  EXPECT_EQ(tools::reverse_path_own_share(202, 203), tools::rp_own_share::bounded);
   EXPECT_EQ(tools::reverse_path_own_share(203, 203), tools::rp_own_share::unbounded);
   EXPECT_EQ(tools::reverse_path_own_share(400, 203), tools::rp_own_share::unbounded);
   // b0 silent too but quiet: all of the drops came in on a0.

@@ -2796,6 +2796,31 @@ TEST(NetEveryRun, TwoSilentChannelsFixLinesDoNotUndoEachOther) {
                                     other)), std::string::npos) << note;
     fixes.push_back(fix);
   }
+  // Trial t15y L1: the text lines carry the note too, after the fix, as
+  // the verdict's `(fix: ...) (note: ...)`, the fix unchanged before it.
+  const auto text = test::tools::receive_while(rx, {"-d", "3", works + "%eth0", on0 + "%eth0", on1 + "%eth1"}, [&] {
+    test::tools::send(near, {"-i", "eth0", "-c", "60", "-r", "200pps", works});
+    test::tools::send(near, {"-i", "eth0", "-c", "60", "-r", "200pps", "10.77.9.1," + on0});
+    test::tools::send(far, {"-i", "eth0", "-c", "60", "-r", "200pps", "10.77.55.2," + on1});
+  });
+  for (const auto& [own, other] : {std::pair{std::string("eth0"), std::string("eth1")}, std::pair{std::string("eth1"), std::string("eth0")}}) {
+    const auto at = text.standard_output.find(fmt::format("FAIL rp_filter {}: nothing arrived on {}", own, own));
+    ASSERT_NE(at, std::string::npos) << text.output;
+    const auto line = text.standard_output.substr(at, text.standard_output.find('\n', at) - at);
+    const auto fix_at = line.find("(fix: sysctl -w ");
+    ASSERT_NE(fix_at, std::string::npos) << line;
+    const auto fix_end = line.find(") (note: ", fix_at);
+    ASSERT_NE(fix_end, std::string::npos) << line;
+    const auto fix = line.substr(fix_at + 6, fix_end - fix_at - 6);
+    EXPECT_NE(fix.find(fmt::format("net.ipv4.conf.{}.rp_filter=0", own)), std::string::npos) << line;
+    EXPECT_EQ(fix.find("note"), std::string::npos) << "the fix stays the command alone: " << line;
+    EXPECT_NE(line.find(fmt::format("the fix does not keep the filter on {}: channels of this run joined there got "
+                                    "nothing too",
+                                    other),
+                        fix_end),
+              std::string::npos)
+        << line;
+  }
   for (const auto& fix : fixes) {
     const auto pasted = rx.exec({"sh", "-c", fix});
     ASSERT_TRUE(pasted.status.success()) << pasted.output;

@@ -4589,7 +4589,8 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
 rp_own_share reverse_path_own_share(std::optional<std::uint64_t> rx, std::uint64_t drops) noexcept {
   if (!rx) return rp_own_share::unbounded;
   if (*rx == 0) return rp_own_share::none;
-  return *rx < drops ? rp_own_share::fewer : rp_own_share::unbounded;
+  if (*rx < drops / 4) return rp_own_share::few;
+  return *rx < drops ? rp_own_share::bounded : rp_own_share::unbounded;
 }
 
 namespace {
@@ -4702,9 +4703,14 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
                           count_text(drops, "datagram", "datagrams"), words);
   c.data["interface"] = join;
   c.data["reverse_path_drops"] = drops;
-  if (share == rp_own_share::fewer) {
-    // Fewer packets came in on it than were dropped: at most that many of
-    // the drops are its, possibly none; no verdict of it, the fix a
+  if (share == rp_own_share::bounded) {
+    c.message += fmt::format("; {} received {} during the run (/proc/net/dev): at most {} of the drops came in there",
+                             text_name(join), count_text(*own_rx, "packet", "packets"), *own_rx);
+    c.data["rx_packets"] = *own_rx;
+  }
+  if (share == rp_own_share::few) {
+    // Far fewer packets came in on it than were dropped: at most that many
+    // of the drops are its, possibly none; no verdict of it, the fix a
     // conditional one (trial t15y G3).
     c.status = check_status::warn;
     c.data["blamed"] = false;

@@ -309,10 +309,11 @@ struct rp_sharer {
 /// that can have come in on it (trial t15y G3: a silent channel with no
 /// sender at all, its interface b0 quiet, was blamed on rp_filter beside
 /// another interface's drops): `none` (it received nothing: no drop is
-/// its, no rp_filter blame), `fewer` (fewer than were dropped: at most
-/// that many are its, "possibly" at most), `unbounded` (not known, or as
-/// many as the drops or more). Pure.
-enum class rp_own_share { unbounded, none, fewer };
+/// its, no rp_filter blame), `few` (fewer than a quarter of the drops: at
+/// most that many are its, "possibly" at most), `bounded` (fewer than the
+/// drops: still the likely cause, the bound said), `unbounded` (not known,
+/// or as many as the drops or more). Pure.
+enum class rp_own_share { unbounded, bounded, few, none };
 [[nodiscard]] rp_own_share reverse_path_own_share(std::optional<std::uint64_t> rx, std::uint64_t drops) noexcept;
 
 /// The rp_filter FAIL of a silent channel (its joins `plan`, one channel)
