@@ -7032,6 +7032,51 @@ TEST(NetDoctor, ARunNamesTheReversePathFilterWhenTheOtherFilteringLinkReceivedFe
       << run.output;
 }
 
+// Trial t15y G2: the same case in a doctor --listen without CAP_NET_RAW
+// (no packet socket): it passed no per-interface packet counts, so it
+// never reached the outnumbered rule the docs say applies without a
+// packet socket, and stayed at "possibly". It reads /proc/net/dev's RX
+// deltas over the listen as a run does: eth1 received fewer packets than
+// were dropped, and the verdict is the filter, with its fix.
+TEST(NetDoctor, ADoctorWithoutAPacketSocketReachesTheOutnumberedRule) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(setpriv, "setpriv", "util-linux");
+  auto net = test::tools::two_lans_routed_back_by_eth1();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  for (const auto* key : {"all", "eth0", "eth1"}) {
+    rx.ns().write_sysctl(fmt::format("net.ipv4.conf.{}.rp_filter", key), "1");
+  }
+  const auto group = "239.255.91.16:" + std::to_string(free_port(rx));
+  auto p = rx.start({setpriv, "--inh-caps=-net_raw", "--bounding-set=-net_raw", MCAST_RECV, "doctor", "--json",
+                     "--listen", "2", "-i", "eth0", group});
+  ASSERT_TRUE(wait_joined(rx, "105BFFEF")) << p.output();
+  test::tools::send(near, {"-i", "eth0", "-c", "150", "-r", "200pps", "10.77.9.1," + group});
+  const auto st = p.wait_for(20s);
+  EXPECT_TRUE(st) << "the doctor did not end\n" << p.output();
+  const auto d = ended({st ? *st : p.stop(SIGKILL), p.output(), p.standard_output()});
+  expect_schema_conform(d.r.standard_output);
+  ASSERT_NO_FATAL_FAILURE(expect_verdict(d, "rp_filter", "FAIL", 2));
+  bool outnumbered = false;
+  for (const auto& c : d.checks("rp_filter")) {
+    if (c["status"] == "FAIL" && c.contains("data") && c["data"].is_object()) {
+      outnumbered = outnumbered || c["data"].value("outnumbered", false);
+    }
+  }
+  EXPECT_TRUE(outnumbered) << d.r.output;
+  const auto message = d.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("probably this join's datagrams, as the other interface where the filter is on (eth1) "
+                         "received"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("during --listen (/proc/net/dev)"), std::string::npos) << message;
+  // Not the advice to run what just ran: that it could not open a packet socket.
+  EXPECT_NE(message.find("could not open one (it needs CAP_NET_RAW"), std::string::npos) << message;
+  ASSERT_TRUE(d.verdict["fix"].is_string()) << d.r.output;
+  EXPECT_NE(d.verdict["fix"].get<std::string>().find("net.ipv4.conf.eth0.rp_filter="), std::string::npos)
+      << d.r.output;
+}
+
 // trial15n 2: loose rp_filter and a policy rule that leads the reverse
 // lookup of an SSM source to a table whose route refuses it. The counter
 // line's fix (a --listen, and a plain run's verdict) adds the route in

@@ -4173,6 +4173,19 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       }
       continue;
     }
+    // Without a packet socket, the join interface's own packets over the
+    // span bound the drops that can be its (trial t15y G3): none received,
+    // none of them is, and nothing at all arrived there.
+    if (wire == nullptr && received != nullptr) {
+      const auto own = received->find(join);
+      if (own != received->end() && reverse_path_own_share(own->second, drops) == rp_own_share::none) {
+        passing.push_back(fmt::format("{} on {}: nothing at all arrived on {} during {} (it received no packets, "
+                                      "/proc/net/dev): no sender sends {} there, or nothing forwards it there",
+                                      include ? r.source->to_string() : "any source", text_name(join),
+                                      text_name(join), during, r.group.to_string()));
+        continue;
+      }
+    }
     // A packet socket on the join interface (--listen): whether the
     // group's datagrams (an include join's: from its source) arrived there
     // at all. Seen arriving while no socket got them: the filter dropped
@@ -4500,9 +4513,10 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     evidence = fmt::format(": {}", fmt::join(proof, "; "));
   } else if (!outnumbered.empty()) {
     d["outnumbered"] = true;
-    evidence = fmt::format(": probably this run's datagrams, as {}{} (unicast from an address not routed back "
-                           "counts too: mcast-recv doctor --listen SEC tells, with a packet socket on {})",
-                           outnumbered, and_list(outnumbered_on), outnumbered_on.size() == 1 ? "it" : "each");
+    evidence = fmt::format(": probably this {}'s datagrams, as {}{} (unicast from an address not routed back "
+                           "counts too: {})",
+                           during == "the run" ? "run" : "join", outnumbered, and_list(outnumbered_on),
+                           listen_tells(during, wire, outnumbered_on.size() == 1 ? "it" : "each"));
   } else if (!alone.empty()) {
     // Several: the counter does not say how the drops split between them
     // (trial t15v M1), so the fix covers each.
@@ -9995,7 +10009,11 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       if (t.rp) wire.push_back(t.seen);
     }
     // A tap that could not be opened (no CAP_NET_RAW): the counter alone, as in a run.
-    checks.push_back(reverse_path_check(*rp, "--listen", plan, data, heard, taps_complete ? &wire : nullptr));
+    // Without one, the interfaces' RX packets over the listen (/proc/net/dev,
+    // no CAP_NET_RAW needed) bound the drops, as in a run: the outnumbered
+    // rule and a quiet join interface's share (trial t15y G2, G3).
+    checks.push_back(reverse_path_check(*rp, "--listen", plan, data, heard, taps_complete ? &wire : nullptr,
+                                        &over.rx_packets, nullptr, &over.rx_multicast));
     rp_ours = checks.back().status == check_status::fail;
     rp_possible = checks.back().data.value("possible", false);
     if (!taps_complete) {
