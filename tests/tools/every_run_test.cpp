@@ -2690,6 +2690,71 @@ TEST(NetEveryRun, ASilentChannelWhoseInterfaceReceivedNothingIsNotBlamedOnTheFil
   EXPECT_TRUE(saw0 && saw1) << r.output;
 }
 
+// Trial t15y G2 (HIGH): conf/all=1, own values 0, two any-source joins
+// (eth0, eth1) whose senders have no route back, and a third filtering
+// interface, c0 (a veth pair to near), busy with more packets than were
+// dropped: the run cannot tell whose the drops are (the "possibly" path,
+// verdict UNKNOWN). Its note's fix was the first join's alone, pinning
+// eth1 at 1; now it is one merged line covering both joins; pasted, both
+// channels arrive and c0 stays strict.
+TEST(NetEveryRun, APossiblyVerdictsFixIsOneLineForEveryJoinItMayBe) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans_routed_back_by_eth1();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  const auto& far = (*net)[2];
+  ASSERT_NO_FATAL_FAILURE(rp_keep::conf_all_strict_own_off(rx, far));
+  ASSERT_TRUE(near.exec({"ip", "addr", "add", "10.77.56.2/32", "dev", "eth0"}).status.success());
+  const auto made = rx.exec({"ip", "link", "add", "c0", "type", "veth", "peer", "name", "c1", "netns",
+                             std::to_string(near.ns().pid())});
+  ASSERT_TRUE(made.status.success()) << made.output;
+  ASSERT_TRUE(rx.exec({"ip", "addr", "add", "10.77.60.1/24", "dev", "c0"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "c0", "up"}).status.success());
+  ASSERT_TRUE(near.exec({"ip", "addr", "add", "10.77.60.2/24", "dev", "c1"}).status.success());
+  ASSERT_TRUE(near.exec({"ip", "link", "set", "c1", "up"}).status.success());
+  rx.ns().write_sysctl("net.ipv4.conf.c0.rp_filter", "0");
+  const auto port = std::to_string(free_port(rx));
+  const auto on0 = "239.255.94.61:" + port;
+  const auto on1 = "239.255.94.62:" + port;
+  const auto busy = "239.255.94.63:" + port;  // joined nowhere: c0's packets, never checked by the filter
+  const auto run = [&](bool load) {
+    return test::tools::receive_while(rx, {"--json", "-d", "3", on0 + "%eth0", on1 + "%eth1"}, [&] {
+      if (load) test::tools::send(near, {"-i", "c1", "-c", "500", "-r", "2000pps", busy});
+      test::tools::send(near, {"-i", "eth0", "-c", "60", "-r", "200pps", "10.77.56.2," + on0});
+      test::tools::send(far, {"-i", "eth0", "-c", "60", "-r", "200pps", "10.77.55.2," + on1});
+    });
+  };
+  const auto first = run(true);
+  expect_schema_conform(first.standard_output);
+  const auto events = json_lines(first.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << first.output;
+  ASSERT_GE((*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>(), 100u) << first.output;
+  const auto& verdict = (*summary)["verdict"];
+  ASSERT_TRUE(verdict.is_object()) << first.output;
+  EXPECT_NE(verdict["status"], "FAIL") << "c0's packets outnumber the drops: not blamed. " << first.output;
+  ASSERT_TRUE(verdict["note"].is_string()) << first.output;
+  const auto note = verdict["note"].get<std::string>();
+  const std::string lead = "should they arrive and be dropped: ";
+  const auto at = note.find(lead);
+  ASSERT_NE(at, std::string::npos) << note;
+  auto fix = note.substr(at + lead.size());
+  fix = fix.substr(0, fix.find(';'));
+  // One merged line: one sysctl -w, both joins' interfaces off, c0 kept.
+  EXPECT_EQ(fix.find("sysctl -w"), 0u) << fix;
+  EXPECT_EQ(fix.find("sysctl -w", 1), std::string::npos) << fix;
+  for (const auto* want : {"net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.eth0.rp_filter=0",
+                           "net.ipv4.conf.eth1.rp_filter=0", "net.ipv4.conf.c0.rp_filter=1"}) {
+    EXPECT_NE(fix.find(want), std::string::npos) << want << " in " << fix;
+  }
+  EXPECT_EQ(fix.find("net.ipv4.conf.eth0.rp_filter=1"), std::string::npos) << fix;
+  EXPECT_EQ(fix.find("net.ipv4.conf.eth1.rp_filter=1"), std::string::npos) << fix;
+  const auto pasted = rx.exec({"sh", "-c", fix});
+  ASSERT_TRUE(pasted.status.success()) << pasted.output;
+  EXPECT_EQ(rp_keep::effective(rx, "c0"), 1) << "c0 stays strict after " << fix;
+  ASSERT_NO_FATAL_FAILURE(rp_keep::expect_every_channel_arrived(run(false), 2, 60));
+}
+
 // Trial t15x F1 (HIGH), F5: conf/all=1, eth0 and eth1 at own 0, two
 // any-source joins that get nothing, eth0's sender routed back by eth1,
 // eth1's with no route back. The verdict's merged fix turned eth1 off and
