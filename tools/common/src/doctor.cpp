@@ -2518,60 +2518,53 @@ std::string loose_note(const std::string& src, const std::string& join, std::uin
                            : std::string());
 }
 
-// The assignments that keep the filter where conf/all alone decides it now:
-// every other interface up whose own rp_filter is below conf/all's gets
-// conf/all's value (rp_keep_value), so that conf/all at 0 turns off the
-// filter on `join` only (trial t15w L3: the fix turned a0's off without a
-// word on its line; t15y G1: with conf/all 2, c0's own 1 was left out and
-// the fix made c0 strict). Empty when conf/all is 0.
-std::vector<std::string> kept_on_others(const rp_value& rp, const std::string& join) {
+// What a filter-off fix on `join` does to the other interfaces whose own
+// rp_filter is below conf/all's (rp_keep_value), read in one walk of
+// /proc/sys/net/ipv4/conf: `keys`, the assignments that keep the filter
+// where conf/all alone decides it now, for those up (or not found by
+// name), conf/all's value each, so that conf/all at 0 turns off the filter
+// on `join` only (trial t15w L3: the fix turned a0's off without a word on
+// its line; t15y G1: with conf/all 2, c0's own 1 was left out and the fix
+// made c0 strict); `down`, those left out for being down, which come up
+// with the filter weaker (or off) once conf/all is 0. Both empty when
+// conf/all is 0.
+struct rp_others {
   std::vector<std::string> keys;
+  std::vector<std::string> down;
+};
+
+rp_others other_interfaces_below_all(const rp_value& rp, const std::string& join) {
+  rp_others out;
   const auto all = rp.all.value_or(1);
-  if (all == 0) return keys;
+  if (all == 0) return out;
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator("/proc/sys/net/ipv4/conf", ec)) {
     const auto name = e.path().filename().string();
     if (name == "all" || name == "default" || name == "lo" || name == join) continue;
-    if (const auto l = netlink::link_by_name(name); l && (l->flags & IFF_UP) == 0) continue;
     const auto own = sysctl(conf_key("net.ipv4.conf", name, "rp_filter"));
     if (!own) continue;
-    if (const auto keep = rp_keep_value(all, *own)) {
-      keys.push_back(shell_quoted(conf_key("net.ipv4.conf", name, "rp_filter") + "=" + std::to_string(*keep)));
+    const auto keep = rp_keep_value(all, *own);
+    if (!keep) continue;
+    if (const auto l = netlink::link_by_name(name); l && (l->flags & IFF_UP) == 0) {
+      out.down.push_back(name);
+    } else {
+      out.keys.push_back(shell_quoted(conf_key("net.ipv4.conf", name, "rp_filter") + "=" + std::to_string(*keep)));
     }
   }
-  std::ranges::sort(keys);
-  return keys;
-}
-
-// The interfaces kept_on_others() leaves out for being down: their own
-// rp_filter is below conf/all's too, so they come up with the filter
-// weaker (or off) once conf/all is 0.
-std::vector<std::string> down_unkept(const rp_value& rp, const std::string& join) {
-  std::vector<std::string> names;
-  const auto all = rp.all.value_or(1);
-  if (all == 0) return names;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator("/proc/sys/net/ipv4/conf", ec)) {
-    const auto name = e.path().filename().string();
-    if (name == "all" || name == "default" || name == "lo" || name == join) continue;
-    const auto l = netlink::link_by_name(name);
-    if (!l || (l->flags & IFF_UP) != 0) continue;
-    const auto own = sysctl(conf_key("net.ipv4.conf", name, "rp_filter"));
-    if (own && rp_keep_value(all, *own)) names.push_back(name);
-  }
-  std::ranges::sort(names);
-  return names;
+  std::ranges::sort(out.keys);
+  std::ranges::sort(out.down);
+  return out;
 }
 
 // The filter off on `join` only: the kernel applies the larger of conf/all
 // and conf/IFACE, so conf/all goes to 0 too only when it is above 0, and
 // then the same `sysctl -w` keeps the filter on the other interfaces whose
-// own value is 0 (kept_on_others).
+// own value is below conf/all's (other_interfaces_below_all).
 std::string filter_off_fix(const rp_value& rp, const std::string& join) {
   const auto dev = shell_quoted(conf_key("net.ipv4.conf", join, "rp_filter") + "=0");
   if (rp.all && *rp.all == 0) return "sysctl -w " + dev;
   auto out = fmt::format("sysctl -w net.ipv4.conf.all.rp_filter=0 {}", dev);
-  for (const auto& k : kept_on_others(rp, join)) (out += ' ') += k;
+  for (const auto& k : other_interfaces_below_all(rp, join).keys) (out += ' ') += k;
   return out;
 }
 
@@ -2580,14 +2573,15 @@ std::string filter_off_fix(const rp_value& rp, const std::string& join) {
 // M1, t15w L3: the note told to do what the fix line now does itself).
 std::string all_forces(const rp_value& rp, const std::string& join) {
   if (rp.all && *rp.all == 0) return fmt::format(" (off; conf/all is 0, so conf/{} alone decides)", text_name(join));
-  const auto keys = kept_on_others(rp, join);
+  const auto others = other_interfaces_below_all(rp, join);
+  const auto& keys = others.keys;
   const auto keep = keys.empty() ? std::string("; no other interface up has its own rp_filter below conf/all's now")
                                  : fmt::format("; the fix keeps it on there itself with {}", fmt::join(keys, " "));
   // What the keeps cannot cover (trial t15x F4): an interface down now and
   // one created later, from conf/default. No conf/default key: the join
   // interface re-created would take it and be filtered again (trial t15v
   // M2's stall).
-  const auto down = down_unkept(rp, join);
+  const auto& down = others.down;
   const auto def = sysctl("net.ipv4.conf.default.rp_filter");
   std::vector<std::string> uncovered;
   if (!down.empty()) {

@@ -265,7 +265,7 @@ struct wire_seen {
 /// is blamed even with other interfaces filtering, the message's evidence
 /// these words (what the run can tell of whose drops they are; JSON
 /// `data.shared_counter` true). A filter-off fix keeps the filter on the
-/// other interfaces whose own rp_filter is below conf/all's (kept_on_others()), but never
+/// other interfaces whose own rp_filter is below conf/all's (other_interfaces_below_all()), but never
 /// on one that another blamed join's fix turns off or loosens, nor on
 /// `unkept`'s (interface names: the other silent channels' of a run,
 /// trial t15x F1, F2).
