@@ -6969,7 +6969,27 @@ TEST(NetDoctor, ReversePathDropsOfOtherTrafficAreNoProofAgainstASilentAnySourceJ
             std::string::npos)
       << d.r.output;
 
-  const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", group}, noise);
+  // Trial t15y G3: eth0 itself received nothing during the run
+  // (/proc/net/dev): none of the drops are its, and reverse-path
+  // filtering is not named as why.
+  const auto quiet = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", group}, noise);
+  {
+    const auto quiet_events = json_lines(quiet.standard_output);
+    const auto* quiet_summary = find_event(quiet_events, "summary");
+    ASSERT_NE(quiet_summary, nullptr) << quiet.output;
+    ASSERT_GT((*quiet_summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>(), 0u) << quiet.output;
+    EXPECT_EQ((*quiet_summary)["verdict"]["status"], "UNKNOWN") << quiet.output;
+    EXPECT_EQ((*quiet_summary)["verdict"]["message"].get<std::string>().find("reverse-path filtering may be why"),
+              std::string::npos)
+        << quiet.output;
+  }
+  // Other traffic on eth0 too (a group nobody joined, never checked by
+  // the filter): eth0 is not quiet, and the drops may be the run's.
+  const auto& near = (*net)[1];
+  const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", group}, [&] {
+    test::tools::send(near, {"-i", "eth0", "-c", "100", "-r", "1000pps", "239.255.77.3:" + other_port});
+    noise();
+  });
   (void)elsewhere.stop(SIGTERM);
   const auto events = json_lines(run.standard_output);
   const auto* summary = find_event(events, "summary");
