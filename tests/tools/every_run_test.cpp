@@ -2621,6 +2621,140 @@ TEST(NetEveryRun, FilterOffFixKeepsAnInterfaceWhoseOwnRpFilterIsBelowConfAll) {
   ASSERT_NO_FATAL_FAILURE(rp_keep::expect_every_channel_arrived(run(), 2, 60));
 }
 
+// Trial t15y G3 (MEDIUM): conf/all=1, own values 0; on eth0 one channel
+// arrives and another, from an address rx has no route back to, is
+// dropped by the filter; eth1's channel has no sender at all. eth1's
+// channel was blamed on rp_filter (its fix turning eth1's filter off) and
+// eth0's drops were said to split between eth0 and eth1. Now eth1
+// received nothing, so its channel's cause is that nothing at all arrived
+// there, and eth0's line says how many of the drops came in on eth0.
+TEST(NetEveryRun, ASilentChannelWhoseInterfaceReceivedNothingIsNotBlamedOnTheFilter) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans_routed_back_by_eth1();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  const auto& far = (*net)[2];
+  ASSERT_NO_FATAL_FAILURE(rp_keep::conf_all_strict_own_off(rx, far));
+  ASSERT_TRUE(near.exec({"ip", "addr", "add", "10.77.56.2/32", "dev", "eth0"}).status.success());
+  // far sends nothing: no MLD or neighbour discovery of its own either.
+  far.ns().write_sysctl("net.ipv6.conf.all.disable_ipv6", "1");
+  const auto port = std::to_string(free_port(rx));
+  const auto arrives = "239.255.94.51:" + port;
+  const auto dropped = "239.255.94.52:" + port;
+  const auto unsent = "239.255.94.53:" + port;
+  const auto r = test::tools::receive_while(rx, {"--json", "-d", "3", arrives + "%eth0", dropped + "%eth0", unsent + "%eth1"}, [&] {
+    test::tools::send(near, {"-i", "eth0", "-c", "60", "-r", "200pps", arrives});
+    test::tools::send(near, {"-i", "eth0", "-c", "60", "-r", "200pps", "10.77.56.2," + dropped});
+  });
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  const auto drops = (*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>();
+  ASSERT_GE(drops, 60u) << r.output;
+  ASSERT_EQ((*summary)["silent"].size(), 2u) << r.output;
+  bool saw0 = false, saw1 = false;
+  for (const auto& s : (*summary)["silent"]) {
+    const auto on = s["interface"]["name"].get<std::string>();
+    if (on == "eth1") {
+      saw1 = true;
+      for (const auto& c : s["causes"]) {
+        EXPECT_NE(c["check"], "rp_filter") << "eth1 received nothing: " << r.output;
+      }
+      ASSERT_FALSE(s["causes"].empty()) << r.output;
+      const auto& c = s["causes"][0];
+      EXPECT_EQ(c["check"], "interface") << r.output;
+      EXPECT_EQ(c["status"], "WARN") << r.output;
+      EXPECT_EQ(c["data"]["rx_packets"], 0) << r.output;
+      EXPECT_NE(c["message"].get<std::string>().find("nothing at all arrived on eth1 during the run"), std::string::npos)
+          << r.output;
+    } else {
+      saw0 = true;
+      EXPECT_EQ(on, "eth0") << r.output;
+      ASSERT_FALSE(s["causes"].empty()) << r.output;
+      const auto& c = s["causes"][0];
+      EXPECT_EQ(c["status"], "FAIL") << r.output;
+      EXPECT_EQ(c["check"], "rp_filter") << r.output;
+      EXPECT_EQ(c["data"]["reverse_path_drops"], drops) << r.output;
+      const auto message = c["message"].get<std::string>();
+      EXPECT_EQ(message.find("split between eth0 and eth1"), std::string::npos) << message;
+      EXPECT_NE(message.find("eth1 received no packets during the run"), std::string::npos) << message;
+      // Every other filtering interface quiet: all of them came in on eth0;
+      // else at least the drops less the others' packets.
+      const bool all = message.find(fmt::format("all {} came in on eth0", drops)) != std::string::npos;
+      EXPECT_TRUE(all || message.find("of them came in on eth0") != std::string::npos) << message;
+      // eth1 not blamed: the fix keeps its filter on.
+      EXPECT_NE(c["fix"].get<std::string>().find("net.ipv4.conf.eth1.rp_filter=1"), std::string::npos) << r.output;
+    }
+  }
+  EXPECT_TRUE(saw0 && saw1) << r.output;
+}
+
+// Trial t15y G2 (HIGH): conf/all=1, own values 0, two any-source joins
+// (eth0, eth1) whose senders have no route back, and a third filtering
+// interface, c0 (a veth pair to near), busy with more packets than were
+// dropped: the run cannot tell whose the drops are (the "possibly" path,
+// verdict UNKNOWN). Its note's fix was the first join's alone, pinning
+// eth1 at 1; now it is one merged line covering both joins; pasted, both
+// channels arrive and c0 stays strict.
+TEST(NetEveryRun, APossiblyVerdictsFixIsOneLineForEveryJoinItMayBe) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans_routed_back_by_eth1();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  const auto& far = (*net)[2];
+  ASSERT_NO_FATAL_FAILURE(rp_keep::conf_all_strict_own_off(rx, far));
+  ASSERT_TRUE(near.exec({"ip", "addr", "add", "10.77.56.2/32", "dev", "eth0"}).status.success());
+  const auto made = rx.exec({"ip", "link", "add", "c0", "type", "veth", "peer", "name", "c1", "netns",
+                             std::to_string(near.ns().pid())});
+  ASSERT_TRUE(made.status.success()) << made.output;
+  ASSERT_TRUE(rx.exec({"ip", "addr", "add", "10.77.60.1/24", "dev", "c0"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "c0", "up"}).status.success());
+  ASSERT_TRUE(near.exec({"ip", "addr", "add", "10.77.60.2/24", "dev", "c1"}).status.success());
+  ASSERT_TRUE(near.exec({"ip", "link", "set", "c1", "up"}).status.success());
+  rx.ns().write_sysctl("net.ipv4.conf.c0.rp_filter", "0");
+  const auto port = std::to_string(free_port(rx));
+  const auto on0 = "239.255.94.61:" + port;
+  const auto on1 = "239.255.94.62:" + port;
+  const auto busy = "239.255.94.63:" + port;  // joined nowhere: c0's packets, never checked by the filter
+  const auto run = [&](bool load) {
+    return test::tools::receive_while(rx, {"--json", "-d", "3", on0 + "%eth0", on1 + "%eth1"}, [&] {
+      if (load) test::tools::send(near, {"-i", "c1", "-c", "500", "-r", "2000pps", busy});
+      test::tools::send(near, {"-i", "eth0", "-c", "60", "-r", "200pps", "10.77.56.2," + on0});
+      test::tools::send(far, {"-i", "eth0", "-c", "60", "-r", "200pps", "10.77.55.2," + on1});
+    });
+  };
+  const auto first = run(true);
+  expect_schema_conform(first.standard_output);
+  const auto events = json_lines(first.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << first.output;
+  ASSERT_GE((*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>(), 100u) << first.output;
+  const auto& verdict = (*summary)["verdict"];
+  ASSERT_TRUE(verdict.is_object()) << first.output;
+  EXPECT_NE(verdict["status"], "FAIL") << "c0's packets outnumber the drops: not blamed. " << first.output;
+  ASSERT_TRUE(verdict["note"].is_string()) << first.output;
+  const auto note = verdict["note"].get<std::string>();
+  const std::string lead = "should they arrive and be dropped: ";
+  const auto at = note.find(lead);
+  ASSERT_NE(at, std::string::npos) << note;
+  auto fix = note.substr(at + lead.size());
+  fix = fix.substr(0, fix.find(';'));
+  // One merged line: one sysctl -w, both joins' interfaces off, c0 kept.
+  EXPECT_EQ(fix.find("sysctl -w"), 0u) << fix;
+  EXPECT_EQ(fix.find("sysctl -w", 1), std::string::npos) << fix;
+  for (const auto* want : {"net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.eth0.rp_filter=0",
+                           "net.ipv4.conf.eth1.rp_filter=0", "net.ipv4.conf.c0.rp_filter=1"}) {
+    EXPECT_NE(fix.find(want), std::string::npos) << want << " in " << fix;
+  }
+  EXPECT_EQ(fix.find("net.ipv4.conf.eth0.rp_filter=1"), std::string::npos) << fix;
+  EXPECT_EQ(fix.find("net.ipv4.conf.eth1.rp_filter=1"), std::string::npos) << fix;
+  const auto pasted = rx.exec({"sh", "-c", fix});
+  ASSERT_TRUE(pasted.status.success()) << pasted.output;
+  EXPECT_EQ(rp_keep::effective(rx, "c0"), 1) << "c0 stays strict after " << fix;
+  ASSERT_NO_FATAL_FAILURE(rp_keep::expect_every_channel_arrived(run(false), 2, 60));
+}
+
 // Trial t15x F1 (HIGH), F5: conf/all=1, eth0 and eth1 at own 0, two
 // any-source joins that get nothing, eth0's sender routed back by eth1,
 // eth1's with no route back. The verdict's merged fix turned eth1 off and
@@ -2726,6 +2860,31 @@ TEST(NetEveryRun, TwoSilentChannelsFixLinesDoNotUndoEachOther) {
     EXPECT_NE(note.find(fmt::format("the fix does not keep the filter on {}: channels of this run joined there got nothing too",
                                     other)), std::string::npos) << note;
     fixes.push_back(fix);
+  }
+  // Trial t15y L1: the text lines carry the note too, after the fix, as
+  // the verdict's `(fix: ...) (note: ...)`, the fix unchanged before it.
+  const auto text = test::tools::receive_while(rx, {"-d", "3", works + "%eth0", on0 + "%eth0", on1 + "%eth1"}, [&] {
+    test::tools::send(near, {"-i", "eth0", "-c", "60", "-r", "200pps", works});
+    test::tools::send(near, {"-i", "eth0", "-c", "60", "-r", "200pps", "10.77.9.1," + on0});
+    test::tools::send(far, {"-i", "eth0", "-c", "60", "-r", "200pps", "10.77.55.2," + on1});
+  });
+  for (const auto& [own, other] : {std::pair{std::string("eth0"), std::string("eth1")}, std::pair{std::string("eth1"), std::string("eth0")}}) {
+    const auto at = text.standard_output.find(fmt::format("FAIL rp_filter {}: nothing arrived on {}", own, own));
+    ASSERT_NE(at, std::string::npos) << text.output;
+    const auto line = text.standard_output.substr(at, text.standard_output.find('\n', at) - at);
+    const auto fix_at = line.find("(fix: sysctl -w ");
+    ASSERT_NE(fix_at, std::string::npos) << line;
+    const auto fix_end = line.find(") (note: ", fix_at);
+    ASSERT_NE(fix_end, std::string::npos) << line;
+    const auto fix = line.substr(fix_at + 6, fix_end - fix_at - 6);
+    EXPECT_NE(fix.find(fmt::format("net.ipv4.conf.{}.rp_filter=0", own)), std::string::npos) << line;
+    EXPECT_EQ(fix.find("note"), std::string::npos) << "the fix stays the command alone: " << line;
+    EXPECT_NE(line.find(fmt::format("the fix does not keep the filter on {}: channels of this run joined there got "
+                                    "nothing too",
+                                    other),
+                        fix_end),
+              std::string::npos)
+        << line;
   }
   for (const auto& fix : fixes) {
     const auto pasted = rx.exec({"sh", "-c", fix});

@@ -2518,60 +2518,53 @@ std::string loose_note(const std::string& src, const std::string& join, std::uin
                            : std::string());
 }
 
-// The assignments that keep the filter where conf/all alone decides it now:
-// every other interface up whose own rp_filter is below conf/all's gets
-// conf/all's value (rp_keep_value), so that conf/all at 0 turns off the
-// filter on `join` only (trial t15w L3: the fix turned a0's off without a
-// word on its line; t15y G1: with conf/all 2, c0's own 1 was left out and
-// the fix made c0 strict). Empty when conf/all is 0.
-std::vector<std::string> kept_on_others(const rp_value& rp, const std::string& join) {
+// What a filter-off fix on `join` does to the other interfaces whose own
+// rp_filter is below conf/all's (rp_keep_value), read in one walk of
+// /proc/sys/net/ipv4/conf: `keys`, the assignments that keep the filter
+// where conf/all alone decides it now, for those up (or not found by
+// name), conf/all's value each, so that conf/all at 0 turns off the filter
+// on `join` only (trial t15w L3: the fix turned a0's off without a word on
+// its line; t15y G1: with conf/all 2, c0's own 1 was left out and the fix
+// made c0 strict); `down`, those left out for being down, which come up
+// with the filter weaker (or off) once conf/all is 0. Both empty when
+// conf/all is 0.
+struct rp_others {
   std::vector<std::string> keys;
+  std::vector<std::string> down;
+};
+
+rp_others other_interfaces_below_all(const rp_value& rp, const std::string& join) {
+  rp_others out;
   const auto all = rp.all.value_or(1);
-  if (all == 0) return keys;
+  if (all == 0) return out;
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator("/proc/sys/net/ipv4/conf", ec)) {
     const auto name = e.path().filename().string();
     if (name == "all" || name == "default" || name == "lo" || name == join) continue;
-    if (const auto l = netlink::link_by_name(name); l && (l->flags & IFF_UP) == 0) continue;
     const auto own = sysctl(conf_key("net.ipv4.conf", name, "rp_filter"));
     if (!own) continue;
-    if (const auto keep = rp_keep_value(all, *own)) {
-      keys.push_back(shell_quoted(conf_key("net.ipv4.conf", name, "rp_filter") + "=" + std::to_string(*keep)));
+    const auto keep = rp_keep_value(all, *own);
+    if (!keep) continue;
+    if (const auto l = netlink::link_by_name(name); l && (l->flags & IFF_UP) == 0) {
+      out.down.push_back(name);
+    } else {
+      out.keys.push_back(shell_quoted(conf_key("net.ipv4.conf", name, "rp_filter") + "=" + std::to_string(*keep)));
     }
   }
-  std::ranges::sort(keys);
-  return keys;
-}
-
-// The interfaces kept_on_others() leaves out for being down: their own
-// rp_filter is below conf/all's too, so they come up with the filter
-// weaker (or off) once conf/all is 0.
-std::vector<std::string> down_unkept(const rp_value& rp, const std::string& join) {
-  std::vector<std::string> names;
-  const auto all = rp.all.value_or(1);
-  if (all == 0) return names;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator("/proc/sys/net/ipv4/conf", ec)) {
-    const auto name = e.path().filename().string();
-    if (name == "all" || name == "default" || name == "lo" || name == join) continue;
-    const auto l = netlink::link_by_name(name);
-    if (!l || (l->flags & IFF_UP) != 0) continue;
-    const auto own = sysctl(conf_key("net.ipv4.conf", name, "rp_filter"));
-    if (own && rp_keep_value(all, *own)) names.push_back(name);
-  }
-  std::ranges::sort(names);
-  return names;
+  std::ranges::sort(out.keys);
+  std::ranges::sort(out.down);
+  return out;
 }
 
 // The filter off on `join` only: the kernel applies the larger of conf/all
 // and conf/IFACE, so conf/all goes to 0 too only when it is above 0, and
 // then the same `sysctl -w` keeps the filter on the other interfaces whose
-// own value is 0 (kept_on_others).
+// own value is below conf/all's (other_interfaces_below_all).
 std::string filter_off_fix(const rp_value& rp, const std::string& join) {
   const auto dev = shell_quoted(conf_key("net.ipv4.conf", join, "rp_filter") + "=0");
   if (rp.all && *rp.all == 0) return "sysctl -w " + dev;
   auto out = fmt::format("sysctl -w net.ipv4.conf.all.rp_filter=0 {}", dev);
-  for (const auto& k : kept_on_others(rp, join)) (out += ' ') += k;
+  for (const auto& k : other_interfaces_below_all(rp, join).keys) (out += ' ') += k;
   return out;
 }
 
@@ -2580,14 +2573,15 @@ std::string filter_off_fix(const rp_value& rp, const std::string& join) {
 // M1, t15w L3: the note told to do what the fix line now does itself).
 std::string all_forces(const rp_value& rp, const std::string& join) {
   if (rp.all && *rp.all == 0) return fmt::format(" (off; conf/all is 0, so conf/{} alone decides)", text_name(join));
-  const auto keys = kept_on_others(rp, join);
+  const auto others = other_interfaces_below_all(rp, join);
+  const auto& keys = others.keys;
   const auto keep = keys.empty() ? std::string("; no other interface up has its own rp_filter below conf/all's now")
                                  : fmt::format("; the fix keeps it on there itself with {}", fmt::join(keys, " "));
   // What the keeps cannot cover (trial t15x F4): an interface down now and
   // one created later, from conf/default. No conf/default key: the join
   // interface re-created would take it and be filtered again (trial t15v
   // M2's stall).
-  const auto down = down_unkept(rp, join);
+  const auto& down = others.down;
   const auto def = sysctl("net.ipv4.conf.default.rp_filter");
   std::vector<std::string> uncovered;
   if (!down.empty()) {
@@ -4173,6 +4167,19 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       }
       continue;
     }
+    // Without a packet socket, the join interface's own packets over the
+    // span bound the drops that can be its (trial t15y G3): none received,
+    // none of them is, and nothing at all arrived there.
+    if (wire == nullptr && received != nullptr) {
+      const auto own = received->find(join);
+      if (own != received->end() && reverse_path_own_share(own->second, drops) == rp_own_share::none) {
+        passing.push_back(fmt::format("{} on {}: nothing at all arrived on {} during {} (it received no packets, "
+                                      "/proc/net/dev): no sender sends {} there, or nothing forwards it there",
+                                      include ? r.source->to_string() : "any source", text_name(join),
+                                      text_name(join), during, r.group.to_string()));
+        continue;
+      }
+    }
     // A packet socket on the join interface (--listen): whether the
     // group's datagrams (an include join's: from its source) arrived there
     // at all. Seen arriving while no socket got them: the filter dropped
@@ -4500,9 +4507,10 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     evidence = fmt::format(": {}", fmt::join(proof, "; "));
   } else if (!outnumbered.empty()) {
     d["outnumbered"] = true;
-    evidence = fmt::format(": probably this run's datagrams, as {}{} (unicast from an address not routed back "
-                           "counts too: mcast-recv doctor --listen SEC tells, with a packet socket on {})",
-                           outnumbered, and_list(outnumbered_on), outnumbered_on.size() == 1 ? "it" : "each");
+    evidence = fmt::format(": probably this {}'s datagrams, as {}{} (unicast from an address not routed back "
+                           "counts too: {})",
+                           during == "the run" ? "run" : "join", outnumbered, and_list(outnumbered_on),
+                           listen_tells(during, wire, outnumbered_on.size() == 1 ? "it" : "each"));
   } else if (!alone.empty()) {
     // Several: the counter does not say how the drops split between them
     // (trial t15v M1), so the fix covers each.
@@ -4527,16 +4535,32 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
                        "(the counter is namespace-wide and unicast from an address not routed back counts too: {})",
                        text_name(join), listen);
   }
-  std::vector<std::string> silent, received, unjoined;
+  std::vector<std::string> silent, received, unjoined, quiet;
   bool all_known = true;
   std::uint64_t sum = 0;
   for (const auto& o : others) {
+    // One that received no packets over the run has none of the drops
+    // (trial t15y G3: b0, quiet, kept a0's split unknown).
+    if (o.rx_packets && *o.rx_packets == 0) {
+      quiet.push_back(o.name);
+      continue;
+    }
     (o.silent ? silent : o.received ? received : unjoined).push_back(o.name);
     if (o.rx_packets) {
       sum += *o.rx_packets;
     } else {
       all_known = false;
     }
+  }
+  const auto quiet_words = fmt::format("{} received no packets during the run (/proc/net/dev), so none of the drops "
+                                       "came in there",
+                                       names_text(quiet));
+  if (silent.empty() && received.empty() && unjoined.empty()) {
+    // Every other interface where the filter is on was quiet: all of the
+    // drops came in on `join`.
+    return fmt::format("probably this channel's datagrams: the filter is on on {} too, but {}, and all {} came in on "
+                       "{} (the counter is namespace-wide and unicast from an address not routed back counts too: {})",
+                       names_text(quiet), quiet_words, drops, text_name(join), listen);
   }
   std::vector<std::string> clauses;
   if (!silent.empty()) {
@@ -4563,8 +4587,18 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
   // Trial t15w L1: "so at least N came in on b0, so the run cannot tell"
   // read as a contradiction; the lower bound and what stays unknown apart.
   return fmt::format("probably this channel's datagrams, but the counter is namespace-wide and says neither which "
-                     "interface nor which traffic it counts, and the filter is on {}{} ({})",
-                     fmt::join(clauses, "; and "), at_least, listen);
+                     "interface nor which traffic it counts, and the filter is on {}{}{} ({})",
+                     fmt::join(clauses, "; and "),
+                     quiet.empty() ? std::string()
+                                   : fmt::format("; the filter is on on {} as well, but {}", names_text(quiet), quiet_words),
+                     at_least, listen);
+}
+
+rp_own_share reverse_path_own_share(std::optional<std::uint64_t> rx, std::uint64_t drops) noexcept {
+  if (!rx) return rp_own_share::unbounded;
+  if (*rx == 0) return rp_own_share::none;
+  if (*rx < drops / 4) return rp_own_share::few;
+  return *rx < drops ? rp_own_share::bounded : rp_own_share::unbounded;
 }
 
 namespace {
@@ -4616,6 +4650,30 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
     if (name == join) failing.push_back(p);
   }
   if (failing.empty()) return std::nullopt;
+  // Its own interface's packets bound the drops that can be its (trial
+  // t15y G3): none received, none of the drops is its, and what stays to
+  // say is that nothing at all arrived there.
+  const auto own_rx_it = rx_packets.find(join);
+  const auto own_rx =
+      own_rx_it != rx_packets.end() ? std::optional<std::uint64_t>(own_rx_it->second) : std::nullopt;
+  const auto share = reverse_path_own_share(own_rx, drops);
+  if (share == rp_own_share::none) {
+    nlohmann::ordered_json d;
+    d["interface"] = join;
+    d["rx_packets"] = 0;
+    d["reverse_path_drops"] = drops;
+    return check_result{"interface", join, check_status::warn,
+                        fmt::format("nothing at all arrived on {} during the run (it received no packets, "
+                                    "/proc/net/dev): no sender sends the group there, or nothing forwards it to {}; "
+                                    "the {} dropped by reverse-path filtering (TcpExtIPReversePathFilter) came in "
+                                    "elsewhere, none on {}",
+                                    text_name(join), text_name(join), count_text(drops, "datagram", "datagrams"),
+                                    text_name(join)),
+                        "", d,
+                        fmt::format("check the sender and the path to {} (a router's or switch's forwarding of the "
+                                    "group); mcast-recv doctor --listen SEC {} checks more",
+                                    text_name(join), specs)};
+  }
   std::vector<rp_sharer> others;
   for (const auto& f : filtering_interfaces()) {
     if (f == join) continue;
@@ -4653,6 +4711,31 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
                           count_text(drops, "datagram", "datagrams"), words);
   c.data["interface"] = join;
   c.data["reverse_path_drops"] = drops;
+  if (share == rp_own_share::bounded) {
+    c.message += fmt::format("; {} received {} during the run (/proc/net/dev): at most {} of the drops came in there",
+                             text_name(join), count_text(*own_rx, "packet", "packets"), *own_rx);
+    c.data["rx_packets"] = *own_rx;
+  }
+  if (share == rp_own_share::few) {
+    // Far fewer packets came in on it than were dropped: at most that many
+    // of the drops are its, possibly none; no verdict of it, the fix a
+    // conditional one (trial t15y G3).
+    c.status = check_status::warn;
+    c.data["blamed"] = false;
+    c.data["possible"] = true;
+    c.data["rx_packets"] = *own_rx;
+    c.message = fmt::format("nothing arrived on {}, where the reverse-path filter is {} (rp_filter {}), while the "
+                            "kernel dropped {} by reverse-path filtering during the run (TcpExtIPReversePathFilter): "
+                            "possibly this channel's datagrams, but {} received only {} during the run "
+                            "(/proc/net/dev), so at most {} of the drops came in there, possibly none",
+                            text_name(join), *mode == 1 ? "strict" : "loose", *mode,
+                            count_text(drops, "datagram", "datagrams"), text_name(join),
+                            count_text(*own_rx, "packet", "packets"), *own_rx);
+    c.note = fmt::format("mcast-recv doctor --listen SEC {} tells, with a packet socket on {}; should its datagrams "
+                         "arrive and be dropped: {}{}",
+                         specs, text_name(join), c.fix, c.note.empty() ? std::string() : fmt::format(" ({})", c.note));
+    c.fix.clear();
+  }
   return c;
 }
 
@@ -9920,7 +10003,11 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       if (t.rp) wire.push_back(t.seen);
     }
     // A tap that could not be opened (no CAP_NET_RAW): the counter alone, as in a run.
-    checks.push_back(reverse_path_check(*rp, "--listen", plan, data, heard, taps_complete ? &wire : nullptr));
+    // Without one, the interfaces' RX packets over the listen (/proc/net/dev,
+    // no CAP_NET_RAW needed) bound the drops, as in a run: the outnumbered
+    // rule and a quiet join interface's share (trial t15y G2, G3).
+    checks.push_back(reverse_path_check(*rp, "--listen", plan, data, heard, taps_complete ? &wire : nullptr,
+                                        &over.rx_packets, nullptr, &over.rx_multicast));
     rp_ours = checks.back().status == check_status::fail;
     rp_possible = checks.back().data.value("possible", false);
     if (!taps_complete) {

@@ -797,6 +797,7 @@ struct paragraph {
   std::string beside_one, beside_many;  // "while ...", of one channel and of several
   std::vector<std::string> causes;      // "STATUS CHECK SUBJECT: MESSAGE", group_mark for the channel's group
   std::vector<std::string> fixes;       // each cause's fix (empty: none), group_mark for the channel's group
+  std::vector<std::string> notes;       // each cause's note (empty: none), alike (trial t15y L1)
   // With no cause: what to suspect, of one channel or several (`many`),
   // with the doctor command's specs.
   std::function<std::string(bool many, const std::string& specs)> none;
@@ -863,7 +864,16 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       std::vector<membership> these;
       for (const auto* m : channel_members(by_channel, sc.channel)) these.push_back(*m);
       if (these.empty()) continue;
-      for (auto& name : silent_reverse_path_interfaces(plan_joins(these))) silent_blamed.insert(std::move(name));
+      for (auto& name : silent_reverse_path_interfaces(plan_joins(these))) {
+        // One that received nothing is not blamed (trial t15y G3): the
+        // others' fixes may keep its filter on.
+        const auto rx = over_run.rx_packets.find(name);
+        if (rx != over_run.rx_packets.end() &&
+            reverse_path_own_share(rx->second, *over_run.reverse_path) == rp_own_share::none) {
+          continue;
+        }
+        silent_blamed.insert(std::move(name));
+      }
     }
   }
   // The nftables ruleset, read once for every channel (nft ran, and its
@@ -968,7 +978,7 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       }
     }
     json causes = json::array();
-    paragraph said{beside(false), beside(true), {}, {}, {}, {}, {}};
+    paragraph said{beside(false), beside(true), {}, {}, {}, {}, {}, {}};
     std::vector<std::string> sampled;  // rules that drop a share only: noted, no cause of nothing at all
     // The FAILs first, then the WARNs, each in check_order(), as the
     // verdict ranks them (trial t15q L4: a WARN source_route came first).
@@ -1003,6 +1013,7 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
                                                            f.message),
                                                group_text, group_mark));
           said.fixes.push_back(group_mentions(f.fix, group_text, group_mark));
+          said.notes.push_back(group_mentions(f.note, group_text, group_mark));
         }
       }
     }
@@ -1051,7 +1062,9 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
     // One paragraph per diagnosis (trial20q 6: a +300 spec's 299 silent
     // channels, one paragraph each, near-identical).
     auto key = said.beside_one;
-    for (std::size_t i = 0; i < said.causes.size(); ++i) ((key += '\n') += said.causes[i]) += said.fixes[i];
+    for (std::size_t i = 0; i < said.causes.size(); ++i) {
+      ((((key += '\n') += said.causes[i]) += '\n') += said.fixes[i]) += said.notes[i];
+    }
     if (said.none) (key += '\n') += said.none(false, "\x01");
     const auto [at, fresh] = paragraph_of.emplace(std::move(key), paragraphs.size());
     if (fresh) paragraphs.push_back(std::move(said));
@@ -1074,8 +1087,15 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
                                     many && group_mentions(fix, mark, "") != fix
                                         ? fmt::format(" (the command for {}: each group likewise)", first)
                                         : std::string());
-      out.text.push_back(fmt::format("mcast-recv: nothing arrived for {}, {}: {}{}", name, beside,
-                                     group_mentions(p.causes[i], mark, many ? "each group" : first), fix_text));
+      // Its note too, as the verdict's `(note: ...)`: the caveats of the
+      // fix (a keep it leaves out, a down interface that comes up
+      // unfiltered) were in JSON only (trial t15y L1).
+      const auto& note = p.notes[i];
+      const auto note_text =
+          note.empty() ? std::string() : fmt::format(" (note: {})", group_mentions(note, mark, many ? "each group" : first));
+      out.text.push_back(fmt::format("mcast-recv: nothing arrived for {}, {}: {}{}{}", name, beside,
+                                     group_mentions(p.causes[i], mark, many ? "each group" : first), fix_text,
+                                     note_text));
     }
     if (p.none) {
       out.text.push_back(fmt::format("mcast-recv: nothing arrived for {}, {}: {}", name, beside,

@@ -98,7 +98,7 @@ struct check_result {
 [[nodiscard]] std::string fixed_rp_key(const std::string& fix);
 
 /// `fix` without the keep assignments (a filter-off fix's KEY=1 or KEY=2
-/// beside conf/all=0, kept_on_others()) of the rp_filter keys `keys`: those
+/// beside conf/all=0, other_interfaces_below_all()) of the rp_filter keys `keys`: those
 /// that another blamed join's fix turns off or loosens (trial t15x F1, F2:
 /// a keep pinned another join's interface strict, in the merged fix and
 /// between two silent channels' lines). The fix's own key and every other

@@ -265,7 +265,7 @@ struct wire_seen {
 /// is blamed even with other interfaces filtering, the message's evidence
 /// these words (what the run can tell of whose drops they are; JSON
 /// `data.shared_counter` true). A filter-off fix keeps the filter on the
-/// other interfaces whose own rp_filter is below conf/all's (kept_on_others()), but never
+/// other interfaces whose own rp_filter is below conf/all's (other_interfaces_below_all()), but never
 /// on one that another blamed join's fix turns off or loosens, nor on
 /// `unkept`'s (interface names: the other silent channels' of a run,
 /// trial t15x F1, F2).
@@ -303,6 +303,18 @@ struct rp_sharer {
 [[nodiscard]] std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t drops,
                                                           const std::vector<rp_sharer>& others,
                                                           std::string_view specs);
+
+/// How a join interface's own received packets over the span (`rx`,
+/// /proc/net/dev; none: not known) bound the reverse-path drops (`drops`)
+/// that can have come in on it (trial t15y G3: a silent channel with no
+/// sender at all, its interface b0 quiet, was blamed on rp_filter beside
+/// another interface's drops): `none` (it received nothing: no drop is
+/// its, no rp_filter blame), `few` (fewer than a quarter of the drops: at
+/// most that many are its, "possibly" at most), `bounded` (fewer than the
+/// drops: still the likely cause, the bound said), `unbounded` (not known,
+/// or as many as the drops or more). Pure.
+enum class rp_own_share { unbounded, bounded, few, none };
+[[nodiscard]] rp_own_share reverse_path_own_share(std::optional<std::uint64_t> rx, std::uint64_t drops) noexcept;
 
 /// The rp_filter FAIL of a silent channel (its joins `plan`, one channel)
 /// in a run whose reverse-path counter rose by `drops` while other
