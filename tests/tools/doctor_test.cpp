@@ -495,20 +495,32 @@ TEST(Doctor, ASilentChannelsReversePathDropsSayWhatTheRunCanTell) {
   EXPECT_EQ(unjoined.find("at least"), std::string::npos) << unjoined;
 }
 
-// Trial t15y G3: a join interface's own packets over the run bound the
-// reverse-path drops that can be its: none received, none of them; fewer
-// than the drops, at most that many ("possibly"); and another interface
-// that received nothing takes no share of a silent channel's drops.
-TEST(Doctor, AJoinInterfacesOwnPacketsBoundItsShareOfTheReversePathDrops) {
-  EXPECT_EQ(tools::reverse_path_own_share(std::nullopt, 203), tools::rp_own_share::unbounded);
-  EXPECT_EQ(tools::reverse_path_own_share(0, 203), tools::rp_own_share::none);
-  EXPECT_EQ(tools::reverse_path_own_share(24, 203), tools::rp_own_share::few);
-  EXPECT_EQ(tools::reverse_path_own_share(49, 203), tools::rp_own_share::few);
-  EXPECT_EQ(tools::reverse_path_own_share(50, 203), tools::rp_own_share::bounded);
-  EXPECT_EQ(tools::reverse_path_own_share(60, 120), tools::rp_own_share::bounded);
-  EXPECT_EQ(tools::reverse_path_own_share(202, 203), tools::rp_own_share::bounded);
-  EXPECT_EQ(tools::reverse_path_own_share(203, 203), tools::rp_own_share::unbounded);
-  EXPECT_EQ(tools::reverse_path_own_share(400, 203), tools::rp_own_share::unbounded);
+// Trial t15y G3, t15z M1: every packet counts in an interface's RX, so the
+// drops that must have come in on a join interface are the drops less the
+// other filtering interfaces' packets (joined or not): above 0, definite;
+// 0 while it received some, possibly (however many it received); none
+// received, none of them; a count not known, unknown.
+TEST(Doctor, AJoinInterfacesShareOfTheReversePathDropsIsTheExactLowerBound) {
+  using tools::rp_own_share;
+  EXPECT_EQ(tools::reverse_path_own_share(std::nullopt, 10, 203), rp_own_share::unknown);
+  EXPECT_EQ(tools::reverse_path_own_share(50, std::nullopt, 203), rp_own_share::unknown);
+  EXPECT_EQ(tools::reverse_path_own_share(0, std::nullopt, 203), rp_own_share::none);
+  EXPECT_EQ(tools::reverse_path_own_share(0, 0, 203), rp_own_share::none);
+  // A few packets of its own, the others quiet: all of them came in on it.
+  EXPECT_EQ(tools::reverse_path_own_share(24, 0, 203), rp_own_share::definite);
+  EXPECT_EQ(tools::reverse_path_own_share(400, 202, 203), rp_own_share::definite);
+  EXPECT_EQ(tools::reverse_path_own_share(1, 203, 203), rp_own_share::possible);
+  // t15z g5: a0 404, b0 150 (senderless, busy with unicast), 186 drops.
+  EXPECT_EQ(tools::reverse_path_own_share(404, 150 + 6, 186), rp_own_share::definite);
+  EXPECT_EQ(tools::reverse_path_own_share(150, 404 + 6, 186), rp_own_share::possible);
+  // b0 busier than the drops, a0 too: possibly, however many b0 received.
+  EXPECT_EQ(tools::reverse_path_own_share(469, 404, 186), rp_own_share::possible);
+  // Two silent channels with half the drops each, little else: both definite.
+  EXPECT_EQ(tools::reverse_path_own_share(62, 64, 120), rp_own_share::definite);
+  EXPECT_EQ(tools::reverse_path_own_share(64, 62, 120), rp_own_share::definite);
+  EXPECT_EQ(tools::reverse_path_at_least(186, 156), 30u);
+  EXPECT_EQ(tools::reverse_path_at_least(186, 410), 0u);
+  EXPECT_EQ(tools::reverse_path_at_least(186, 186), 0u);
   // b0 silent too but quiet: all of the drops came in on a0.
   const auto exact = tools::silent_reverse_path_attribution("a0", 203, {{"b0", true, false, 0}}, "S");
   EXPECT_NE(exact.find("b0 received no packets during the run"), std::string::npos) << exact;

@@ -4032,6 +4032,10 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   // known: fewer than the drops, and some drops came in on the joins'.
   std::string outnumbered;
   std::vector<std::string> outnumbered_on;  // the join interfaces it says the rest came in on
+  // Per join interface, the exact bound (trial t15z M1): the drops less
+  // every other filtering interface's packets, when above 0.
+  std::vector<std::string> at_least_on;
+  std::vector<std::string> possible_on;  // the join interfaces of `possible`
   // The kernel checks an IPv4 multicast datagram's reverse path only where
   // its group is joined on the interface it came in by, or when the host
   // routes multicast (ip_route_input_rcu: ip_check_mc_rcu, else
@@ -4044,14 +4048,21 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   std::optional<std::set<std::string>> joined_here;
   std::optional<bool> routes_multicast;
   std::vector<std::string> unicast_only;  // the others counted by their unicast alone
-  const auto others_received = [&]() -> std::optional<std::pair<std::vector<std::string>, std::uint64_t>> {
+  // `but`: every interface where the filter is on but that one (the exact
+  // bound of trial t15z M1: the other join interfaces' packets count too);
+  // empty: those the plan does not join.
+  const auto others_received =
+      [&](std::string_view but = {}) -> std::optional<std::pair<std::vector<std::string>, std::uint64_t>> {
     if (received == nullptr) return std::nullopt;
     if (!filtering) filtering = filtering_interfaces();
     std::vector<std::string> names;
     std::uint64_t sum = 0;
     unicast_only.clear();
     for (const auto& f : *filtering) {
-      if (std::ranges::any_of(plan, [&](const planned_join& q) { return q.iface.name.view() == f; })) continue;
+      if (but.empty() ? std::ranges::any_of(plan, [&](const planned_join& q) { return q.iface.name.view() == f; })
+                      : f == but) {
+        continue;
+      }
       const auto it = received->find(f);
       if (it == received->end()) return std::nullopt;
       names.push_back(f);
@@ -4172,7 +4183,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     // none of them is, and nothing at all arrived there.
     if (wire == nullptr && received != nullptr) {
       const auto own = received->find(join);
-      if (own != received->end() && reverse_path_own_share(own->second, drops) == rp_own_share::none) {
+      if (own != received->end() && own->second == 0) {
         passing.push_back(fmt::format("{} on {}: nothing at all arrived on {} during {} (it received no packets, "
                                       "/proc/net/dev): no sender sends {} there, or nothing forwards it there",
                                       include ? r.source->to_string() : "any source", text_name(join),
@@ -4222,7 +4233,46 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
           return std::ranges::none_of(plan, [&](const planned_join& q) { return q.iface.name.view() == f; });
         });
         const auto counted_others = others ? others_received() : std::nullopt;
-        if (others && counted_others && counted_others->second < drops) {
+        // The exact bound (trial t15z M1): the drops less the packets of
+        // every other interface where the filter is on, joined or not.
+        const bool any_other = std::ranges::any_of(*filtering, [&](const std::string& f) { return f != join; });
+        std::optional<std::uint64_t> own_rx;
+        if (received != nullptr) {
+          if (const auto it = received->find(join); it != received->end()) own_rx = it->second;
+        }
+        const auto but_join = any_other && own_rx ? others_received(join) : std::nullopt;
+        const auto share = but_join ? reverse_path_own_share(own_rx, but_join->second, drops) : rp_own_share::unknown;
+        if (share == rp_own_share::definite) {
+          const auto part = fmt::format(
+              "the other {} where the filter is on ({}) received {}{} during {} (/proc/net/dev), fewer than the {} "
+              "dropped, so at least {} of them came in on {}",
+              but_join->first.size() == 1 ? "interface" : "interfaces", and_list(but_join->first),
+              count_text(but_join->second, "packet", "packets"),
+              unicast_only.empty()
+                  ? std::string()
+                  : fmt::format(" that the filter may check ({} joined no group and this host routes no "
+                                "multicast, so only {} unicast and broadcast count: the kernel checks a "
+                                "multicast datagram only where its group is joined)",
+                                names_text(unicast_only), unicast_only.size() == 1 ? "its" : "their"),
+              during, drops, reverse_path_at_least(drops, but_join->second), text_name(join));
+          if (std::ranges::find(at_least_on, part) == at_least_on.end()) at_least_on.push_back(part);
+          if (std::ranges::find(outnumbered_on, join) == outnumbered_on.end()) outnumbered_on.push_back(join);
+        } else if (share == rp_own_share::possible) {
+          // As many packets came in elsewhere as were dropped, or more:
+          // possibly, however many came in on the join interface.
+          possible.push_back(fmt::format(
+              "any source on {} (rp_filter {}; {} received {}, but the other {} where the filter is on ({}) received "
+              "{} during {} (/proc/net/dev), as many as the drops or more, so none of them need have come in on {})",
+              text_name(join), eff ? std::to_string(*eff) : "on", text_name(join),
+              count_text(*own_rx, "packet", "packets"), but_join->first.size() == 1 ? "interface" : "interfaces",
+              and_list(but_join->first), count_text(but_join->second, "packet", "packets"), during,
+              text_name(join)));
+          possible_on.push_back(join);
+          possible_fixes.push_back(route_to_anywhere(true) || !taken_elsewhere(p, eff).empty()
+                                       ? loose_fix(join)
+                                       : filter_off_fix(rp, join));
+          continue;
+        } else if (others && counted_others && counted_others->second < drops) {
           // The others received fewer packets than were dropped: at least
           // the rest came in on the join interfaces.
           if (outnumbered.empty()) {
@@ -4248,6 +4298,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
         } else if (others) {
           possible.push_back(
               fmt::format("any source on {} (rp_filter {})", text_name(join), eff ? std::to_string(*eff) : "on"));
+          possible_on.push_back(join);
           // As the fix below: loose mode where it passes the senders the routes say come (trial t15s M1).
           possible_fixes.push_back(route_to_anywhere(true) || !taken_elsewhere(p, eff).empty()
                                        ? loose_fix(join)
@@ -4407,9 +4458,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     if (!filtering) filtering = filtering_interfaces();
     std::vector<std::string> others;
     for (const auto& f : *filtering) {
-      if (std::ranges::none_of(plan, [&](const planned_join& q) { return q.iface.name.view() == f; })) {
-        others.push_back(f);
-      }
+      if (std::ranges::find(possible_on, f) == possible_on.end()) others.push_back(f);
     }
     d["blamed"] = false;
     d["possible"] = true;
@@ -4427,12 +4476,12 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     for (const auto& f : possible_fixes) stripped_fixes.push_back(without_keeps_on(f, possible_keys));
     const auto possible_fix = stripped_fixes.size() == 1 ? stripped_fixes.front() : merged_fix(stripped_fixes);
     return {"rp_filter", "TcpExtIPReversePathFilter", check_status::warn,
-            fmt::format("{}: possibly this {}'s datagrams, {}, whose senders are not known; but the filter is on "
-                        "on {} too, and the counter says neither which interface nor which traffic it counts "
+            fmt::format("{}: possibly this {}'s datagrams, {}, whose senders are not known; but {} {} the "
+                        "filter on too, and the counter says neither which interface nor which traffic it counts "
                         "(unicast from an address not routed back counts too), so nothing here says whether any of "
                         "this {}'s datagrams arrived",
                         counted0, during == "the run" ? "run" : "join", fmt::join(possible, "; "),
-                        fmt::join(others, ", "), during == "the run" ? "run" : "join"),
+                        and_list(others), others.size() == 1 ? "has" : "have", during == "the run" ? "run" : "join"),
             "", d,
             fmt::format("{}; should they arrive and be dropped: {}{}", listen_tells(during, wire, "the join interface"),
                         possible_fix, passing.empty() ? std::string() : fmt::format("; passing: {}", fmt::join(passing, "; ")))};
@@ -4498,6 +4547,23 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     }
     note = fmt::format("the fix is for each of them in one pass: {}", fmt::join(each, ". And "));
   }
+  if (!possible.empty()) {
+    // Blamed joins beside joins the drops may be of or not (trial t15z M1:
+    // b0, busy and with no sender, was in the FAIL's fix): these in the
+    // note, their fix a conditional one, merged, keeping nothing the
+    // definite fix or another of them turns off.
+    std::set<std::string> keys = not_kept;
+    for (const auto& f : possible_fixes) {
+      if (auto k = fixed_rp_key(f); !k.empty()) keys.insert(std::move(k));
+    }
+    std::vector<std::string> stripped;
+    for (const auto& f : possible_fixes) stripped.push_back(without_keeps_on(f, keys));
+    d["possible_joins"] = possible_on;
+    note += fmt::format("{}possibly too: {}, whose senders are not known ({}); should they arrive and be dropped: {}",
+                        note.empty() ? "" : "; ", fmt::join(possible, "; "),
+                        listen_tells(during, wire, possible_on.size() == 1 ? "it" : "each"),
+                        stripped.size() == 1 ? stripped.front() : merged_fix(stripped));
+  }
   std::string evidence;
   if (attribution != nullptr && blamed && proof.empty()) {
     d["shared_counter"] = true;
@@ -4505,6 +4571,12 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   } else if (!proof.empty()) {
     d["seen_arriving"] = true;
     evidence = fmt::format(": {}", fmt::join(proof, "; "));
+  } else if (!at_least_on.empty()) {
+    d["outnumbered"] = true;
+    evidence = fmt::format(": probably this {}'s datagrams, as {} (unicast from an address not routed back counts "
+                           "too: {})",
+                           during == "the run" ? "run" : "join", fmt::join(at_least_on, "; and "),
+                           listen_tells(during, wire, outnumbered_on.size() == 1 ? "it" : "each"));
   } else if (!outnumbered.empty()) {
     d["outnumbered"] = true;
     evidence = fmt::format(": probably this {}'s datagrams, as {}{} (unicast from an address not routed back "
@@ -4594,11 +4666,23 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
                      at_least, listen);
 }
 
-rp_own_share reverse_path_own_share(std::optional<std::uint64_t> rx, std::uint64_t drops) noexcept {
-  if (!rx) return rp_own_share::unbounded;
-  if (*rx == 0) return rp_own_share::none;
-  if (*rx < drops / 4) return rp_own_share::few;
-  return *rx < drops ? rp_own_share::bounded : rp_own_share::unbounded;
+rp_own_share reverse_path_own_share(std::optional<std::uint64_t> own_rx, std::optional<std::uint64_t> others_rx,
+                                    std::uint64_t drops) noexcept {
+  if (own_rx && *own_rx == 0) return rp_own_share::none;
+  if (!own_rx || !others_rx) return rp_own_share::unknown;
+  return reverse_path_at_least(drops, *others_rx) > 0 ? rp_own_share::definite : rp_own_share::possible;
+}
+
+std::optional<std::uint64_t> reverse_path_others_rx(std::string_view join,
+                                                    const std::map<std::string, std::uint64_t>& rx) {
+  std::uint64_t sum = 0;
+  for (const auto& f : filtering_interfaces()) {
+    if (f == join) continue;
+    const auto it = rx.find(f);
+    if (it == rx.end()) return std::nullopt;
+    sum += it->second;
+  }
+  return sum;
 }
 
 namespace {
@@ -4656,7 +4740,14 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
   const auto own_rx_it = rx_packets.find(join);
   const auto own_rx =
       own_rx_it != rx_packets.end() ? std::optional<std::uint64_t>(own_rx_it->second) : std::nullopt;
-  const auto share = reverse_path_own_share(own_rx, drops);
+  // The other interfaces where the filter is on, and their packets: the
+  // drops less those came in on `join` (trial t15z M1).
+  std::vector<std::string> other_filtering;
+  for (auto& f : filtering_interfaces()) {
+    if (f != join) other_filtering.push_back(std::move(f));
+  }
+  const auto others_rx = reverse_path_others_rx(join, rx_packets);
+  const auto share = reverse_path_own_share(own_rx, others_rx, drops);
   if (share == rp_own_share::none) {
     nlohmann::ordered_json d;
     d["interface"] = join;
@@ -4675,8 +4766,7 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
                                     text_name(join), specs)};
   }
   std::vector<rp_sharer> others;
-  for (const auto& f : filtering_interfaces()) {
-    if (f == join) continue;
+  for (const auto& f : other_filtering) {
     const auto rx = rx_packets.find(f);
     others.push_back({f, silent_on.contains(f), received_on.contains(f),
                       rx != rx_packets.end() ? std::optional<std::uint64_t>(rx->second) : std::nullopt});
@@ -4711,26 +4801,30 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
                           count_text(drops, "datagram", "datagrams"), words);
   c.data["interface"] = join;
   c.data["reverse_path_drops"] = drops;
-  if (share == rp_own_share::bounded) {
+  if (own_rx && *own_rx < drops) {
     c.message += fmt::format("; {} received {} during the run (/proc/net/dev): at most {} of the drops came in there",
                              text_name(join), count_text(*own_rx, "packet", "packets"), *own_rx);
-    c.data["rx_packets"] = *own_rx;
   }
-  if (share == rp_own_share::few) {
-    // Far fewer packets came in on it than were dropped: at most that many
-    // of the drops are its, possibly none; no verdict of it, the fix a
-    // conditional one (trial t15y G3).
+  if (own_rx) c.data["rx_packets"] = *own_rx;
+  if (share == rp_own_share::possible) {
+    // The other interfaces where the filter is on received as many packets
+    // as were dropped, or more: every drop may have come in there, none
+    // need have come in on `join` (trial t15z M1: b0, busy with unicast
+    // and with no sender of its group, was blamed and its filter turned
+    // off). No verdict of it, the fix a conditional one.
     c.status = check_status::warn;
     c.data["blamed"] = false;
     c.data["possible"] = true;
-    c.data["rx_packets"] = *own_rx;
     c.message = fmt::format("nothing arrived on {}, where the reverse-path filter is {} (rp_filter {}), while the "
                             "kernel dropped {} by reverse-path filtering during the run (TcpExtIPReversePathFilter): "
-                            "possibly this channel's datagrams, but {} received only {} during the run "
-                            "(/proc/net/dev), so at most {} of the drops came in there, possibly none",
+                            "possibly this channel's datagrams, but the other {} where the filter is on ({}) received "
+                            "{} during the run (/proc/net/dev), as many as the drops or more, so every drop may have "
+                            "come in there and none need have come in on {}, which received {}",
                             text_name(join), *mode == 1 ? "strict" : "loose", *mode,
-                            count_text(drops, "datagram", "datagrams"), text_name(join),
-                            count_text(*own_rx, "packet", "packets"), *own_rx);
+                            count_text(drops, "datagram", "datagrams"),
+                            other_filtering.size() == 1 ? "interface" : "interfaces", and_list(other_filtering),
+                            count_text(others_rx.value_or(0), "packet", "packets"), text_name(join),
+                            count_text(*own_rx, "packet", "packets"));
     c.note = fmt::format("mcast-recv doctor --listen SEC {} tells, with a packet socket on {}; should its datagrams "
                          "arrive and be dropped: {}{}",
                          specs, text_name(join), c.fix, c.note.empty() ? std::string() : fmt::format(" ({})", c.note));

@@ -865,13 +865,15 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       for (const auto* m : channel_members(by_channel, sc.channel)) these.push_back(*m);
       if (these.empty()) continue;
       for (auto& name : silent_reverse_path_interfaces(plan_joins(these))) {
-        // One that received nothing is not blamed (trial t15y G3): the
-        // others' fixes may keep its filter on.
+        // One that received nothing is not blamed (trial t15y G3), nor
+        // one whose drops the other filtering interfaces' packets can all
+        // explain (trial t15z M1: "possibly"): the others' fixes may keep
+        // its filter on.
         const auto rx = over_run.rx_packets.find(name);
-        if (rx != over_run.rx_packets.end() &&
-            reverse_path_own_share(rx->second, *over_run.reverse_path) == rp_own_share::none) {
-          continue;
-        }
+        const auto share = reverse_path_own_share(
+            rx != over_run.rx_packets.end() ? std::optional<std::uint64_t>(rx->second) : std::nullopt,
+            reverse_path_others_rx(name, over_run.rx_packets), *over_run.reverse_path);
+        if (share == rp_own_share::none || share == rp_own_share::possible) continue;
         silent_blamed.insert(std::move(name));
       }
     }

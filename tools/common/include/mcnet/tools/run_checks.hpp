@@ -304,17 +304,33 @@ struct rp_sharer {
                                                           const std::vector<rp_sharer>& others,
                                                           std::string_view specs);
 
-/// How a join interface's own received packets over the span (`rx`,
-/// /proc/net/dev; none: not known) bound the reverse-path drops (`drops`)
-/// that can have come in on it (trial t15y G3: a silent channel with no
-/// sender at all, its interface b0 quiet, was blamed on rp_filter beside
-/// another interface's drops): `none` (it received nothing: no drop is
-/// its, no rp_filter blame), `few` (fewer than a quarter of the drops: at
-/// most that many are its, "possibly" at most), `bounded` (fewer than the
-/// drops: still the likely cause, the bound said), `unbounded` (not known,
-/// or as many as the drops or more). Pure.
-enum class rp_own_share { unbounded, bounded, few, none };
-[[nodiscard]] rp_own_share reverse_path_own_share(std::optional<std::uint64_t> rx, std::uint64_t drops) noexcept;
+/// Whose the reverse-path drops (`drops`, the namespace-wide counter's
+/// rise over a span) can be, for a join interface X: every packet an
+/// interface received counts in its RX packets (/proc/net/dev), so the
+/// drops that MUST have come in on X are at least the drops less the RX
+/// packets over the span of every other interface where the filter is on,
+/// joined or not (`others_rx`; none: one of them not known):
+/// reverse_path_at_least(). `own_rx`: X's own RX packets (none: not known).
+/// `none`: X received nothing (no drop is its, no rp_filter blame);
+/// `definite`: the bound is above 0 (at least that many came in on X: the
+/// FAIL); `possible`: the bound is 0 but X received packets ("possibly",
+/// a WARN, the fix a conditional one), however many; `unknown`: a count is
+/// not known (trial t15z M1: the quarter rule blamed a busy interface with
+/// no sender whose packets another interface's could explain). Pure.
+enum class rp_own_share { unknown, definite, possible, none };
+[[nodiscard]] rp_own_share reverse_path_own_share(std::optional<std::uint64_t> own_rx,
+                                                  std::optional<std::uint64_t> others_rx,
+                                                  std::uint64_t drops) noexcept;
+/// max(0, drops - others_rx): the drops that must have come in on the
+/// join interface (reverse_path_own_share()). Pure.
+[[nodiscard]] constexpr std::uint64_t reverse_path_at_least(std::uint64_t drops, std::uint64_t others_rx) noexcept {
+  return drops > others_rx ? drops - others_rx : 0;
+}
+/// The RX packets (`rx`, per interface) summed over every interface where
+/// the filter is on other than `join` (reads /proc/sys/net/ipv4/conf);
+/// none when one of them is not in `rx`.
+[[nodiscard]] std::optional<std::uint64_t> reverse_path_others_rx(std::string_view join,
+                                                                 const std::map<std::string, std::uint64_t>& rx);
 
 /// The rp_filter FAIL of a silent channel (its joins `plan`, one channel)
 /// in a run whose reverse-path counter rose by `drops` while other
