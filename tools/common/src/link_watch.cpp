@@ -256,7 +256,7 @@ bool link_watch::process(receive_session& session) {
                            : fmt::format("{}: its memberships here are gone until an interface of this name is back",
                                          how),
                {{"moved_to_netns_id", e.moved_to_netns_id ? json(*e.moved_to_netns_id) : json(nullptr)}});
-        session.interface_deleted(l.index, l.name);
+        session.interface_deleted(l.index, l.name, e.moved_to_netns_id.has_value());
         w.index = 0;
         w.running = false;
         ++w.deletions;

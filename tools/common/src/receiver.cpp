@@ -1428,6 +1428,7 @@ void receive_session::summary() {
     const stream* record;
     double silent;
     std::optional<stall_hint> rp;  // the reverse-path filter as its likely cause
+    std::optional<std::pair<std::uint32_t, gone_link>> gone;  // its interface deleted or moved away: index, how
   };
   std::vector<stalled_stream> stalled;
   std::uint64_t tail_unknown_streams = 0;
@@ -1464,7 +1465,23 @@ void receive_session::summary() {
                                  {"fix", rp->fix},
                                  {"note", rp->note.empty() ? json(nullptr) : json(rp->note)}}
                           : json(nullptr);
-    if (silent) stalled.push_back({&k, &st, *silent, std::move(rp)});
+    // Its interface deleted or moved away during the run, not back: that
+    // is why, whatever the counters say (trial t15z M2: the line sent the
+    // reader to a doctor that cannot find the interface).
+    std::optional<std::pair<std::uint32_t, gone_link>> gone;
+    if (silent) {
+      const auto now_index = current_index(st.interface_index);
+      if (const auto d = deleted_.find(now_index); d != deleted_.end()) gone.emplace(now_index, d->second);
+    }
+    if (gone) {
+      j["stall_cause"] = json{{"check", "interface"},
+                              {"interface", gone->second.name},
+                              {"index", gone->first},
+                              {"reason", gone->second.moved ? "moved" : "deleted"},
+                              {"after_s", gone->second.after_s}};
+      rp.reset();
+    }
+    if (silent) stalled.push_back({&k, &st, *silent, std::move(rp), std::move(gone)});
     if (unknown_tail) {
       ++tail_unknown_streams;
     } else if (unread_unknown) {
@@ -1550,7 +1567,13 @@ void receive_session::summary() {
                                             ends ? "what it missed after its last datagram"
                                                  : "whether anything was sent after its last datagram"),
                           tail_unknown_without_end(k, st) ? unended_tail : std::string(),
-                          rp ? fmt::format("{}; mcast-recv doctor --listen SEC checks it now", rp->text)
+                          x.gone ? fmt::format("its interface {} (index {}) was {} {:.1f} s into the run and did "
+                                               "not come back: nothing arrives for it here since",
+                                               text_name(x.gone->second.name), x.gone->first,
+                                               x.gone->second.moved ? "moved to another network namespace"
+                                                                    : "deleted",
+                                               x.gone->second.after_s)
+                          : rp ? fmt::format("{}; mcast-recv doctor --listen SEC checks it now", rp->text)
                              : std::string("mcast-recv doctor --listen SEC checks the firewall, link and route now")));
   }
   // The feeds the table evicted and that did not resume: each named with
@@ -1722,7 +1745,7 @@ void receive_session::summary() {
       auto said = j;
       if (const auto& i = j["interface"]; i["index"].is_number()) {
         if (const auto old = deleted_.find(i["index"].get<std::uint32_t>()); old != deleted_.end()) {
-          said["interface"]["name"] = fmt::format("{} (index {}, deleted during the run)", old->second, old->first);
+          said["interface"]["name"] = gone_text(old->second, old->first);
         }
       }
       if (out_.text_on()) silent_said.push_back(std::move(said));
@@ -2534,7 +2557,14 @@ socket_drops read_socket_drops(const std::vector<shard>& shards) {
   return d;
 }
 
-void receive_session::interface_deleted(std::uint32_t index, const std::string& name) { deleted_[index] = name; }
+std::string receive_session::gone_text(const gone_link& g, std::uint32_t index) {
+  return fmt::format("{} (index {}, {} during the run)", g.name, index,
+                     g.moved ? "moved to another network namespace" : "deleted");
+}
+
+void receive_session::interface_deleted(std::uint32_t index, const std::string& name, bool moved) {
+  deleted_[index] = {name, moved, std::chrono::duration<double>(now_() - started_).count()};
+}
 
 void receive_session::write_stream(const char* event, double time, const json& stream,
                                    json_array_text& streams) const {
@@ -2552,7 +2582,7 @@ std::string receive_session::stream_line(const json& stream) const {
   if (old == deleted_.end() && !i["name"].is_null()) return stream_text(stream);
   auto said = stream;
   said["interface"]["name"] = old != deleted_.end()
-                                  ? fmt::format("{} (index {}, deleted during the run)", old->second, index)
+                                  ? gone_text(old->second, index)
                                   : fmt::format("index {} (gone: no interface has it now)", index);
   return stream_text(said);
 }

@@ -479,9 +479,12 @@ class receive_session {
   /// `new_index` (link_watch, after a re-creation): the summary's channels
   /// name the new one and count what arrived on both.
   void interface_replaced(std::uint32_t old_index, std::uint32_t new_index);
-  /// Interface `index`, named `name`, was deleted (link_watch): its
-  /// streams' text lines name it and say so, no index having the name any more.
-  void interface_deleted(std::uint32_t index, const std::string& name);
+  /// Interface `index`, named `name`, was deleted (link_watch), or moved to
+  /// another network namespace (`moved`): its streams' text lines name it
+  /// and say so, no index having the name any more; their JSON keeps the
+  /// name, and a stream stalled at the end names it as its cause (trial
+  /// t15z M2).
+  void interface_deleted(std::uint32_t index, const std::string& name, bool moved = false);
 
   /// Print the summary (text, CSV rows, JSON event), after counting the
   /// datagrams `auto` still held (stream_table::settle), and write
@@ -524,7 +527,11 @@ class receive_session {
   void write_metrics(std::uint64_t drops, bool last = false);
   /// The joined channels with what arrived for each (the summary's "channels").
   [[nodiscard]] nlohmann::ordered_json counted_channels() const;
-  [[nodiscard]] nlohmann::ordered_json iface(std::uint32_t index) { return interface_json(index, names_.name(index)); }
+  [[nodiscard]] nlohmann::ordered_json iface(std::uint32_t index) {
+    // One deleted during the run keeps the name it had (trial t15z M2: null).
+    if (const auto d = deleted_.find(index); d != deleted_.end()) return interface_json(index, d->second.name);
+    return interface_json(index, names_.name(index));
+  }
   /// The index of the interface `index` named at the start as it is now:
   /// one re-created during the run (its memberships joined again there,
   /// interface_replaced) by its new index.
@@ -651,7 +658,14 @@ class receive_session {
   std::function<drop_counters()> read_drops_;  // count_drop_causes
   std::string drop_causes_short_;          // summary(): "bad UDP checksum 10, ..." (v4 and v6 summed), when counted
   std::vector<std::pair<std::uint32_t, std::uint32_t>> replaced_;  // interface_replaced: old index, new index
-  std::map<std::uint32_t, std::string> deleted_;  // interface_deleted: index, the name it had
+  struct gone_link {
+    std::string name;    // the name it had
+    bool moved = false;  // moved to another network namespace, not deleted
+    double after_s = 0;  // when, in seconds since the run's start
+  };
+  std::map<std::uint32_t, gone_link> deleted_;  // interface_deleted: by index
+  // "c0 (index 7, deleted during the run)", "... moved to another network namespace during the run" (t15z L1).
+  static std::string gone_text(const gone_link& g, std::uint32_t index);
   capture_writer* capture_ = nullptr;      // with --pcap
   bool capture_failed_ = false;
   bool metrics_failed_ = false;  // the last --metrics-file write failed (exit 4, trial t16x M5)
