@@ -3023,6 +3023,84 @@ TEST(NetEveryRun, AStreamStalledByTheReversePathFilterIsPointedAtItsDrops) {
   EXPECT_EQ(cause["note"], "or a route back through eth0: ip route replace 10.77.9.1 dev eth0") << cause;
 }
 
+// Trial t15z M2, L1 (del.sh): the join interface deleted mid-run, not
+// re-created, or moved to another network namespace: the stream stalled at
+// the end named the doctor's "firewall, link and route" (a doctor that
+// cannot find the interface), its JSON stall_cause null and its interface
+// name null. Now the stall names the deletion or the move (stall_cause
+// check interface, reason deleted or moved, the name and the old index),
+// the summary keeps the name, and the stream line says a move as a move.
+// Waits on counters: the stream's first datagrams in, then the change.
+TEST(NetEveryRun, AStreamStalledByItsInterfaceDeletedOrMovedNamesThatAsTheCause) {
+  MCNET_REQUIRE_NETNS();
+  for (const bool move : {false, true}) {
+    SCOPED_TRACE(move ? "moved" : "deleted");
+    auto net = test::network::lan(2);
+    const auto& tx = (*net)[0];
+    const auto& rx = (*net)[1];
+    auto aside = test::netns::create();
+    const auto index = rx.run([] { return ::if_nametoindex("eth0"); });
+    ASSERT_NE(index, 0u);
+    const auto rx_eth0 = [&rx] {
+      const auto now = rx.run([] { return tools::drop_counters::read(); }).rx_packets;
+      const auto it = now.find("eth0");
+      return it == now.end() ? std::uint64_t{0} : it->second;
+    };
+    const auto start = rx_eth0();
+    const auto group = "239.255.94.7" + std::string(move ? "8" : "7") + ":" + std::to_string(free_port(rx));
+    std::optional<test::process> sender;
+    bool arrived = false;
+    std::vector<std::string> args{"-i", "eth0", "-d", "4", group};
+    if (!move) args.insert(args.begin(), "--json");
+    const auto r = test::tools::receive_while(rx, args, [&] {
+      sender.emplace(tx.start({MCAST_SEND, "-i", "eth0", "-c", "2000", "-r", "200pps", group}));
+      const auto deadline = std::chrono::steady_clock::now() + 10s;
+      while (rx_eth0() < start + 20 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+      arrived = rx_eth0() >= start + 20;
+      const auto changed = move ? rx.exec({"ip", "link", "set", "eth0", "netns", std::to_string(aside.pid())})
+                                : rx.exec({"ip", "link", "del", "eth0"});
+      EXPECT_TRUE(changed.status.success()) << changed.output;
+    });
+    if (sender) {
+      (void)::kill(sender->pid(), SIGKILL);
+      (void)sender->wait_for(5s);
+    }
+    ASSERT_TRUE(arrived) << r.output;
+    if (!move) {
+      expect_schema_conform(r.standard_output);
+      const auto events = json_lines(r.standard_output);
+      const auto* summary = find_event(events, "summary");
+      ASSERT_NE(summary, nullptr) << r.output;
+      ASSERT_EQ((*summary)["streams"].size(), 1u) << r.output;
+      const auto& stream = (*summary)["streams"][0];
+      EXPECT_EQ(stream["interface"]["name"], "eth0") << stream;
+      EXPECT_EQ(stream["interface"]["index"], index) << stream;
+      EXPECT_TRUE(stream["stalled_at_end_s"].is_number()) << stream;
+      const auto& cause = stream["stall_cause"];
+      ASSERT_TRUE(cause.is_object()) << stream;
+      EXPECT_EQ(cause["check"], "interface") << cause;
+      EXPECT_EQ(cause["reason"], "deleted") << cause;
+      EXPECT_EQ(cause["interface"], "eth0") << cause;
+      EXPECT_EQ(cause["index"], index) << cause;
+      EXPECT_GT(cause["after_s"].get<double>(), 0.0) << cause;
+      continue;
+    }
+    const auto at = r.standard_output.find("): stalled at the end, silent for the last");
+    ASSERT_NE(at, std::string::npos) << r.output;
+    const auto line_start = r.standard_output.rfind('\n', at) + 1;
+    const auto line = r.standard_output.substr(line_start, r.standard_output.find('\n', at) - line_start);
+    EXPECT_NE(line.find(fmt::format("its interface eth0 (index {}) was moved to another network namespace", index)),
+              std::string::npos)
+        << line;
+    EXPECT_EQ(line.find("mcast-recv doctor --listen"), std::string::npos) << line;
+    EXPECT_NE(r.standard_output.find(
+                  fmt::format(" on eth0 (index {}, moved to another network namespace during the run)", index)),
+              std::string::npos)
+        << r.output;
+    EXPECT_EQ(r.standard_output.find("deleted during the run)"), std::string::npos) << r.output;
+  }
+}
+
 // Trial t15w M2 (s2b.sh): only an any-source group on eth0 is joined; eth0
 // is strict and its sender's route back leaves by eth1, so every datagram
 // is dropped. Another strict interface, mv0, is joined to nothing and busy
