@@ -475,11 +475,11 @@ TEST(Doctor, ASilentChannelsReversePathDropsSayWhatTheRunCanTell) {
   // a0 filters too, its channel received: other traffic there may count.
   const auto received = tools::silent_reverse_path_attribution("b0", 63, {{"a0", false, true, 110}}, "S");
   EXPECT_NE(received.find("the run cannot tell how many of them are this channel's"), std::string::npos) << received;
-  EXPECT_NE(received.find("on a0, whose channels received"), std::string::npos) << received;
+  EXPECT_NE(received.find("at a0, whose channels received"), std::string::npos) << received;
   EXPECT_EQ(received.find("at least"), std::string::npos) << "a0 received more than were dropped: " << received;
   // Another silent strict interface: the split is not known.
   const auto both = tools::silent_reverse_path_attribution("b0", 166, {{"a0", true, false, 5}}, "S");
-  EXPECT_NE(both.find("on a0, where channels of this run got nothing as well, and the counter does not say how the "
+  EXPECT_NE(both.find("at a0, where channels of this run got nothing as well, and the counter does not say how the "
                       "drops split between b0 and a0"),
             std::string::npos)
       << both;
@@ -491,8 +491,23 @@ TEST(Doctor, ASilentChannelsReversePathDropsSayWhatTheRunCanTell) {
   EXPECT_EQ(both.find("so the run cannot tell"), std::string::npos) << both;
   // One not joined at all, its packets unknown: no "at least".
   const auto unjoined = tools::silent_reverse_path_attribution("b0", 63, {{"c0", false, false, std::nullopt}}, "S");
-  EXPECT_NE(unjoined.find("on c0, where this run joined nothing"), std::string::npos) << unjoined;
+  EXPECT_NE(unjoined.find("at c0, where this run joined nothing"), std::string::npos) << unjoined;
   EXPECT_EQ(unjoined.find("at least"), std::string::npos) << unjoined;
+  // Trial t15z L2 (g4.sh): the packets the bound takes are named by their
+  // interfaces, not "those" after the quiet ones; "their traffic"; no "on on".
+  const auto g4 = tools::silent_reverse_path_attribution(
+      "a0", 203, {{"b0", true, false, 38}, {"c0", false, false, 0}, {"d0", false, false, 0}, {"m0p", false, false, 3},
+                  {"mv0", false, false, 3}},
+      "S");
+  EXPECT_NE(g4.find("b0, m0p and mv0 received 44 packets during the run (/proc/net/dev), fewer than the 203 "
+                    "dropped: at least 159 of them came in on a0"),
+            std::string::npos)
+      << g4;
+  EXPECT_NE(g4.find("at m0p, mv0, where this run joined nothing: their traffic may count too"), std::string::npos)
+      << g4;
+  EXPECT_NE(g4.find("c0 and d0 have the filter on as well, but c0 and d0 received no packets"), std::string::npos) << g4;
+  EXPECT_EQ(g4.find("on on"), std::string::npos) << g4;
+  EXPECT_EQ(g4.find("those received"), std::string::npos) << g4;
 }
 
 // Trial t15y G3, t15z M1: every packet counts in an interface's RX, so the

@@ -4608,6 +4608,7 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
                        text_name(join), listen);
   }
   std::vector<std::string> silent, received, unjoined, quiet;
+  std::vector<std::string> counted;  // those whose packets the bound takes (trial t15z L2: named)
   bool all_known = true;
   std::uint64_t sum = 0;
   for (const auto& o : others) {
@@ -4618,6 +4619,7 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
       continue;
     }
     (o.silent ? silent : o.received ? received : unjoined).push_back(o.name);
+    counted.push_back(o.name);
     if (o.rx_packets) {
       sum += *o.rx_packets;
     } else {
@@ -4626,35 +4628,37 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
   }
   const auto quiet_words = fmt::format("{} received no packets during the run (/proc/net/dev), so none of the drops "
                                        "came in there",
-                                       names_text(quiet));
+                                       and_list(quiet));
   if (silent.empty() && received.empty() && unjoined.empty()) {
     // Every other interface where the filter is on was quiet: all of the
     // drops came in on `join`.
-    return fmt::format("probably this channel's datagrams: the filter is on on {} too, but {}, and all {} came in on "
+    return fmt::format("probably this channel's datagrams: {} {} the filter on too, but {}, and all {} came in on "
                        "{} (the counter is namespace-wide and unicast from an address not routed back counts too: {})",
-                       names_text(quiet), quiet_words, drops, text_name(join), listen);
+                       and_list(quiet), quiet.size() == 1 ? "has" : "have", quiet_words, drops, text_name(join),
+                       listen);
   }
   std::vector<std::string> clauses;
   if (!silent.empty()) {
-    clauses.push_back(fmt::format("on {}, where channels of this run got nothing as well, and the counter does not "
+    clauses.push_back(fmt::format("at {}, where channels of this run got nothing as well, and the counter does not "
                                   "say how the drops split between {} and {}",
                                   names_text(silent), text_name(join), names_text(silent)));
   }
   if (!received.empty()) {
-    clauses.push_back(fmt::format("on {}, whose channels received: their senders pass, but other traffic there (a "
+    clauses.push_back(fmt::format("at {}, whose channels received: their senders pass, but other traffic there (a "
                                   "sender this run did not hear, unicast from an address not routed back) may count "
                                   "too",
                                   names_text(received)));
   }
   if (!unjoined.empty()) {
-    clauses.push_back(fmt::format("on {}, where this run joined nothing: its traffic may count too",
-                                  names_text(unjoined)));
+    clauses.push_back(fmt::format("at {}, where this run joined nothing: {} traffic may count too",
+                                  names_text(unjoined), unjoined.size() == 1 ? "its" : "their"));
   }
   const auto at_least =
       all_known && sum < drops
-          ? fmt::format("; those received {} during the run (/proc/net/dev), fewer than the {} dropped: at least {} "
+          ? fmt::format("; {} received {} during the run (/proc/net/dev), fewer than the {} dropped: at least {} "
                         "of them came in on {}; how many of those are this channel's the run cannot tell",
-                        count_text(sum, "packet", "packets"), drops, drops - sum, text_name(join))
+                        and_list(counted), count_text(sum, "packet", "packets"), drops, drops - sum,
+                        text_name(join))
           : std::string(", so the run cannot tell how many of them are this channel's");
   // Trial t15w L1: "so at least N came in on b0, so the run cannot tell"
   // read as a contradiction; the lower bound and what stays unknown apart.
@@ -4662,7 +4666,8 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
                      "interface nor which traffic it counts, and the filter is on {}{}{} ({})",
                      fmt::join(clauses, "; and "),
                      quiet.empty() ? std::string()
-                                   : fmt::format("; the filter is on on {} as well, but {}", names_text(quiet), quiet_words),
+                                   : fmt::format("; {} {} the filter on as well, but {}", and_list(quiet),
+                                                 quiet.size() == 1 ? "has" : "have", quiet_words),
                      at_least, listen);
 }
 
