@@ -5910,7 +5910,13 @@ TEST(NetDoctor, OptmemFixRaisesToTheKernelsDefaultAndTheRefusalNamesTheCommand) 
   const auto fix = "sysctl -w net.core.optmem_max=" + want;
   const auto limits = d.checks("limits");
   ASSERT_EQ(limits.size(), 1u) << d.r.output;
-  EXPECT_EQ(limits[0]["status"], "WARN") << d.r.output;
+  // Trial t15z L3: 40 bytes, below one membership's 49, refuse every join: a FAIL.
+  EXPECT_EQ(limits[0]["status"], "FAIL") << d.r.output;
+  EXPECT_NE(limits[0]["message"].get<std::string>().find("below the 49 bytes one membership needs, it refuses every "
+                                                         "join"),
+            std::string::npos)
+      << d.r.output;
+  EXPECT_EQ(limits[0]["data"]["refuses_every_join"], true) << d.r.output;
   EXPECT_EQ(limits[0]["fix"], fix) << d.r.output;
   const auto join = d.checks("join");
   ASSERT_EQ(join.size(), 1u) << d.r.output;
@@ -7124,6 +7130,62 @@ TEST(NetDoctor, ADoctorWithoutAPacketSocketReachesTheOutnumberedRule) {
   ASSERT_TRUE(d.verdict["fix"].is_string()) << d.r.output;
   EXPECT_NE(d.verdict["fix"].get<std::string>().find("net.ipv4.conf.eth0.rp_filter="), std::string::npos)
       << d.r.output;
+}
+
+// Trial t15z M1 (g5.sh): a doctor --listen without CAP_NET_RAW, eth0's
+// group dropped by strict rp_filter beside one that arrives there, and a
+// group on eth1 with no sender while eth1 is busy with traffic the filter
+// lets pass. The quarter rule blamed eth1 too and its fix turned eth1's
+// filter off. Now the exact bound decides per join interface: the drops
+// less eth1's packets leave some that came in on eth0 (the FAIL, its fix
+// eth0's alone); eth0 received more than the drops, so none need have
+// come in on eth1: a "possibly" join, in the note with its conditional fix.
+TEST(NetDoctor, ADoctorWithoutAPacketSocketBlamesOnlyTheJoinInterfaceTheBoundLeavesDrops) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(setpriv, "setpriv", "util-linux");
+  auto net = test::tools::two_lans_routed_back_by_eth1();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  const auto& far = (*net)[2];
+  for (const auto* key : {"all", "eth0", "eth1"}) {
+    rx.ns().write_sysctl(fmt::format("net.ipv4.conf.{}.rp_filter", key), "1");
+  }
+  const auto port = std::to_string(free_port(rx));
+  const auto arrives = "239.255.91.17:" + port;
+  const auto dropped = "239.255.91.18:" + port;
+  const auto unsent = "239.255.91.19:" + port;
+  auto p = rx.start({setpriv, "--inh-caps=-net_raw", "--bounding-set=-net_raw", MCAST_RECV, "doctor", "--json",
+                     "--listen", "4", arrives + "%eth0", dropped + "%eth0", unsent + "%eth1"});
+  ASSERT_TRUE(wait_joined(rx, "135BFFEF")) << p.output();
+  test::tools::send(near, {"-i", "eth0", "-c", "200", "-r", "1000pps", arrives});
+  test::tools::send(near, {"-i", "eth0", "-c", "200", "-r", "1000pps", "10.77.9.1," + dropped});
+  // 80 datagrams into eth1 of a group joined nowhere: fewer than the
+  // drops, and the filter never checks them (no socket's group there).
+  test::tools::send(far, {"-i", "eth0", "-c", "80", "-r", "1000pps", "239.255.91.20:" + port});
+  const auto st = p.wait_for(20s);
+  EXPECT_TRUE(st) << "the doctor did not end\n" << p.output();
+  const auto d = ended({st ? *st : p.stop(SIGKILL), p.output(), p.standard_output()});
+  expect_schema_conform(d.r.standard_output);
+  ASSERT_NO_FATAL_FAILURE(expect_verdict(d, "rp_filter", "FAIL", 2));
+  const auto message = d.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("of them came in on eth0"), std::string::npos) << message;
+  EXPECT_EQ(message.find("came in on eth1"), std::string::npos) << message;
+  ASSERT_TRUE(d.verdict["fix"].is_string()) << d.r.output;
+  const auto fix = d.verdict["fix"].get<std::string>();
+  EXPECT_NE(fix.find("net.ipv4.conf.eth0.rp_filter="), std::string::npos) << fix;
+  EXPECT_EQ(fix.find("net.ipv4.conf.eth1.rp_filter=0"), std::string::npos) << "eth1 not blamed: " << fix;
+  EXPECT_EQ(fix.find("net.ipv4.conf.eth1.rp_filter=2"), std::string::npos) << "eth1 not blamed: " << fix;
+  const auto note = d.verdict["note"].is_string() ? d.verdict["note"].get<std::string>() : std::string();
+  EXPECT_NE(note.find("possibly too: any source on eth1"), std::string::npos) << note;
+  EXPECT_NE(note.find("should they arrive and be dropped: "), std::string::npos) << note;
+  bool possible = false;
+  for (const auto& c : d.checks("rp_filter")) {
+    if (c["status"] == "FAIL" && c["data"].is_object() && c["data"].contains("possible_joins")) {
+      const auto& joins = c["data"]["possible_joins"];
+      possible = joins.size() == 1 && joins[0] == "eth1";
+    }
+  }
+  EXPECT_TRUE(possible) << d.r.output;
 }
 
 // trial15n 2: loose rp_filter and a policy rule that leads the reverse

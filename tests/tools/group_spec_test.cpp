@@ -145,7 +145,10 @@ TEST(GroupSpec, BadInputNamesTheSpec) {
   // to "parse IP address".
   for (const auto& [spec, what] : std::vector<std::pair<std::string, std::string>>{
            {"\xff", "the group is not an IP address (good specs, for example: 239.1.1.1:5000"},
-           {"x,239.1.1.1", "the source is not an IP address (a good spec, for example: 10.77.0.1,232.1.1.1:5000)"}}) {
+           {"x,239.1.1.1", "the source is not an IP address (a good spec, for example: 10.77.0.1,232.1.1.1:5000)"},
+           // Trial t15z L3: two sources in one spec.
+           {"10.77.1.2,10.77.1.3,232.1.1.1:5000", "one source per spec: give each source its own spec, "
+                                                  "S1,G:PORT S2,G:PORT"}}) {
     const auto r = tools::parse_group_spec(spec);
     ASSERT_FALSE(r) << spec;
     const auto m = r.error().message();

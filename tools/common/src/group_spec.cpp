@@ -159,6 +159,12 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
     if (!src) return fail(src.error());
     s.source = *src;
     rest = rest.substr(comma + 1);
+    // "S1,S2,G:PORT" (trial t15z L3: "the group is not an IP address").
+    if (find_outside(rest, ',', false) != std::string_view::npos) {
+      return bad(errc::invalid_address, text,
+                 "one source per spec: give each source its own spec, S1,G:PORT S2,G:PORT (for example "
+                 "10.77.0.1,232.1.1.1:5000 10.77.0.2,232.1.1.1:5000)");
+    }
     if (s.mode == filter::any) s.mode = filter::include;
   } else if (s.mode == filter::exclude) {
     return bad(errc::source_not_unicast, text, "'!' needs a source to exclude: !S,G");

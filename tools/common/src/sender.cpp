@@ -30,6 +30,7 @@
 #include <mcnet/version.hpp>
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/descriptors.hpp>
+#include <mcnet/tools/link_order.hpp>
 #include <mcnet/tools/doctor.hpp>
 #include <mcnet/tools/group_spec.hpp>
 #include <mcnet/tools/pacer.hpp>
@@ -180,7 +181,8 @@ namespace {
 std::string no_route_hint() {
   std::vector<std::string> candidates;
   if (auto snap = netlink::take_snapshot({.groups = false})) {
-    for (const auto& l : snap->links) {
+    for (const auto* lp : links_by_index(*snap)) {  // as mcast-recv lists them (trial t15z L3)
+      const auto& l = *lp;
       if (!l.is_up() || !l.is_multicast() || l.is_loopback()) continue;
       const bool v4 = std::ranges::any_of(
           snap->addresses, [&l](const netlink::address& a) { return a.index == l.index && a.local.is_v4(); });
