@@ -161,7 +161,7 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
     rest = rest.substr(comma + 1);
     // "S1,S2,G:PORT" (trial t15z L3: "the group is not an IP address").
     if (find_outside(rest, ',', false) != std::string_view::npos) {
-      return bad(errc::invalid_address, text,
+      return malformed(text,
                  "one source per spec: give each source its own spec, S1,G:PORT S2,G:PORT (for example "
                  "10.77.0.1,232.1.1.1:5000 10.77.0.2,232.1.1.1:5000)");
     }
