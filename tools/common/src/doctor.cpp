@@ -4049,17 +4049,30 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   // that counts no multicast RX (veth) leaves all its packets counted.
   std::optional<std::set<std::string>> joined_here;
   std::optional<bool> routes_multicast;
-  std::vector<std::string> unicast_only;  // the others counted by their unicast alone
+  // The packets of the other interfaces where the filter is on: their
+  // names, the sum, and those counted by their unicast alone.
+  struct counted_packets {
+    std::vector<std::string> names;
+    std::uint64_t sum = 0;
+    std::vector<std::string> unicast_only;
+    // " that the filter may check (...)" when unicast_only says so, else "".
+    [[nodiscard]] std::string unicast_clause() const {
+      if (unicast_only.empty()) return {};
+      return fmt::format(" that the filter may check ({} joined no group and this host routes no multicast, so only {} "
+                         "unicast and broadcast count: the kernel checks a multicast datagram only where its group is "
+                         "joined)",
+                         names_text(unicast_only), unicast_only.size() == 1 ? "its" : "their");
+    }
+  };
   // `but`: every interface where the filter is on but that one (the exact
   // bound of trial t15z M1: the other join interfaces' packets count too);
   // empty: those the plan does not join.
-  const auto others_received =
-      [&](std::string_view but = {}) -> std::optional<std::pair<std::vector<std::string>, std::uint64_t>> {
+  const auto others_received = [&](std::string_view but = {}) -> std::optional<counted_packets> {
     if (received == nullptr) return std::nullopt;
     if (!filtering) filtering = filtering_interfaces();
     std::vector<std::string> names;
     std::uint64_t sum = 0;
-    unicast_only.clear();
+    std::vector<std::string> unicast_only;
     for (const auto& f : *filtering) {
       if (but.empty() ? std::ranges::any_of(plan, [&](const planned_join& q) { return q.iface.name.view() == f; })
                       : f == but) {
@@ -4082,7 +4095,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       }
       sum += n;
     }
-    return std::pair{std::move(names), sum};
+    return counted_packets{std::move(names), sum, std::move(unicast_only)};
   };
   // Under strict mode, the routes that take part of a join interface's own
   // subnet elsewhere: the senders there on its link are routed back, by
@@ -4243,20 +4256,14 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
           if (const auto it = received->find(join); it != received->end()) own_rx = it->second;
         }
         const auto but_join = any_other && own_rx ? others_received(join) : std::nullopt;
-        const auto share = but_join ? reverse_path_own_share(own_rx, but_join->second, drops) : rp_own_share::unknown;
+        const auto share = but_join ? reverse_path_own_share(own_rx, but_join->sum, drops) : rp_own_share::unknown;
         if (share == rp_own_share::definite) {
           const auto part = fmt::format(
               "the other {} where the filter is on ({}) received {}{} during {} (/proc/net/dev), fewer than the {} "
               "dropped, so at least {} of them came in on {}",
-              but_join->first.size() == 1 ? "interface" : "interfaces", and_list(but_join->first),
-              count_text(but_join->second, "packet", "packets"),
-              unicast_only.empty()
-                  ? std::string()
-                  : fmt::format(" that the filter may check ({} joined no group and this host routes no "
-                                "multicast, so only {} unicast and broadcast count: the kernel checks a "
-                                "multicast datagram only where its group is joined)",
-                                names_text(unicast_only), unicast_only.size() == 1 ? "its" : "their"),
-              during, drops, reverse_path_at_least(drops, but_join->second), text_name(join));
+              but_join->names.size() == 1 ? "interface" : "interfaces", and_list(but_join->names),
+              count_text(but_join->sum, "packet", "packets"), but_join->unicast_clause(), during, drops,
+              reverse_path_at_least(drops, but_join->sum), text_name(join));
           if (std::ranges::find(at_least_on, part) == at_least_on.end()) at_least_on.push_back(part);
           if (std::ranges::find(outnumbered_on, join) == outnumbered_on.end()) outnumbered_on.push_back(join);
         } else if (share == rp_own_share::possible) {
@@ -4266,30 +4273,24 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
               "any source on {} (rp_filter {}; {} received {}, but the other {} where the filter is on ({}) received "
               "{} during {} (/proc/net/dev), as many as the drops or more, so none of them need have come in on {})",
               text_name(join), eff ? std::to_string(*eff) : "on", text_name(join),
-              count_text(*own_rx, "packet", "packets"), but_join->first.size() == 1 ? "interface" : "interfaces",
-              and_list(but_join->first), count_text(but_join->second, "packet", "packets"), during,
+              count_text(*own_rx, "packet", "packets"), but_join->names.size() == 1 ? "interface" : "interfaces",
+              and_list(but_join->names), count_text(but_join->sum, "packet", "packets"), during,
               text_name(join)));
           possible_on.push_back(join);
           possible_fixes.push_back(route_to_anywhere(true) || !taken_elsewhere(p, eff).empty()
                                        ? loose_fix(join)
                                        : filter_off_fix(rp, join));
           continue;
-        } else if (others && counted_others && counted_others->second < drops) {
+        } else if (others && counted_others && counted_others->sum < drops) {
           // The others received fewer packets than were dropped: at least
           // the rest came in on the join interfaces.
           if (outnumbered.empty()) {
             outnumbered = fmt::format(
                 "the other {} where the filter is on ({}) received {}{} during {} (/proc/net/dev), fewer than the "
                 "{} dropped, so at least {} of them came in on ",
-                counted_others->first.size() == 1 ? "interface" : "interfaces", names_text(counted_others->first),
-                count_text(counted_others->second, "packet", "packets"),
-                unicast_only.empty()
-                    ? std::string()
-                    : fmt::format(" that the filter may check ({} joined no group and this host routes no "
-                                  "multicast, so only {} unicast and broadcast count: the kernel checks a "
-                                  "multicast datagram only where its group is joined)",
-                                  names_text(unicast_only), unicast_only.size() == 1 ? "its" : "their"),
-                during, drops, drops - counted_others->second);
+                counted_others->names.size() == 1 ? "interface" : "interfaces", names_text(counted_others->names),
+                count_text(counted_others->sum, "packet", "packets"), counted_others->unicast_clause(), during, drops,
+                drops - counted_others->sum);
           }
           // Each join interface it covers named (trial t15x F5: "on a0" when
           // the drops came in on a0 and b0).
