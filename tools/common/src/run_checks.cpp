@@ -1392,7 +1392,7 @@ run_verdict nothing_arrived_verdict(
   }
   if (over_run.reverse_path && *over_run.reverse_path > 0) {
     auto rp = reverse_path_check(*over_run.reverse_path, "the run", plan, nlohmann::ordered_json::object(), {},
-                                 nullptr, &over_run.rx_packets, nullptr, &over_run.rx_multicast);
+                                 nullptr, &over_run.rx_packets);
     if (rp.data.value("possible", false)) {
       // Said first, its fix as the verdict's conditional note (trial t15w
       // M2: "no local check found a cause" led, the drops came last).
