@@ -2903,6 +2903,88 @@ TEST(NetEveryRun, TwoSilentChannelsFixLinesDoNotUndoEachOther) {
   ASSERT_NO_FATAL_FAILURE(rp_keep::expect_every_channel_arrived(run(), 3, 0));
 }
 
+// Trial t15q2 M1' (m1.sh): the same two silent joins, each only
+// "possibly" the drops' (WARN, the fix in its note): eth0's channel that
+// receives gets 100 datagrams beside the dropped one, and eth1, whose
+// channel has no sender, is busy with 300 datagrams of a group nobody
+// joined, so each interface's packets alone are as many as the drops.
+// Each note kept the filter on the other's interface (eth0's kept eth1=1,
+// eth1's eth0=1), so pasting both in order undid the first. Now neither
+// keeps the other's: pasted in order, both end at 0, d0 and d1 keep their
+// effective 1, and eth0's dropped channel arrives.
+TEST(NetEveryRun, TwoPossiblySilentChannelsNotesDoNotUndoEachOther) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans_routed_back_by_eth1();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  const auto& far = (*net)[2];
+  ASSERT_NO_FATAL_FAILURE(rp_keep::conf_all_strict_own_off(rx, far));
+  const auto port = std::to_string(free_port(rx));
+  const auto works = "239.255.94.26:" + port;
+  const auto on0 = "239.255.94.27:" + port;
+  const auto on1 = "239.255.94.28:" + port;  // no sender
+  const auto busy = "239.255.94.29:" + port;  // joined nowhere: eth1's packets
+  const auto run = [&] {
+    return test::tools::receive_while(rx, {"--json", "-d", "4", works + "%eth0", on0 + "%eth0", on1 + "%eth1"},
+                                      [&] {
+                                        test::tools::send(far, {"-i", "eth0", "-c", "300", "-r", "1000pps", busy});
+                                        test::tools::send(near, {"-i", "eth0", "-c", "100", "-r", "500pps", works});
+                                        test::tools::send(near, {"-i", "eth0", "-c", "60", "-r", "200pps",
+                                                                 "10.77.9.1," + on0});
+                                      });
+  };
+  const auto first = run();
+  expect_schema_conform(first.standard_output);
+  const auto events = json_lines(first.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << first.output;
+  ASSERT_GE((*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>(), 60u) << first.output;
+  const auto& quiet = (*summary)["silent"];
+  ASSERT_EQ(quiet.size(), 2u) << first.output;
+  const std::string lead = "should its datagrams arrive and be dropped: ";
+  std::map<std::string, std::string> fixes;  // by interface
+  for (const auto& q : quiet) {
+    ASSERT_FALSE(q["causes"].empty()) << first.output;
+    const auto& cause = q["causes"][0];
+    ASSERT_EQ(cause["check"], "rp_filter") << first.output;
+    EXPECT_EQ(cause["status"], "WARN") << first.output;
+    EXPECT_EQ(cause["data"]["possible"], true) << first.output;
+    ASSERT_TRUE(cause["note"].is_string()) << first.output;
+    const auto note = cause["note"].get<std::string>();
+    const auto at = note.find(lead);
+    ASSERT_NE(at, std::string::npos) << note;
+    auto fix = note.substr(at + lead.size());
+    fix = fix.substr(0, fix.find(" ("));
+    const auto own = q["interface"]["name"].get<std::string>();
+    const auto other = own == "eth0" ? "eth1" : "eth0";
+    EXPECT_EQ(fix.find("sysctl -w "), 0u) << fix;
+    EXPECT_NE(fix.find(fmt::format("net.ipv4.conf.{}.rp_filter=0", own)), std::string::npos) << fix;
+    EXPECT_EQ(fix.find(fmt::format("net.ipv4.conf.{}.rp_filter=", other)), std::string::npos) << fix;
+    EXPECT_NE(fix.find("net.ipv4.conf.d0.rp_filter=1"), std::string::npos) << fix;
+    fixes[own] = fix;
+  }
+  ASSERT_EQ(fixes.size(), 2u) << first.output;
+  // In the order the summary gives them, then the other order's effect is the same.
+  for (const auto& q : quiet) {
+    const auto pasted = rx.exec({"sh", "-c", fixes[q["interface"]["name"].get<std::string>()]});
+    ASSERT_TRUE(pasted.status.success()) << pasted.output;
+  }
+  EXPECT_EQ(rp_keep::effective(rx, "eth0"), 0) << fixes["eth0"] << " then " << fixes["eth1"];
+  EXPECT_EQ(rp_keep::effective(rx, "eth1"), 0) << fixes["eth0"] << " then " << fixes["eth1"];
+  EXPECT_EQ(rp_keep::effective(rx, "d0"), 1);
+  EXPECT_EQ(rp_keep::effective(rx, "d1"), 1);
+  const auto again = run();
+  const auto after = json_lines(again.standard_output);
+  const auto* s2 = find_event(after, "summary");
+  ASSERT_NE(s2, nullptr) << again.output;
+  bool dropped_arrived = false;
+  for (const auto& st : (*s2)["streams"]) {
+    if (st["group"] == "239.255.94.27" && st["packets"].get<std::uint64_t>() >= 60) dropped_arrived = true;
+  }
+  EXPECT_TRUE(dropped_arrived) << again.output;
+  EXPECT_EQ((*s2)["drop_causes"]["reverse_path_v4"], 0) << again.output;
+}
+
 // Trial t15x F3: a run joined only on eth1, the group's route via eth0,
 // eth1 strict, its sender routed back by eth0, and eth0 (strict through
 // conf/all) busy with other traffic: the counter rose by the channel's
@@ -3110,21 +3192,19 @@ TEST(NetEveryRun, AStreamStalledByItsInterfaceDeletedOrMovedNamesThatAsTheCause)
   }
 }
 
-// Trial t15w M2 (s2b.sh): only an any-source group on eth0 is joined; eth0
-// is strict and its sender's route back leaves by eth1, so every datagram
-// is dropped. Another strict interface, mv0, is joined to nothing and busy
-// with multicast of a group nobody joined. The kernel checks a multicast
-// datagram's reverse path only where its group is joined on the interface
-// it came in by (or when the host routes multicast): mv0's multicast cannot
-// count, only its unicast and broadcast, its RX packets less its multicast
-// RX. So the drops, more than that, are blamed on eth0: the verdict is the
-// rp_filter FAIL with its fix, not UNKNOWN. mv0 is a macvlan, which counts
-// its multicast RX (a veth counts none, and all its packets stay counted),
-// in allmulticast mode: it takes in the unjoined group's datagrams (else
-// its filter keeps them out and it receives nothing at all).
-// With a group joined on mv0 (another program's), its multicast may count:
-// the verdict still hedges.
-TEST(NetEveryRun, AnUnjoinedStrictInterfacesMulticastDoesNotHideTheJoinsReversePathDrops) {
+// Trial t15w M2 (s2b.sh), t15q2 H1: only an any-source group on eth0 is
+// joined; eth0 is strict and its sender's route back leaves by eth1, so
+// every datagram is dropped. Another strict interface, mv0 (a macvlan,
+// which counts its multicast RX, in allmulticast mode), joined to nothing
+// of its own, is busy with multicast of a group nobody joined. mv0 has
+// 224.0.0.1 joined, as every IPv4 interface has, and the kernel checks
+// that group's datagrams against the filter: /proc/net/dev cannot tell
+// them from the others, so all of mv0's packets count (t15w M2 took its
+// multicast off, and t15q2 H1's innocent join interface was blamed). With
+// mv0's packets as many as the drops, the run cannot tell whose they are:
+// the verdict hedges (UNKNOWN, no fix); a doctor --listen with CAP_NET_RAW
+// tells.
+TEST(NetEveryRun, AnUnjoinedStrictInterfacesMulticastKeepsTheReversePathDropsPossibly) {
   MCNET_REQUIRE_NETNS();
   auto net = test::tools::two_lans_routed_back_by_eth1();
   const auto& rx = (*net)[0];
@@ -3151,42 +3231,85 @@ TEST(NetEveryRun, AnUnjoinedStrictInterfacesMulticastDoesNotHideTheJoinsReverseP
     const auto it = c.rx_multicast.find("mv0");
     return it == c.rx_multicast.end() ? std::uint64_t{0} : it->second;
   };
-  const auto run = [&] {
-    return test::tools::receive_while(rx, {"--json", "-d", "4", joined + "%eth0"}, [&] {
-      const auto before = mv0_multicast();
-      auto busy = far.start({MCAST_SEND, "-q", "-i", "eth0", "-c", "900", "-r", "300pps", flood});
-      const auto deadline = std::chrono::steady_clock::now() + 5s;
-      while (mv0_multicast() < before + 30 && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(10ms);
-      }
-      EXPECT_GE(mv0_multicast(), before + 30) << "the flood never reached mv0";
-      test::tools::send(near, {"-i", "eth0", "-c", "100", "-r", "100pps", "10.77.9.1," + joined});
-      (void)busy.wait_for(10s);
-    });
-  };
-  const auto r = run();
+  const auto r = test::tools::receive_while(rx, {"--json", "-d", "4", joined + "%eth0"}, [&] {
+    const auto before = mv0_multicast();
+    auto busy = far.start({MCAST_SEND, "-q", "-i", "eth0", "-c", "900", "-r", "300pps", flood});
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (mv0_multicast() < before + 30 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(10ms);
+    }
+    EXPECT_GE(mv0_multicast(), before + 30) << "the flood never reached mv0";
+    test::tools::send(near, {"-i", "eth0", "-c", "100", "-r", "100pps", "10.77.9.1," + joined});
+    (void)busy.wait_for(10s);
+  });
   expect_schema_conform(r.standard_output);
   const auto events = json_lines(r.standard_output);
   const auto* summary = find_event(events, "summary");
   ASSERT_NE(summary, nullptr) << r.output;
   ASSERT_GE((*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>(), 100u) << r.output;
   const auto v = verdict_of(events);
-  EXPECT_EQ(v["status"], "FAIL") << r.output;
-  EXPECT_EQ(v["check"], "rp_filter") << r.output;
-  ASSERT_TRUE(v["fix"].is_string()) << r.output;
-  EXPECT_NE(v["fix"].get<std::string>().find("net.ipv4.conf.eth0.rp_filter="), std::string::npos) << r.output;
-  EXPECT_NE(v["message"].get<std::string>().find("mv0 joined no group"), std::string::npos) << r.output;
+  EXPECT_EQ(v["status"], "UNKNOWN") << r.output;
+  EXPECT_TRUE(v["fix"].is_null()) << r.output;
+  EXPECT_EQ(r.standard_output.find("joined no group"), std::string::npos) << r.output;
+  EXPECT_EQ(r.standard_output.find("unicast and broadcast count"), std::string::npos) << r.output;
+}
 
-  // A group joined on mv0 (another program): its multicast may count.
-  auto other = rx.start({MCAST_RECV, "-q", "-d", "8", "239.255.94.12:" + port + "%mv0"});
-  std::this_thread::sleep_for(500ms);
-  const auto hedged = run();
-  (void)::kill(other.pid(), SIGKILL);
-  (void)other.wait_for(5s);
-  const auto again = json_lines(hedged.standard_output);
-  const auto w = verdict_of(again);
-  EXPECT_EQ(w["status"], "UNKNOWN") << hedged.output;
-  EXPECT_TRUE(w["fix"].is_null()) << hedged.output;
+// Trial t15q2 H1 (HIGH): the join interface eth0 is innocent: its group
+// has no sender, and it is busy with datagrams that pass (to 224.0.0.1
+// from its own subnet). mv0, a strict macvlan over eth1 (it counts its
+// multicast RX) that joined no group of its own, gets UDP to 224.0.0.1
+// from far, routed back by eth1, not mv0: every IPv4 interface has
+// 224.0.0.1 joined, so the kernel checks those datagrams and drops them.
+// mv0's multicast counts in the bound (/proc/net/dev cannot split it by
+// group), so the drops are at most possibly eth0's: not a FAIL, and no
+// fix turning eth0's filter off.
+TEST(NetEveryRun, AllHostsDatagramsDroppedOnAMacvlanDoNotBlameABusyJoinInterface) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  const auto& far = (*net)[2];
+  for (const auto& c : std::vector<std::vector<std::string>>{
+           {"ip", "link", "add", "mv0", "link", "eth1", "type", "macvlan", "mode", "bridge"},
+           {"ip", "addr", "add", "10.77.50.1/24", "dev", "mv0"},
+           {"ip", "link", "set", "mv0", "up"}}) {
+    const auto r = rx.exec(c);
+    ASSERT_TRUE(r.status.success()) << r.output;
+  }
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.mv0.rp_filter", "1");
+  const auto port = std::to_string(free_port(rx));
+  const auto joined = "239.255.94.14:" + port;  // no sender
+  const auto all_hosts = "224.0.0.1:" + port;
+  const auto mv0_multicast = [&rx] {
+    const auto c = rx.run([] { return tools::drop_counters::read(); });
+    const auto it = c.rx_multicast.find("mv0");
+    return it == c.rx_multicast.end() ? std::uint64_t{0} : it->second;
+  };
+  const auto r = test::tools::receive_while(rx, {"--json", "-d", "4", joined + "%eth0"}, [&] {
+    const auto before = mv0_multicast();
+    auto dropped = far.start({MCAST_SEND, "-q", "-i", "eth0", "-c", "300", "-r", "150pps", all_hosts});
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (mv0_multicast() < before + 30 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(10ms);
+    }
+    EXPECT_GE(mv0_multicast(), before + 30) << "224.0.0.1's datagrams never reached mv0";
+    test::tools::send(near, {"-i", "eth0", "-c", "400", "-r", "200pps", all_hosts});
+    (void)dropped.wait_for(10s);
+  });
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  ASSERT_GE((*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>(), 100u) << r.output;
+  const auto v = verdict_of(events);
+  EXPECT_FALSE(v["status"] == "FAIL" && v["check"] == "rp_filter") << r.output;
+  if (v["fix"].is_string()) {
+    EXPECT_EQ(v["fix"].get<std::string>().find("net.ipv4.conf.eth0.rp_filter=0"), std::string::npos) << r.output;
+  }
+  EXPECT_EQ(r.standard_output.find("came in on eth0"), std::string::npos) << r.output;
 }
 
 TEST(NetEveryRun, ReversePathDropsAreACauseInTheSummaryAndTheVerdict) {

@@ -3909,44 +3909,6 @@ std::vector<std::string> filtering_interfaces() {
 
 }  // namespace
 
-namespace {
-
-// The interfaces with an IPv4 group joined (/proc/net/igmp), 224.0.0.1,
-// which every interface joins, left out.
-std::set<std::string> interfaces_with_ipv4_joins() {
-  std::set<std::string> out;
-  std::ifstream in("/proc/thread-self/net/igmp");
-  std::string line, device;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    if (line[0] != '\t' && line[0] != ' ') {
-      // "2\ta0        :     2      V3"
-      std::istringstream f(line);
-      std::string index;
-      f >> index >> device;
-      continue;
-    }
-    std::istringstream f(line);
-    std::string group;
-    if (f >> group && group != "010000E0" && !device.empty()) out.insert(device);
-  }
-  return out;
-}
-
-// Whether this host routes multicast: an mc_forwarding above 0 (a multicast
-// routing socket set it, on conf/all and each of its interfaces).
-bool host_routes_multicast() {
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator("/proc/sys/net/ipv4/conf", ec)) {
-    const auto v = sysctl(conf_key("net.ipv4.conf", e.path().filename().string(), "mc_forwarding"));
-    if (v && *v > 0) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 // Whether `a` is an address of interface `index` (a netlink snapshot of
 // this namespace; false when it cannot be taken).
 static bool address_on(std::uint32_t index, const core::ip_address& a) {
@@ -3981,9 +3943,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
                                 const nlohmann::ordered_json& data, const std::vector<heard_flow>& heard,
                                 const std::vector<wire_seen>* wire,
                                 const std::map<std::string, std::uint64_t>* received,
-                                const std::string* attribution,
-                                const std::map<std::string, std::uint64_t>* multicast,
-                                const std::set<std::string>* unkept) {
+                                const std::string* attribution, const std::set<std::string>* unkept) {
   // The counter is namespace-wide: the drops are this run's only when one
   // of its joins may fail the check. Predicted per IPv4 join: an include
   // source fails it with no route back (strict or loose), or routed back
@@ -4038,31 +3998,22 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   // every other filtering interface's packets, when above 0.
   std::vector<std::string> at_least_on;
   std::vector<std::string> possible_on;  // the join interfaces of `possible`
-  // The kernel checks an IPv4 multicast datagram's reverse path only where
-  // its group is joined on the interface it came in by, or when the host
-  // routes multicast (ip_route_input_rcu: ip_check_mc_rcu, else
-  // IN_DEV_MFORWARD). So another interface with no joins of its own (224.0.0.1,
-  // which every interface joins, left out) on a host that routes no
-  // multicast adds to the counter by its unicast and broadcast only: its
-  // RX packets less its multicast RX (trial t15w M2: b0, joined to
-  // nothing and busy with multicast, kept a0's drops UNKNOWN). A driver
-  // that counts no multicast RX (veth) leaves all its packets counted.
-  std::optional<std::set<std::string>> joined_here;
-  std::optional<bool> routes_multicast;
+  // Every RX packet of another interface where the filter is on counts
+  // (trial t15q2 H1): the kernel checks a multicast datagram's reverse path
+  // where its group is joined on the interface it came in by
+  // (ip_route_input_rcu: ip_check_mc_rcu), and every IPv4 interface has
+  // 224.0.0.1 joined (a link-local group joined there too), so its
+  // multicast may add to the counter however few groups it joined, and
+  // /proc/net/dev does not split multicast RX by group. (Trial t15w M2
+  // left out the multicast RX of an interface that joined no other group:
+  // a busy innocent join interface was blamed definitely while 224.0.0.1's
+  // datagrams on a macvlan made the drops.) A doctor --listen with
+  // CAP_NET_RAW tells with its packet sockets.
   // The packets of the other interfaces where the filter is on: their
-  // names, the sum, and those counted by their unicast alone.
+  // names and the sum.
   struct counted_packets {
     std::vector<std::string> names;
     std::uint64_t sum = 0;
-    std::vector<std::string> unicast_only;
-    // " that the filter may check (...)" when unicast_only says so, else "".
-    [[nodiscard]] std::string unicast_clause() const {
-      if (unicast_only.empty()) return {};
-      return fmt::format(" that the filter may check ({} joined no group and this host routes no multicast, so only {} "
-                         "unicast and broadcast count: the kernel checks a multicast datagram only where its group is "
-                         "joined)",
-                         names_text(unicast_only), unicast_only.size() == 1 ? "its" : "their");
-    }
   };
   // `but`: every interface where the filter is on but that one (the exact
   // bound of trial t15z M1: the other join interfaces' packets count too);
@@ -4072,7 +4023,6 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     if (!filtering) filtering = filtering_interfaces();
     std::vector<std::string> names;
     std::uint64_t sum = 0;
-    std::vector<std::string> unicast_only;
     for (const auto& f : *filtering) {
       if (but.empty() ? std::ranges::any_of(plan, [&](const planned_join& q) { return q.iface.name.view() == f; })
                       : f == but) {
@@ -4081,21 +4031,9 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       const auto it = received->find(f);
       if (it == received->end()) return std::nullopt;
       names.push_back(f);
-      auto n = it->second;
-      if (multicast != nullptr) {
-        if (!joined_here) joined_here = interfaces_with_ipv4_joins();
-        if (!routes_multicast) routes_multicast = host_routes_multicast();
-        const auto mc = multicast->find(f);
-        if (joined_here->contains(f) || *routes_multicast || mc == multicast->end()) {
-          // its multicast may count
-        } else {
-          n = n >= mc->second ? n - mc->second : 0;
-          unicast_only.push_back(f);
-        }
-      }
-      sum += n;
+      sum += it->second;
     }
-    return counted_packets{std::move(names), sum, std::move(unicast_only)};
+    return counted_packets{std::move(names), sum};
   };
   // Under strict mode, the routes that take part of a join interface's own
   // subnet elsewhere: the senders there on its link are routed back, by
@@ -4259,10 +4197,10 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
         const auto share = but_join ? reverse_path_own_share(own_rx, but_join->sum, drops) : rp_own_share::unknown;
         if (share == rp_own_share::definite) {
           const auto part = fmt::format(
-              "the other {} where the filter is on ({}) received {}{} during {} (/proc/net/dev), fewer than the {} "
+              "the other {} where the filter is on ({}) received {} during {} (/proc/net/dev), fewer than the {} "
               "dropped, so at least {} of them came in on {}",
               but_join->names.size() == 1 ? "interface" : "interfaces", and_list(but_join->names),
-              count_text(but_join->sum, "packet", "packets"), but_join->unicast_clause(), during, drops,
+              count_text(but_join->sum, "packet", "packets"), during, drops,
               reverse_path_at_least(drops, but_join->sum), text_name(join));
           if (std::ranges::find(at_least_on, part) == at_least_on.end()) at_least_on.push_back(part);
           if (std::ranges::find(outnumbered_on, join) == outnumbered_on.end()) outnumbered_on.push_back(join);
@@ -4286,10 +4224,10 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
           // the rest came in on the join interfaces.
           if (outnumbered.empty()) {
             outnumbered = fmt::format(
-                "the other {} where the filter is on ({}) received {}{} during {} (/proc/net/dev), fewer than the "
+                "the other {} where the filter is on ({}) received {} during {} (/proc/net/dev), fewer than the "
                 "{} dropped, so at least {} of them came in on ",
                 counted_others->names.size() == 1 ? "interface" : "interfaces", names_text(counted_others->names),
-                count_text(counted_others->sum, "packet", "packets"), counted_others->unicast_clause(), during, drops,
+                count_text(counted_others->sum, "packet", "packets"), during, drops,
                 drops - counted_others->sum);
           }
           // Each join interface it covers named (trial t15x F5: "on a0" when
@@ -4788,7 +4726,7 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
     if (b != join) unkept.insert(b);
   }
   auto c = reverse_path_check(drops, "the run", failing, nlohmann::ordered_json::object(), {}, nullptr, nullptr,
-                              &words, nullptr, &unkept);
+                              &words, &unkept);
   if (c.status != check_status::fail) return std::nullopt;
   std::vector<std::string> left_out;  // those a keep would have named: own rp_filter 0
   for (const auto& u : unkept) {
@@ -10120,7 +10058,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     // no CAP_NET_RAW needed) bound the drops, as in a run: the outnumbered
     // rule and a quiet join interface's share (trial t15y G2, G3).
     checks.push_back(reverse_path_check(*rp, "--listen", plan, data, heard, taps_complete ? &wire : nullptr,
-                                        &over.rx_packets, nullptr, &over.rx_multicast));
+                                        &over.rx_packets));
     rp_ours = checks.back().status == check_status::fail;
     rp_possible = checks.back().data.value("possible", false);
     if (!taps_complete) {

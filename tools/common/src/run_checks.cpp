@@ -856,8 +856,11 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       if (const auto* l = snap->link_by_index(i.get<std::uint32_t>()); l != nullptr) silent_names.insert(l->name);
     }
   }
-  // Where silent channels' rp_filter causes may blame the filter: no
-  // channel's fix keeps it on at another's (trial t15x F2).
+  // Where silent channels' rp_filter causes may blame the filter, definitely
+  // or possibly: no channel's fix (a FAIL's, or a "possibly" WARN's in its
+  // note) keeps it on at another's (trial t15x F2; t15q2 M1': two possibly
+  // channels' lines kept each other's interface strict, and pasting both
+  // undid the first).
   std::set<std::string> silent_blamed;
   if (snap && over_run.reverse_path && *over_run.reverse_path > 0) {
     for (const auto& sc : silent) {
@@ -865,15 +868,15 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       for (const auto* m : channel_members(by_channel, sc.channel)) these.push_back(*m);
       if (these.empty()) continue;
       for (auto& name : silent_reverse_path_interfaces(plan_joins(these))) {
-        // One that received nothing is not blamed (trial t15y G3), nor
-        // one whose drops the other filtering interfaces' packets can all
-        // explain (trial t15z M1: "possibly"): the others' fixes may keep
-        // its filter on.
+        // One that received nothing is not blamed (trial t15y G3): the
+        // others' fixes may keep its filter on. One whose drops the other
+        // filtering interfaces' packets can all explain (trial t15z M1:
+        // "possibly") has its fix in its note: the others' keep it off.
         const auto rx = over_run.rx_packets.find(name);
         const auto share = reverse_path_own_share(
             rx != over_run.rx_packets.end() ? std::optional<std::uint64_t>(rx->second) : std::nullopt,
             reverse_path_others_rx(name, over_run.rx_packets), *over_run.reverse_path);
-        if (share == rp_own_share::none || share == rp_own_share::possible) continue;
+        if (share == rp_own_share::none) continue;
         silent_blamed.insert(std::move(name));
       }
     }
@@ -1392,7 +1395,7 @@ run_verdict nothing_arrived_verdict(
   }
   if (over_run.reverse_path && *over_run.reverse_path > 0) {
     auto rp = reverse_path_check(*over_run.reverse_path, "the run", plan, nlohmann::ordered_json::object(), {},
-                                 nullptr, &over_run.rx_packets, nullptr, &over_run.rx_multicast);
+                                 nullptr, &over_run.rx_packets);
     if (rp.data.value("possible", false)) {
       // Said first, its fix as the verdict's conditional note (trial t15w
       // M2: "no local check found a cause" led, the drops came last).

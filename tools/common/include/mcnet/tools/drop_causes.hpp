@@ -38,9 +38,9 @@ struct drop_counters {
   /// packets than were dropped (trial t15z).
   std::map<std::string, std::uint64_t> rx_packets{};
   /// Of those, the multicast packets each interface counted (/proc/net/dev:
-  /// RX multicast; 0 where the driver counts none, as veth): an interface
-  /// with no group joined adds to the reverse-path counter by the rest
-  /// alone (trial t15w M2).
+  /// RX multicast; 0 where the driver counts none, as veth). Not taken off
+  /// the reverse-path bound: every IPv4 interface has 224.0.0.1 joined, so
+  /// the filter checks its multicast too (trial t15q2 H1).
   std::map<std::string, std::uint64_t> rx_multicast{};
   /// Each interface's own receive drops, by name (/proc/net/dev: RX drop; a
   /// veth counts a frame past its MTU there) and receive errors (errs,

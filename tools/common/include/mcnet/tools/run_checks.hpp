@@ -276,7 +276,6 @@ struct wire_seen {
                                               const std::vector<wire_seen>* wire = nullptr,
                                               const std::map<std::string, std::uint64_t>* received = nullptr,
                                               const std::string* attribution = nullptr,
-                                              const std::map<std::string, std::uint64_t>* multicast = nullptr,
                                               const std::set<std::string>* unkept = nullptr);
 
 /// Another interface where the reverse-path filter is on, as a silent
