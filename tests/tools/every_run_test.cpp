@@ -3192,6 +3192,47 @@ TEST(NetEveryRun, AStreamStalledByItsInterfaceDeletedOrMovedNamesThatAsTheCause)
   }
 }
 
+namespace strict_mv0 {
+
+// On rx: mv0, a macvlan over eth1 (it counts its multicast RX), up and
+// strict; eth0 strict, eth1 and conf/all off.
+void add(const test::host& rx, bool allmulticast) {
+  for (const auto& c : std::vector<std::vector<std::string>>{
+           {"ip", "link", "add", "mv0", "link", "eth1", "type", "macvlan", "mode", "bridge"},
+           {"ip", "addr", "add", "10.77.50.1/24", "dev", "mv0"},
+           allmulticast ? std::vector<std::string>{"ip", "link", "set", "mv0", "allmulticast", "on", "up"}
+                        : std::vector<std::string>{"ip", "link", "set", "mv0", "up"}}) {
+    const auto r = rx.exec(c);
+    ASSERT_TRUE(r.status.success()) << r.output;
+  }
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.mv0.rp_filter", "1");
+}
+
+// mv0's multicast RX packets (/proc/net/dev).
+std::uint64_t multicast(const test::host& rx) {
+  const auto c = rx.run([] { return tools::drop_counters::read(); });
+  const auto it = c.rx_multicast.find("mv0");
+  return it == c.rx_multicast.end() ? std::uint64_t{0} : it->second;
+}
+
+// Starts far's sender of `args` and returns once 30 of its datagrams came
+// in on mv0 (a loaded machine starts it late), within 5 s.
+test::process flood(const test::host& rx, const test::host& far, const std::vector<std::string>& args) {
+  const auto before = multicast(rx);
+  auto p = far.start(args);
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (multicast(rx) < before + 30 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_GE(multicast(rx), before + 30) << "the flood never reached mv0";
+  return p;
+}
+
+}  // namespace strict_mv0
+
 // Trial t15w M2 (s2b.sh), t15q2 H1: only an any-source group on eth0 is
 // joined; eth0 is strict and its sender's route back leaves by eth1, so
 // every datagram is dropped. Another strict interface, mv0 (a macvlan,
@@ -3210,35 +3251,12 @@ TEST(NetEveryRun, AnUnjoinedStrictInterfacesMulticastKeepsTheReversePathDropsPos
   const auto& rx = (*net)[0];
   const auto& near = (*net)[1];
   const auto& far = (*net)[2];
-  for (const auto& c : std::vector<std::vector<std::string>>{
-           {"ip", "link", "add", "mv0", "link", "eth1", "type", "macvlan", "mode", "bridge"},
-           {"ip", "addr", "add", "10.77.50.1/24", "dev", "mv0"},
-           {"ip", "link", "set", "mv0", "allmulticast", "on", "up"}}) {
-    const auto r = rx.exec(c);
-    ASSERT_TRUE(r.status.success()) << r.output;
-  }
-  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
-  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
-  rx.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "0");
-  rx.ns().write_sysctl("net.ipv4.conf.mv0.rp_filter", "1");
+  ASSERT_NO_FATAL_FAILURE(strict_mv0::add(rx, true));
   const auto port = std::to_string(free_port(rx));
   const auto joined = "239.255.94.10:" + port;
   const auto flood = "239.255.94.11:" + port;
-  // mv0's multicast RX, to wait until the flood comes in before the
-  // joined group's sender starts (a loaded machine starts it late).
-  const auto mv0_multicast = [&rx] {
-    const auto c = rx.run([] { return tools::drop_counters::read(); });
-    const auto it = c.rx_multicast.find("mv0");
-    return it == c.rx_multicast.end() ? std::uint64_t{0} : it->second;
-  };
   const auto r = test::tools::receive_while(rx, {"--json", "-d", "4", joined + "%eth0"}, [&] {
-    const auto before = mv0_multicast();
-    auto busy = far.start({MCAST_SEND, "-q", "-i", "eth0", "-c", "900", "-r", "300pps", flood});
-    const auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (mv0_multicast() < before + 30 && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(10ms);
-    }
-    EXPECT_GE(mv0_multicast(), before + 30) << "the flood never reached mv0";
+    auto busy = strict_mv0::flood(rx, far, {MCAST_SEND, "-q", "-i", "eth0", "-c", "900", "-r", "300pps", flood});
     test::tools::send(near, {"-i", "eth0", "-c", "100", "-r", "100pps", "10.77.9.1," + joined});
     (void)busy.wait_for(10s);
   });
@@ -3269,33 +3287,13 @@ TEST(NetEveryRun, AllHostsDatagramsDroppedOnAMacvlanDoNotBlameABusyJoinInterface
   const auto& rx = (*net)[0];
   const auto& near = (*net)[1];
   const auto& far = (*net)[2];
-  for (const auto& c : std::vector<std::vector<std::string>>{
-           {"ip", "link", "add", "mv0", "link", "eth1", "type", "macvlan", "mode", "bridge"},
-           {"ip", "addr", "add", "10.77.50.1/24", "dev", "mv0"},
-           {"ip", "link", "set", "mv0", "up"}}) {
-    const auto r = rx.exec(c);
-    ASSERT_TRUE(r.status.success()) << r.output;
-  }
-  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
-  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
-  rx.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "0");
-  rx.ns().write_sysctl("net.ipv4.conf.mv0.rp_filter", "1");
+  ASSERT_NO_FATAL_FAILURE(strict_mv0::add(rx, false));
   const auto port = std::to_string(free_port(rx));
   const auto joined = "239.255.94.14:" + port;  // no sender
   const auto all_hosts = "224.0.0.1:" + port;
-  const auto mv0_multicast = [&rx] {
-    const auto c = rx.run([] { return tools::drop_counters::read(); });
-    const auto it = c.rx_multicast.find("mv0");
-    return it == c.rx_multicast.end() ? std::uint64_t{0} : it->second;
-  };
   const auto r = test::tools::receive_while(rx, {"--json", "-d", "4", joined + "%eth0"}, [&] {
-    const auto before = mv0_multicast();
-    auto dropped = far.start({MCAST_SEND, "-q", "-i", "eth0", "-c", "300", "-r", "150pps", all_hosts});
-    const auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (mv0_multicast() < before + 30 && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(10ms);
-    }
-    EXPECT_GE(mv0_multicast(), before + 30) << "224.0.0.1's datagrams never reached mv0";
+    auto dropped =
+        strict_mv0::flood(rx, far, {MCAST_SEND, "-q", "-i", "eth0", "-c", "300", "-r", "150pps", all_hosts});
     test::tools::send(near, {"-i", "eth0", "-c", "400", "-r", "200pps", all_hosts});
     (void)dropped.wait_for(10s);
   });
