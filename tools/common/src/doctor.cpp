@@ -3888,11 +3888,9 @@ void mld_after_join(const netlink::snapshot& snap, const std::vector<planned_joi
 
 }  // namespace
 
-namespace {
-
 // The interfaces of this namespace (not the loopback, which the filter does
 // not check) where the reverse-path filter is on: max(conf/all, conf/IFACE) > 0.
-std::vector<std::string> filtering_interfaces() {
+std::vector<std::string> reverse_path_filtering_interfaces() {
   std::vector<std::string> out;
   std::error_code ec;
   // A link that is down receives nothing: its filter counts nothing.
@@ -3906,8 +3904,6 @@ std::vector<std::string> filtering_interfaces() {
   std::ranges::sort(out);
   return out;
 }
-
-}  // namespace
 
 // Whether `a` is an address of interface `index` (a netlink snapshot of
 // this namespace; false when it cannot be taken).
@@ -4020,7 +4016,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   // empty: those the plan does not join.
   const auto others_received = [&](std::string_view but = {}) -> std::optional<counted_packets> {
     if (received == nullptr) return std::nullopt;
-    if (!filtering) filtering = filtering_interfaces();
+    if (!filtering) filtering = reverse_path_filtering_interfaces();
     std::vector<std::string> names;
     std::uint64_t sum = 0;
     for (const auto& f : *filtering) {
@@ -4181,7 +4177,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       // this join's only probably, when no other interface filters; with
       // others filtering, it may as well be theirs (trial15i H1).
       if (wire == nullptr) {
-        if (!filtering) filtering = filtering_interfaces();
+        if (!filtering) filtering = reverse_path_filtering_interfaces();
         const bool others = std::ranges::any_of(*filtering, [&](const std::string& f) {
           return std::ranges::none_of(plan, [&](const planned_join& q) { return q.iface.name.view() == f; });
         });
@@ -4396,7 +4392,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   if (!blamed && !possible.empty()) {
     // Nothing says whose drops they are: possible, not certain, and not
     // the verdict over a sender that may be silent.
-    if (!filtering) filtering = filtering_interfaces();
+    if (!filtering) filtering = reverse_path_filtering_interfaces();
     std::vector<std::string> others;
     for (const auto& f : *filtering) {
       if (std::ranges::find(possible_on, f) == possible_on.end()) others.push_back(f);
@@ -4619,10 +4615,10 @@ rp_own_share reverse_path_own_share(std::optional<std::uint64_t> own_rx, std::op
   return reverse_path_at_least(drops, *others_rx) > 0 ? rp_own_share::definite : rp_own_share::possible;
 }
 
-std::optional<std::uint64_t> reverse_path_others_rx(std::string_view join,
+std::optional<std::uint64_t> reverse_path_others_rx(std::string_view join, const std::vector<std::string>& filtering,
                                                     const std::map<std::string, std::uint64_t>& rx) {
   std::uint64_t sum = 0;
-  for (const auto& f : filtering_interfaces()) {
+  for (const auto& f : filtering) {
     if (f == join) continue;
     const auto it = rx.find(f);
     if (it == rx.end()) return std::nullopt;
@@ -4688,11 +4684,12 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
       own_rx_it != rx_packets.end() ? std::optional<std::uint64_t>(own_rx_it->second) : std::nullopt;
   // The other interfaces where the filter is on, and their packets: the
   // drops less those came in on `join` (trial t15z M1).
+  const auto filtering = reverse_path_filtering_interfaces();
   std::vector<std::string> other_filtering;
-  for (auto& f : filtering_interfaces()) {
-    if (f != join) other_filtering.push_back(std::move(f));
+  for (const auto& f : filtering) {
+    if (f != join) other_filtering.push_back(f);
   }
-  const auto others_rx = reverse_path_others_rx(join, rx_packets);
+  const auto others_rx = reverse_path_others_rx(join, filtering, rx_packets);
   const auto share = reverse_path_own_share(own_rx, others_rx, drops);
   if (share == rp_own_share::none) {
     nlohmann::ordered_json d;

@@ -863,6 +863,8 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
   // undid the first).
   std::set<std::string> silent_blamed;
   if (snap && over_run.reverse_path && *over_run.reverse_path > 0) {
+    // Read once for every silent channel, not once per channel and interface.
+    const auto filtering = reverse_path_filtering_interfaces();
     for (const auto& sc : silent) {
       std::vector<membership> these;
       for (const auto* m : channel_members(by_channel, sc.channel)) these.push_back(*m);
@@ -875,7 +877,7 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
         const auto rx = over_run.rx_packets.find(name);
         const auto share = reverse_path_own_share(
             rx != over_run.rx_packets.end() ? std::optional<std::uint64_t>(rx->second) : std::nullopt,
-            reverse_path_others_rx(name, over_run.rx_packets), *over_run.reverse_path);
+            reverse_path_others_rx(name, filtering, over_run.rx_packets), *over_run.reverse_path);
         if (share == rp_own_share::none) continue;
         silent_blamed.insert(std::move(name));
       }

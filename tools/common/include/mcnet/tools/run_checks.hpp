@@ -325,10 +325,16 @@ enum class rp_own_share { unknown, definite, possible, none };
 [[nodiscard]] constexpr std::uint64_t reverse_path_at_least(std::uint64_t drops, std::uint64_t others_rx) noexcept {
   return drops > others_rx ? drops - others_rx : 0;
 }
-/// The RX packets (`rx`, per interface) summed over every interface where
-/// the filter is on other than `join` (reads /proc/sys/net/ipv4/conf);
-/// none when one of them is not in `rx`.
+/// The interfaces up where the reverse-path filter is on (effective
+/// rp_filter above 0), sorted: one walk of /proc/sys/net/ipv4/conf and a
+/// netlink lookup per interface, so a caller with many channels reads it
+/// once.
+[[nodiscard]] std::vector<std::string> reverse_path_filtering_interfaces();
+/// The RX packets (`rx`, per interface) summed over every interface of
+/// `filtering` (reverse_path_filtering_interfaces()) other than `join`;
+/// none when one of them is not in `rx`. Pure.
 [[nodiscard]] std::optional<std::uint64_t> reverse_path_others_rx(std::string_view join,
+                                                                 const std::vector<std::string>& filtering,
                                                                  const std::map<std::string, std::uint64_t>& rx);
 
 /// The rp_filter FAIL of a silent channel (its joins `plan`, one channel)
