@@ -607,6 +607,50 @@ TEST(NetMcastSend, NoMulticastRouteNamesDashI) {
   EXPECT_NE(v6.standard_output.find("ff15::77:3"), std::string::npos) << v6.output;
 }
 
+// Trial t15z L3: with no multicast route, mcast-send and mcast-recv list the
+// interfaces to choose from in one order, by index: z0 is made before m0,
+// so it comes first in both, though m0 sorts first by name.
+TEST(NetMcastSend, NoRouteListsTheInterfacesInMcastRecvsOrder) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto deleted = h.exec({"ip", "route", "del", "224.0.0.0/4", "dev", "eth0"});
+  ASSERT_TRUE(deleted.status.success()) << deleted.output;
+  for (const auto& step : std::vector<std::vector<std::string>>{
+           {"ip", "link", "add", "z0", "type", "veth", "peer", "name", "z1"},
+           {"ip", "link", "add", "m0", "type", "veth", "peer", "name", "m1"},
+           {"ip", "addr", "add", "10.77.98.1/24", "dev", "z0"},
+           {"ip", "addr", "add", "10.77.97.1/24", "dev", "m0"},
+           {"ip", "link", "set", "dev", "z0", "up"},
+           {"ip", "link", "set", "dev", "z1", "up"},
+           {"ip", "link", "set", "dev", "m0", "up"},
+           {"ip", "link", "set", "dev", "m1", "up"}}) {
+    const auto r = h.exec(step);
+    ASSERT_TRUE(r.status.success()) << r.output;
+  }
+  // The list each tool gives: what follows `before` up to `after`.
+  const auto listed = [](const std::string& text, const std::string& before, const std::string& after) {
+    const auto from = text.find(before);
+    if (from == std::string::npos) return std::string{};
+    const auto start = from + before.size();
+    const auto end = text.find(after, start);
+    return end == std::string::npos ? std::string{} : text.substr(start, end - start);
+  };
+  const auto send = h.exec({MCAST_SEND, "-c", "1", "239.77.3.2:5000"});
+  EXPECT_EQ(send.status.code, 4) << send.output;
+  const auto recv = h.exec({MCAST_RECV, "-d", "0.2", "239.77.3.2:" + std::to_string(test::tools::free_port(h))});
+  EXPECT_EQ(recv.status.code, 4) << recv.output;
+  const auto by_send = listed(send.output, "the interface on the receivers' link: one of ", " (ip -br addr");
+  const auto by_recv = listed(recv.output, "nothing here says which of ", " the group");
+  EXPECT_EQ(by_send, by_recv) << send.output << recv.output;
+  const auto z0 = by_send.find("z0");
+  const auto m0 = by_send.find("m0");
+  EXPECT_NE(by_send.find("eth0"), std::string::npos) << send.output;
+  ASSERT_NE(z0, std::string::npos) << send.output;
+  ASSERT_NE(m0, std::string::npos) << send.output;
+  EXPECT_LT(z0, m0) << "by index, not by name: " << send.output;
+}
+
 // The datagrams that arrive on `s`, as bytes, until `quiet` passes without one.
 std::vector<std::vector<std::byte>> collect_raw(core::socket_ref s, std::chrono::milliseconds quiet = 300ms) {
   std::vector<std::vector<std::byte>> out;
