@@ -1139,6 +1139,42 @@ TEST(NetEveryRun, APausedSenderIsStalledOnceAndResumed) {
   EXPECT_NE(r.output.find("stalled, silent for"), std::string::npos) << "on stderr too\n" << r.output;
 }
 
+// Trial t15z: the join link down for longer than the stall floor and up
+// again, a stream running: its "resumed" came half a second before the
+// link's `up` (which waits for a route a script may add). The `up` of the
+// link the datagrams come in by is said first now.
+TEST(NetEveryRun, AStreamResumedAfterItsLinkCameUpFollowsTheLinksUp) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto group = "239.255.93.7:" + std::to_string(free_port(rx));
+  test::tools::receiver recv(rx, {"-i", "eth0", group});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  auto sender = tx.start({MCAST_SEND, "-i", "eth0", "-c", "500", "-r", "100pps", group});
+  ASSERT_TRUE(test::tools::shows_within(sender, "sending to ", 10s)) << sender.output();
+  std::this_thread::sleep_for(800ms);
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "down"}).status.success());
+  for (int i = 0; i < 1000 && recv.output().find("\"code\":\"stalled\"") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_NE(recv.output().find("\"code\":\"stalled\""), std::string::npos) << recv.output();
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "up"}).status.success());
+  const auto sent = sender.wait_for(20s);
+  ASSERT_TRUE(sent && sent->success()) << sender.output();
+  const auto r = recv.finish_clean(1500ms);
+  const auto events = json_lines(r.standard_output);
+  std::optional<std::size_t> up_at, resumed_at;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const auto& e = events[i];
+    if (!up_at && e.value("event", "") == "link" && e.value("change", "") == "up") up_at = i;
+    if (!resumed_at && e.value("event", "") == "warning" && e.value("code", "") == "resumed") resumed_at = i;
+  }
+  ASSERT_TRUE(up_at.has_value()) << r.output;
+  ASSERT_TRUE(resumed_at.has_value()) << r.output;
+  EXPECT_LT(*up_at, *resumed_at) << r.output;
+}
+
 // trial20g 13: the receiver's own pause (Ctrl-Z, SIGSTOP) was reported as
 // the flow's stall (the loop's first tick after SIGCONT ran before the
 // queued datagrams were read). It is a `paused` warning now, and no flow

@@ -363,6 +363,24 @@ void link_watch::tick(bool all) {
   }
 }
 
+void link_watch::say_up_now(std::uint32_t index) {
+  for (auto u = ups_.begin(); u != ups_.end();) {
+    if (u->index != index || !u->removed.empty()) {
+      ++u;
+      continue;
+    }
+    // A route a join without -i followed that is missing now may be on its
+    // way (a script adds it after the up): that `up` keeps its wait.
+    if (nlohmann::ordered_json scratch = nlohmann::ordered_json::object();
+        u->say_up && !routes_gone(u->name, u->index, "", false, scratch).empty()) {
+      ++u;
+      continue;
+    }
+    say_due(*u);
+    u = ups_.erase(u);
+  }
+}
+
 void link_watch::say_due(const pending_up& u) {
   if (!u.removed.empty()) {
     report_address_removed(u.name, u.index, u.removed);

@@ -1166,6 +1166,7 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
                    : stall_warm_up(*a.record_key, *a.record);
       }
       if (auto c = stall_watch::arrive(*watch, {source, group, port}, read_at, watched_end, at, warm)) {
+        if (!c->stalled && before_resumed_) before_resumed_(m.info.interface_index);
         report_stall(*c, *watched);
       }
     }
@@ -2681,6 +2682,9 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
   }
   constexpr auto links_ready = std::numeric_limits<std::uint64_t>::max();
   if (links != nullptr) {
+    session.before_resumed_with([links](std::uint32_t index) {
+      if (index != 0) links->say_up_now(index);
+    });
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.u64 = links_ready;
@@ -2846,11 +2850,17 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
     // A wait of 50 ms (and a hold) that took a second or more.
     check_pause();
     [[maybe_unused]] bool ring_ready = false;  // a socket on the ring is readable
+    // The interfaces' changes before the datagrams of the same wake-up: the
+    // kernel queued a link's notification before the datagrams it let
+    // through, and a stream's "resumed" follows its link's `up`.
     for (int e = 0; e < n; ++e) {
-      if (events[static_cast<std::size_t>(e)].data.u64 == links_ready) {
-        if (!links->process(session)) (void)::epoll_ctl(ep.get(), EPOLL_CTL_DEL, links->fd(), nullptr);
-        continue;
+      if (events[static_cast<std::size_t>(e)].data.u64 == links_ready &&
+          !links->process(session)) {
+        (void)::epoll_ctl(ep.get(), EPOLL_CTL_DEL, links->fd(), nullptr);
       }
+    }
+    for (int e = 0; e < n; ++e) {
+      if (events[static_cast<std::size_t>(e)].data.u64 == links_ready) continue;
       if ((events[static_cast<std::size_t>(e)].data.u64 & copies_ready) != 0) {
         (void)drain_copies(shards[events[static_cast<std::size_t>(e)].data.u64 & ~copies_ready]);
         continue;

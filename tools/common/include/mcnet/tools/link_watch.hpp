@@ -62,6 +62,14 @@ class link_watch {
   /// through a down link; trial15i L1). Called at every wake-up of the
   /// receive loop; `all`: say every one waiting (the run's end).
   void tick(bool all = false);
+  /// Say now the `up` of the link `index` (and the recheck it carries) that
+  /// is waiting for its due time, should one be: a stream that arrives on
+  /// that link again says "resumed" after its link's `up`, not half a
+  /// second before it (trial t15z: "resumed" read as datagrams arriving on
+  /// a link the output still showed down). Its routes are checked now;
+  /// when one that a join without -i followed is missing, the `up` keeps
+  /// its wait for it (see tick).
+  void say_up_now(std::uint32_t index);
   /// The run's end: every `up` still waiting (tick(true)), then say_deleted().
   void finish();
   /// `members` (the run's, as resolved) with each membership on an

@@ -461,6 +461,10 @@ class receive_session {
   /// some channels got datagrams and others none.
   using silent_channels = std::vector<silent_channel>;
   void silent_hints_with(std::function<silent_report(const silent_channels&)> h) { silent_hints_ = std::move(h); }
+  /// Called with the interface index a stalled stream's datagram came in
+  /// by (IP_PKTINFO; 0 unknown) before its "resumed" is said: mcast-recv
+  /// says its link watch's waiting `up` of that link first (link_watch::say_up_now).
+  void before_resumed_with(std::function<void(std::uint32_t)> f) { before_resumed_ = std::move(f); }
 
   /// Count the namespace's drop counters (drop_counters) from `before`,
   /// read before the joins (a sender may start as soon as they are
@@ -653,6 +657,7 @@ class receive_session {
   std::function<run_verdict(const drop_counters&)> diagnose_;  // diagnose_with
   std::function<std::vector<std::string>(const lossy_groups&)> loss_hints_;  // loss_hints_with
   std::function<silent_report(const silent_channels&)> silent_hints_;  // silent_hints_with
+  std::function<void(std::uint32_t)> before_resumed_;                  // before_resumed_with
   bool drop_causes_ = false;               // count_drop_causes
   drop_counters drops_before_;             // before the joins, with count_drop_causes
   std::function<drop_counters()> read_drops_;  // count_drop_causes
