@@ -63,6 +63,97 @@ std::string mpegts_missing_text(const stream_table& table) {
 
 const char* mode_name(filter f) { return f == filter::any ? "any" : f == filter::include ? "include" : "exclude"; }
 
+// One entry of the start event's groups (open_and_join): its interface by
+// index and name (name empty, index 0: unknown, the kernel's choice).
+struct start_group {
+  core::ip_address group;
+  std::uint16_t port = 0;
+  filter mode = filter::any;
+  std::vector<core::ip_address> sources;
+  std::uint32_t index = 0;
+  std::string name;
+};
+
+// The entries as JSON values: {"group", "port", "mode", "sources",
+// "interface"} (interface_json), the tree the receive session keeps.
+json start_groups_json(const std::vector<start_group>& groups) {
+  json list = json::array();
+  auto& items = list.get_ref<json::array_t&>();
+  items.reserve(groups.size());
+  for (const auto& g : groups) {
+    json sources = json::array();
+    for (const auto& a : g.sources) sources.push_back(a.to_string());
+    // Member by member (object_builder): no initializer list per group.
+    items.push_back(object_builder(5)("group", g.group.to_string())("port", g.port)("mode", mode_name(g.mode))(
+                        "sources", std::move(sources))("interface", interface_json(g.index, g.name))
+                        .take());
+  }
+  return list;
+}
+
+// `text` as a JSON string, as json_text() writes it inside any value:
+// printable ASCII but the quote and the backslash is written as it is,
+// anything else (controls, DEL, bytes past ASCII, which may be no UTF-8)
+// goes through json_text() itself.
+void append_json_string(std::string& out, std::string_view text) {
+  const bool plain = std::all_of(text.begin(), text.end(), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
+  if (plain) {
+    out += '"';
+    out += text;
+    out += '"';
+  } else {
+    out += json_text(json(std::string(text)));
+  }
+}
+
+// json_text(start_groups_json(groups)), byte for byte, written straight
+// from the entries: no tree of a thousand objects made and walked for
+// the start event. Each interface's text is made once per run of entries
+// on it.
+std::string start_groups_text(const std::vector<start_group>& groups) {
+  std::string out;
+  out.reserve(groups.size() * 112 + 2);
+  out += '[';
+  std::string iface_text;
+  std::uint32_t iface_index = 0;
+  const std::string* iface_name = nullptr;
+  for (const auto& g : groups) {
+    if (&g != groups.data()) out += ',';
+    out += "{\"group\":";
+    append_json_string(out, g.group.to_string());
+    out += ",\"port\":";
+    out += std::to_string(g.port);
+    out += ",\"mode\":\"";
+    out += mode_name(g.mode);
+    out += "\",\"sources\":[";
+    for (std::size_t i = 0; i < g.sources.size(); ++i) {
+      if (i > 0) out += ',';
+      append_json_string(out, g.sources[i].to_string());
+    }
+    out += "],\"interface\":";
+    if (iface_name == nullptr || g.index != iface_index || g.name != *iface_name) {
+      iface_index = g.index;
+      iface_name = &g.name;
+      iface_text = "{\"name\":";
+      if (g.index == 0 || g.name.empty()) {
+        iface_text += "null";
+      } else {
+        append_json_string(iface_text, g.name);
+      }
+      iface_text += ",\"index\":";
+      iface_text += g.index == 0 ? std::string("null") : std::to_string(g.index);
+      iface_text += '}';
+    }
+    out += iface_text;
+    out += '}';
+  }
+  out += ']';
+  return out;
+}
+
 // The malformed datagrams of raw streams by the protocol whose parser
 // refused them: "3 malformed MoldUDP64 datagrams", "1 malformed mcnet
 // datagram and 2 malformed RTP datagrams" (trial16e 5: they were called
@@ -376,8 +467,12 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
   buffer_report buffers;
   // net.core.rmem_max read once for the run, not once per socket.
   if (s.rcvbuf <= 0 && s.rcvbuf_auto) buffers.auto_want = auto_receive_buffer();
-  json start_groups = json::array();
-  start_groups.get_ref<json::array_t&>().reserve(members.size());
+  // The start event's groups as values, one per (group, port, interface),
+  // sources accumulating; written as JSON text (start_groups_text) at the
+  // end: a thousand groups as a tree of JSON objects, then serialized, were
+  // most of the set-up's own time (perf).
+  std::vector<start_group> start_groups;
+  start_groups.reserve(members.size());
   std::map<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>, std::size_t> start_index;  // entry per membership
   std::size_t handled = 0;  // memberships joined (or found repeated) before a signal
   for (const auto& m : members) {
@@ -485,18 +580,12 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
     // One entry per (group, port, interface); sources accumulate.
     auto [slot, fresh] =
         start_index.try_emplace({m.request.group, m.request.port, m.request.interface_index}, start_groups.size());
-    const auto where = m.iface.index != 0 ? m.iface : routed.at(m.request.group);
-    const std::string where_name = where.index != 0 ? std::string(where.name.view()) : std::string();
+    const auto& where = m.iface.index != 0 ? m.iface : routed.at(m.request.group);
+    const std::string_view where_name = where.index != 0 ? where.name.view() : std::string_view();
     if (fresh) {
-      // Member by member (object_builder): a thousand groups were a thousand
-      // initializer lists, a third of the set-up's own time (perf).
-      start_groups.get_ref<json::array_t&>().push_back(object_builder(5)("group", m.request.group.to_string())(
-                                                           "port", m.request.port)("mode", mode_name(m.request.mode))(
-                                                           "sources", json::array())("interface",
-                                                                                     interface_json(where.index, where_name))
-                                                           .take());
+      start_groups.push_back({m.request.group, m.request.port, m.request.mode, {}, where.index, std::string(where_name)});
     }
-    if (m.request.source) start_groups[slot->second]["sources"].push_back(m.request.source->to_string());
+    if (m.request.source) start_groups[slot->second].sources.push_back(*m.request.source);
     if (out.text_on()) {  // thousands of groups: no line formatted for nobody
       out.text(fmt::format("joined {} on {}{}{}", core::endpoint(m.request.group, m.request.port).to_string(),
                            where.index != 0 ? fmt::format("{} ({})", text_name(where_name), where.index) : std::string("?"),
@@ -530,8 +619,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
              {"settings", {{"backend", s.io_uring ? "io_uring" : "recvmmsg"},
                            {"batch", s.batch},
                            {"io_uring_buffers", s.io_uring ? json(io_uring_reads::buffers) : json(nullptr)}}}};
-  start["groups"] = std::move(start_groups);
-  out.event(start);
+  if (out.format().json) out.event(start, "groups", start_groups_text(start_groups));
   if (handled_out != nullptr) *handled_out = handled;
   if (handled < members.size()) {
     out.warn_event(fmt::format("interrupted by a signal while joining: {} of the {} planned membership(s) joined",
@@ -540,7 +628,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
   }
   out.csv(csv_header());
   out.flush();
-  if (joined_channels != nullptr) *joined_channels = std::move(start["groups"]);
+  if (joined_channels != nullptr) *joined_channels = start_groups_json(start_groups);
   return std::nullopt;
 }
 
