@@ -204,6 +204,8 @@ std::optional<int> resolve_memberships(const recv_settings& s, const reporter& o
     default_iface = *r;
   }
   std::vector<group_spec> specs;
+  specs.reserve(texts->size());
+  members.reserve(members.size() + texts->size());  // a spec each at least
   // Memberships already planned: a repeat is joined once (the socket plan
   // drops it), and said once per spec, as mcast-send says it.
   std::set<std::tuple<core::ip_address, std::uint16_t, std::uint32_t, filter, std::optional<core::ip_address>>> planned;
@@ -243,7 +245,7 @@ std::optional<int> resolve_memberships(const recv_settings& s, const reporter& o
                                         core::endpoint(g, spec->port).to_string())));
       }
     }
-    specs.push_back(*spec);
+    specs.push_back(std::move(*spec));
   }
   auto warnings = check_spec_set(specs);
   if (!warnings) return out.fail(exit_usage, warnings.error());
@@ -336,10 +338,14 @@ result<core::socket> open_receive_socket(int family, std::uint16_t port, const r
     if (!current) return fail(current.error());
     const auto want = buffers.auto_want;  // read once per run by open_and_join
     if (want && *want * 2 > *current) {
-      auto g = core::set_receive_buffer(*sock, *want, core::buffer_request::normal);
-      if (!g) return fail(g.error());
+      // core::set_receive_buffer's SO_RCVBUF and read back, without its
+      // read of net.core.rmem_max per socket (the hint it is for is not
+      // given here: `want` is never past rmem_max).
+      if (auto r = core::set(*sock, core::opt::receive_buffer, static_cast<int>(*want)); !r) return fail(r.error());
+      auto granted = core::get(*sock, core::opt::receive_buffer);
+      if (!granted) return fail(granted.error());
       buffers.auto_asked = *want;
-      buffers.granted = g->granted;
+      buffers.granted = *granted;
     } else if (!buffers.granted) {
       buffers.granted = *current;
     }
@@ -411,16 +417,25 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
   // route's interface are one (group, port, interface), as the kernel will.
   std::map<core::ip_address, core::interface_ref> routed;
   std::map<core::ip_address, std::string> route_prefixes;  // the matched route's prefix, for link_watch
-  std::vector<membership> members = given;
-  for (auto& m : members) {
-    // A signal: no more lookups (one netlink request each, 60,000 groups
-    // take seconds); the join loop below then joins nothing and says so.
-    if (stop_requested()) break;
-    if (m.iface.index != 0) continue;
-    auto [it, fresh] = routed.try_emplace(m.request.group);
-    if (fresh) it->second = route_interface(m.request.group);
-    m.request.interface_index = it->second.index;  // 0 still when there is no route: the join says why
+  // A copy of the memberships only when some take the route's interface
+  // (a thousand memberships, each with its spec, copied for nothing was
+  // a tenth of the set-up's own time with -i).
+  std::vector<membership> with_routes;
+  const bool any_routed =
+      std::any_of(given.begin(), given.end(), [](const membership& m) { return m.iface.index == 0; });
+  if (any_routed) {
+    with_routes = given;
+    for (auto& m : with_routes) {
+      // A signal: no more lookups (one netlink request each, 60,000 groups
+      // take seconds); the join loop below then joins nothing and says so.
+      if (stop_requested()) break;
+      if (m.iface.index != 0) continue;
+      auto [it, fresh] = routed.try_emplace(m.request.group);
+      if (fresh) it->second = route_interface(m.request.group);
+      m.request.interface_index = it->second.index;  // 0 still when there is no route: the join says why
+    }
   }
+  const std::vector<membership>& members = any_routed ? with_routes : given;
   // Plan every socket before the first join: conflicts and an exclude list
   // past the source limit are bad input (exit 1), a source limit of 0 a
   // join the host refuses (exit 4), found before anything is joined.
