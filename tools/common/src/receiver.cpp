@@ -109,6 +109,11 @@ void append_json_string(std::string& out, std::string_view text) {
   }
 }
 
+// to_string()'s text of `a` in `buffer`, without allocating.
+std::string_view address_text(const core::ip_address& a, std::array<char, core::ip_address::max_text_length>& buffer) {
+  return {buffer.data(), a.to_chars(buffer)};
+}
+
 // json_text(start_groups_json(groups)), byte for byte, written straight
 // from the entries: no tree of a thousand objects made and walked for
 // the start event. Each interface's text is made once per run of entries
@@ -117,13 +122,14 @@ std::string start_groups_text(const std::vector<start_group>& groups) {
   std::string out;
   out.reserve(groups.size() * 112 + 2);
   out += '[';
+  std::array<char, core::ip_address::max_text_length> addr{};
   std::string iface_text;
   std::uint32_t iface_index = 0;
   const std::string* iface_name = nullptr;
   for (const auto& g : groups) {
     if (&g != groups.data()) out += ',';
     out += "{\"group\":";
-    append_json_string(out, g.group.to_string());
+    append_json_string(out, address_text(g.group, addr));
     out += ",\"port\":";
     out += std::to_string(g.port);
     out += ",\"mode\":\"";
@@ -131,7 +137,7 @@ std::string start_groups_text(const std::vector<start_group>& groups) {
     out += "\",\"sources\":[";
     for (std::size_t i = 0; i < g.sources.size(); ++i) {
       if (i > 0) out += ',';
-      append_json_string(out, g.sources[i].to_string());
+      append_json_string(out, address_text(g.sources[i], addr));
     }
     out += "],\"interface\":";
     if (iface_name == nullptr || g.index != iface_index || g.name != *iface_name) {
@@ -593,8 +599,12 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
     table.joined(m.request.group, m.request.port, join_time,
                  m.request.mode == filter::include ? m.request.source : std::nullopt);
     // One entry per (group, port, interface); sources accumulate.
-    auto [slot, fresh] =
-        start_index.try_emplace({m.request.group, m.request.port, m.request.interface_index}, start_groups.size());
+    // Hinted at the end (groups in ascending order need no search); a new
+    // entry is the one holding the next slot.
+    const auto slot = start_index.try_emplace(start_index.end(),
+                                              {m.request.group, m.request.port, m.request.interface_index},
+                                              start_groups.size());
+    const bool fresh = slot->second == start_groups.size();
     const auto& where = m.iface.index != 0 ? m.iface : routed.at(m.request.group);
     const std::string_view where_name = where.index != 0 ? where.name.view() : std::string_view();
     if (fresh) {
