@@ -340,20 +340,31 @@ result<core::socket> open_receive_socket(int family, std::uint16_t port, const r
     // overflows within about 200 datagrams of a burst. Never less than the
     // default, never past net.core.rmem_max (the administrator's limit; no
     // SO_RCVBUFFORCE unless asked with --force).
-    auto current = core::get(*sock, core::opt::receive_buffer);
-    if (!current) return fail(current.error());
+    // Every socket here is fresh from socket(2): its buffer is the
+    // kernel's default (net.core.rmem_default), and the same request is
+    // granted the same size. So the default and the size granted are read
+    // on the first socket only, not twice per socket (a thousand groups:
+    // a hundred getsockopt calls the plain loop does not make).
+    if (!buffers.fresh_size) {
+      auto current = core::get(*sock, core::opt::receive_buffer);
+      if (!current) return fail(current.error());
+      buffers.fresh_size = *current;
+    }
+    const auto current = *buffers.fresh_size;
     const auto want = buffers.auto_want;  // read once per run by open_and_join
-    if (want && *want * 2 > *current) {
+    if (want && *want * 2 > current) {
       // core::set_receive_buffer's SO_RCVBUF and read back, without its
       // read of net.core.rmem_max per socket (the hint it is for is not
       // given here: `want` is never past rmem_max).
       if (auto r = core::set(*sock, core::opt::receive_buffer, static_cast<int>(*want)); !r) return fail(r.error());
-      auto granted = core::get(*sock, core::opt::receive_buffer);
-      if (!granted) return fail(granted.error());
-      buffers.auto_asked = *want;
-      buffers.granted = *granted;
+      if (!buffers.auto_asked) {
+        auto granted = core::get(*sock, core::opt::receive_buffer);
+        if (!granted) return fail(granted.error());
+        buffers.auto_asked = *want;
+        buffers.granted = *granted;
+      }
     } else if (!buffers.granted) {
-      buffers.granted = *current;
+      buffers.granted = current;
     }
   } else if (!buffers.granted) {
     if (auto b = core::get(*sock, core::opt::receive_buffer)) buffers.granted = *b;
