@@ -63,6 +63,103 @@ std::string mpegts_missing_text(const stream_table& table) {
 
 const char* mode_name(filter f) { return f == filter::any ? "any" : f == filter::include ? "include" : "exclude"; }
 
+// One entry of the start event's groups (open_and_join): its interface by
+// index and name (name empty, index 0: unknown, the kernel's choice).
+struct start_group {
+  core::ip_address group;
+  std::uint16_t port = 0;
+  filter mode = filter::any;
+  std::vector<core::ip_address> sources;
+  std::uint32_t index = 0;
+  std::string name;
+};
+
+// The entries as JSON values: {"group", "port", "mode", "sources",
+// "interface"} (interface_json), the tree the receive session keeps.
+json start_groups_json(const std::vector<start_group>& groups) {
+  json list = json::array();
+  auto& items = list.get_ref<json::array_t&>();
+  items.reserve(groups.size());
+  for (const auto& g : groups) {
+    json sources = json::array();
+    for (const auto& a : g.sources) sources.push_back(a.to_string());
+    // Member by member (object_builder): no initializer list per group.
+    items.push_back(object_builder(5)("group", g.group.to_string())("port", g.port)("mode", mode_name(g.mode))(
+                        "sources", std::move(sources))("interface", interface_json(g.index, g.name))
+                        .take());
+  }
+  return list;
+}
+
+// `text` as a JSON string, as json_text() writes it inside any value:
+// printable ASCII but the quote and the backslash is written as it is,
+// anything else (controls, DEL, bytes past ASCII, which may be no UTF-8)
+// goes through json_text() itself.
+void append_json_string(std::string& out, std::string_view text) {
+  const bool plain = std::all_of(text.begin(), text.end(), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
+  if (plain) {
+    out += '"';
+    out += text;
+    out += '"';
+  } else {
+    out += json_text(json(std::string(text)));
+  }
+}
+
+// to_string()'s text of `a` in `buffer`, without allocating.
+std::string_view address_text(const core::ip_address& a, std::array<char, core::ip_address::max_text_length>& buffer) {
+  return {buffer.data(), a.to_chars(buffer)};
+}
+
+// json_text(start_groups_json(groups)), byte for byte, written straight
+// from the entries: no tree of a thousand objects made and walked for
+// the start event. Each interface's text is made once per run of entries
+// on it.
+std::string start_groups_text(const std::vector<start_group>& groups) {
+  std::string out;
+  out.reserve(groups.size() * 112 + 2);
+  out += '[';
+  std::array<char, core::ip_address::max_text_length> addr{};
+  std::string iface_text;
+  std::uint32_t iface_index = 0;
+  const std::string* iface_name = nullptr;
+  for (const auto& g : groups) {
+    if (&g != groups.data()) out += ',';
+    out += "{\"group\":";
+    append_json_string(out, address_text(g.group, addr));
+    out += ",\"port\":";
+    out += std::to_string(g.port);
+    out += ",\"mode\":\"";
+    out += mode_name(g.mode);
+    out += "\",\"sources\":[";
+    for (std::size_t i = 0; i < g.sources.size(); ++i) {
+      if (i > 0) out += ',';
+      append_json_string(out, address_text(g.sources[i], addr));
+    }
+    out += "],\"interface\":";
+    if (iface_name == nullptr || g.index != iface_index || g.name != *iface_name) {
+      iface_index = g.index;
+      iface_name = &g.name;
+      iface_text = "{\"name\":";
+      if (g.index == 0 || g.name.empty()) {
+        iface_text += "null";
+      } else {
+        append_json_string(iface_text, g.name);
+      }
+      iface_text += ",\"index\":";
+      iface_text += g.index == 0 ? std::string("null") : std::to_string(g.index);
+      iface_text += '}';
+    }
+    out += iface_text;
+    out += '}';
+  }
+  out += ']';
+  return out;
+}
+
 // The malformed datagrams of raw streams by the protocol whose parser
 // refused them: "3 malformed MoldUDP64 datagrams", "1 malformed mcnet
 // datagram and 2 malformed RTP datagrams" (trial16e 5: they were called
@@ -113,6 +210,8 @@ std::optional<int> resolve_memberships(const recv_settings& s, const reporter& o
     default_iface = *r;
   }
   std::vector<group_spec> specs;
+  specs.reserve(texts->size());
+  members.reserve(members.size() + texts->size());  // a spec each at least
   // Memberships already planned: a repeat is joined once (the socket plan
   // drops it), and said once per spec, as mcast-send says it.
   std::set<std::tuple<core::ip_address, std::uint16_t, std::uint32_t, filter, std::optional<core::ip_address>>> planned;
@@ -152,7 +251,7 @@ std::optional<int> resolve_memberships(const recv_settings& s, const reporter& o
                                         core::endpoint(g, spec->port).to_string())));
       }
     }
-    specs.push_back(*spec);
+    specs.push_back(std::move(*spec));
   }
   auto warnings = check_spec_set(specs);
   if (!warnings) return out.fail(exit_usage, warnings.error());
@@ -241,16 +340,31 @@ result<core::socket> open_receive_socket(int family, std::uint16_t port, const r
     // overflows within about 200 datagrams of a burst. Never less than the
     // default, never past net.core.rmem_max (the administrator's limit; no
     // SO_RCVBUFFORCE unless asked with --force).
-    auto current = core::get(*sock, core::opt::receive_buffer);
-    if (!current) return fail(current.error());
+    // Every socket here is fresh from socket(2): its buffer is the
+    // kernel's default (net.core.rmem_default), and the same request is
+    // granted the same size. So the default and the size granted are read
+    // on the first socket only, not twice per socket (a thousand groups:
+    // a hundred getsockopt calls the plain loop does not make).
+    if (!buffers.fresh_size) {
+      auto current = core::get(*sock, core::opt::receive_buffer);
+      if (!current) return fail(current.error());
+      buffers.fresh_size = *current;
+    }
+    const auto current = *buffers.fresh_size;
     const auto want = buffers.auto_want;  // read once per run by open_and_join
-    if (want && *want * 2 > *current) {
-      auto g = core::set_receive_buffer(*sock, *want, core::buffer_request::normal);
-      if (!g) return fail(g.error());
-      buffers.auto_asked = *want;
-      buffers.granted = g->granted;
+    if (want && *want * 2 > current) {
+      // core::set_receive_buffer's SO_RCVBUF and read back, without its
+      // read of net.core.rmem_max per socket (the hint it is for is not
+      // given here: `want` is never past rmem_max).
+      if (auto r = core::set(*sock, core::opt::receive_buffer, static_cast<int>(*want)); !r) return fail(r.error());
+      if (!buffers.auto_asked) {
+        auto granted = core::get(*sock, core::opt::receive_buffer);
+        if (!granted) return fail(granted.error());
+        buffers.auto_asked = *want;
+        buffers.granted = *granted;
+      }
     } else if (!buffers.granted) {
-      buffers.granted = *current;
+      buffers.granted = current;
     }
   } else if (!buffers.granted) {
     if (auto b = core::get(*sock, core::opt::receive_buffer)) buffers.granted = *b;
@@ -320,16 +434,25 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
   // route's interface are one (group, port, interface), as the kernel will.
   std::map<core::ip_address, core::interface_ref> routed;
   std::map<core::ip_address, std::string> route_prefixes;  // the matched route's prefix, for link_watch
-  std::vector<membership> members = given;
-  for (auto& m : members) {
-    // A signal: no more lookups (one netlink request each, 60,000 groups
-    // take seconds); the join loop below then joins nothing and says so.
-    if (stop_requested()) break;
-    if (m.iface.index != 0) continue;
-    auto [it, fresh] = routed.try_emplace(m.request.group);
-    if (fresh) it->second = route_interface(m.request.group);
-    m.request.interface_index = it->second.index;  // 0 still when there is no route: the join says why
+  // A copy of the memberships only when some take the route's interface
+  // (a thousand memberships, each with its spec, copied for nothing was
+  // a tenth of the set-up's own time with -i).
+  std::vector<membership> with_routes;
+  const bool any_routed =
+      std::any_of(given.begin(), given.end(), [](const membership& m) { return m.iface.index == 0; });
+  if (any_routed) {
+    with_routes = given;
+    for (auto& m : with_routes) {
+      // A signal: no more lookups (one netlink request each, 60,000 groups
+      // take seconds); the join loop below then joins nothing and says so.
+      if (stop_requested()) break;
+      if (m.iface.index != 0) continue;
+      auto [it, fresh] = routed.try_emplace(m.request.group);
+      if (fresh) it->second = route_interface(m.request.group);
+      m.request.interface_index = it->second.index;  // 0 still when there is no route: the join says why
+    }
   }
+  const std::vector<membership>& members = any_routed ? with_routes : given;
   // Plan every socket before the first join: conflicts and an exclude list
   // past the source limit are bad input (exit 1), a source limit of 0 a
   // join the host refuses (exit 4), found before anything is joined.
@@ -376,8 +499,12 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
   buffer_report buffers;
   // net.core.rmem_max read once for the run, not once per socket.
   if (s.rcvbuf <= 0 && s.rcvbuf_auto) buffers.auto_want = auto_receive_buffer();
-  json start_groups = json::array();
-  start_groups.get_ref<json::array_t&>().reserve(members.size());
+  // The start event's groups as values, one per (group, port, interface),
+  // sources accumulating; written as JSON text (start_groups_text) at the
+  // end: a thousand groups as a tree of JSON objects, then serialized, were
+  // most of the set-up's own time (perf).
+  std::vector<start_group> start_groups;
+  start_groups.reserve(members.size());
   std::map<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>, std::size_t> start_index;  // entry per membership
   std::size_t handled = 0;  // memberships joined (or found repeated) before a signal
   for (const auto& m : members) {
@@ -483,20 +610,18 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
     table.joined(m.request.group, m.request.port, join_time,
                  m.request.mode == filter::include ? m.request.source : std::nullopt);
     // One entry per (group, port, interface); sources accumulate.
-    auto [slot, fresh] =
-        start_index.try_emplace({m.request.group, m.request.port, m.request.interface_index}, start_groups.size());
-    const auto where = m.iface.index != 0 ? m.iface : routed.at(m.request.group);
-    const std::string where_name = where.index != 0 ? std::string(where.name.view()) : std::string();
+    // Hinted at the end (groups in ascending order need no search); a new
+    // entry is the one holding the next slot.
+    const auto slot = start_index.try_emplace(start_index.end(),
+                                              {m.request.group, m.request.port, m.request.interface_index},
+                                              start_groups.size());
+    const bool fresh = slot->second == start_groups.size();
+    const auto& where = m.iface.index != 0 ? m.iface : routed.at(m.request.group);
+    const std::string_view where_name = where.index != 0 ? where.name.view() : std::string_view();
     if (fresh) {
-      // Member by member (object_builder): a thousand groups were a thousand
-      // initializer lists, a third of the set-up's own time (perf).
-      start_groups.get_ref<json::array_t&>().push_back(object_builder(5)("group", m.request.group.to_string())(
-                                                           "port", m.request.port)("mode", mode_name(m.request.mode))(
-                                                           "sources", json::array())("interface",
-                                                                                     interface_json(where.index, where_name))
-                                                           .take());
+      start_groups.push_back({m.request.group, m.request.port, m.request.mode, {}, where.index, std::string(where_name)});
     }
-    if (m.request.source) start_groups[slot->second]["sources"].push_back(m.request.source->to_string());
+    if (m.request.source) start_groups[slot->second].sources.push_back(*m.request.source);
     if (out.text_on()) {  // thousands of groups: no line formatted for nobody
       out.text(fmt::format("joined {} on {}{}{}", core::endpoint(m.request.group, m.request.port).to_string(),
                            where.index != 0 ? fmt::format("{} ({})", text_name(where_name), where.index) : std::string("?"),
@@ -530,8 +655,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
              {"settings", {{"backend", s.io_uring ? "io_uring" : "recvmmsg"},
                            {"batch", s.batch},
                            {"io_uring_buffers", s.io_uring ? json(io_uring_reads::buffers) : json(nullptr)}}}};
-  start["groups"] = std::move(start_groups);
-  out.event(start);
+  if (out.format().json) out.event(start, "groups", start_groups_text(start_groups));
   if (handled_out != nullptr) *handled_out = handled;
   if (handled < members.size()) {
     out.warn_event(fmt::format("interrupted by a signal while joining: {} of the {} planned membership(s) joined",
@@ -540,7 +664,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
   }
   out.csv(csv_header());
   out.flush();
-  if (joined_channels != nullptr) *joined_channels = std::move(start["groups"]);
+  if (joined_channels != nullptr) *joined_channels = start_groups_json(start_groups);
   return std::nullopt;
 }
 

@@ -47,7 +47,7 @@ bool socket_planner::holds_elsewhere(std::size_t sock, const join_request& r) co
 
 std::optional<std::size_t> socket_planner::socket_with_room(int family, std::uint16_t port,
                                                             const join_request* r) const {
-  for (std::size_t i = 0; i < sockets_.size(); ++i) {
+  for (std::size_t i = roomy_from_; i < sockets_.size(); ++i) {
     const auto& s = sockets_[i];
     if (s.family == family && s.port == port && !s.full && s.groups < group_limit(family) &&
         (r == nullptr || !holds_elsewhere(i, *r))) {
@@ -74,9 +74,18 @@ result<placement> socket_planner::place(const join_request& r) {
                                    : "net.ipv6.mld_max_msf is 0: no source filter fits: raise it (sysctl -w "
                                      "net.ipv6.mld_max_msf=N)"));
   }
+  // The sockets before roomy_from_ have no room for any group: full, or at
+  // their family's limit. Neither comes undone (refused() lowers a count
+  // only with full set), so the searches below start there: a thousand
+  // groups are not each checked against every socket filled before.
+  while (roomy_from_ < sockets_.size() &&
+         (sockets_[roomy_from_].full || sockets_[roomy_from_].groups >= group_limit(sockets_[roomy_from_].family))) {
+    ++roomy_from_;
+  }
   const group_key key{r.group, r.port, r.interface_index};
-  auto it = groups_.find(key);
-  if (it != groups_.end()) {
+  // Where the group is or goes: one search for both (emplace_hint below).
+  auto it = groups_.lower_bound(key);
+  if (it != groups_.end() && it->first == key) {
     auto& g = it->second;
     if (g.mode != r.mode) {
       const bool any = g.mode == filter::any || r.mode == filter::any;
@@ -126,7 +135,7 @@ result<placement> socket_planner::place(const join_request& r) {
       }
     }
     std::optional<std::size_t> target;
-    for (std::size_t i = 0; i < sockets_.size() && !target; ++i) {
+    for (std::size_t i = roomy_from_; i < sockets_.size() && !target; ++i) {
       const auto& s = sockets_[i];
       if (s.family == family && s.port == r.port && !s.full && s.groups < group_limit(family) && !g.on_socket.contains(i) &&
           !holds_elsewhere(i, r)) {
@@ -148,7 +157,7 @@ result<placement> socket_planner::place(const join_request& r) {
   g.mode = r.mode;
   if (r.source) g.sources.push_back(*r.source);
   g.on_socket[*target] = list_state{r.source ? 1u : 0u, false};
-  groups_.emplace(key, std::move(g));
+  groups_.emplace_hint(it, key, std::move(g));
   return placement{*target, fresh, true, false};
 }
 

@@ -610,7 +610,10 @@ std::uint64_t lost_in_doubt(const stream_key& key, const stream& s) noexcept {
 
 void stream_table::joined(const core::ip_address& group, std::uint16_t port, core::kernel_time when,
                           const std::optional<core::ip_address>& include_source) {
-  joins_.try_emplace({group, port}, when);  // the first join of the group and port (several sources: the earliest)
+  // The first join of the group and port (several sources: the earliest).
+  // Hinted at the end: groups joined in ascending order (a spec's +count,
+  // a list) are added without a search of the map each.
+  joins_.try_emplace(joins_.end(), {group, port}, when);
   if (include_source) {
     include_joins_.emplace(group, port, *include_source);
     include_groups_.emplace(group, port);

@@ -102,6 +102,9 @@ struct buffer_report {
   /// first socket is opened (open_and_join) and asked for by every socket;
   /// none: the kernel's default is kept.
   std::optional<std::int64_t> auto_want;
+  /// Without --rcvbuf: SO_RCVBUF of the first socket as opened (the
+  /// kernel's default), read once per run by open_receive_socket.
+  std::optional<std::int64_t> fresh_size;
 };
 
 /// What a socket asks for without --rcvbuf: net.core.rmem_max, at most

@@ -115,6 +115,7 @@ class socket_planner {
 
   socket_limits limits_;
   std::vector<socket_info> sockets_;
+  std::size_t roomy_from_ = 0;  // sockets_ before it have no room for a group (place)
   std::map<group_key, group_state> groups_;
 };
 
