@@ -4422,6 +4422,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     }
     d["blamed"] = false;
     d["possible"] = true;
+    d["possible_joins"] = possible_on;  // a silent join's listen line names the drops (trial t15r2 N1)
     // One fix for every join it may be, as the definite path's (trial t15y
     // G2: the first join's alone kept the others' interfaces strict): no
     // keep on an interface another of them turns off or loosens.
@@ -9141,6 +9142,41 @@ std::set<core::ip_address> spec_sources(const std::vector<planned>& plan, const 
   return out;
 }
 
+// Whether the rp_filter line (TcpExtIPReversePathFilter's) among `checks`
+// blames the join of `group` on `iface`: definitely (its blamed_joins name
+// it: "GROUP on IFACE", "SOURCE -> GROUP on IFACE") or possibly (its
+// possible_joins name the interface), with the drops it counted (0: it
+// does not).
+struct reverse_path_blame {
+  std::uint64_t drops = 0;
+  bool definite = false;
+};
+reverse_path_blame reverse_path_blame_of(const std::vector<check_result>& checks, const std::string& group,
+                                         const std::string& iface) {
+  for (const auto& c : checks) {
+    if (c.check != "rp_filter" || c.subject != "TcpExtIPReversePathFilter" || !c.data.is_object() ||
+        (c.status != check_status::warn && c.status != check_status::fail) || is_harmless(c)) {
+      continue;
+    }
+    const auto drops = c.data.contains("reverse_path") && c.data["reverse_path"].is_number_unsigned()
+                           ? c.data["reverse_path"].get<std::uint64_t>()
+                           : std::uint64_t{0};
+    const auto names = [&c](const char* key, const std::string& what) {
+      if (!c.data.contains(key) || !c.data[key].is_array()) return false;
+      return std::ranges::any_of(c.data[key], [&what](const nlohmann::ordered_json& j) {
+        if (!j.is_string()) return false;
+        const auto t = j.get<std::string>();
+        return t == what || t.ends_with(" -> " + what);
+      });
+    };
+    if (c.status == check_status::fail && c.data.value("blamed", false) && names("blamed_joins", group + " on " + iface)) {
+      return {drops, true};
+    }
+    if (c.data.value("possible", false) && names("possible_joins", iface)) return {drops, false};
+  }
+  return {};
+}
+
 // Each join --listen heard nothing for while others were heard: a `listen`
 // FAIL of its own, with what came for the others, what the packet socket
 // on its interface saw (another source's datagrams of the group: the
@@ -9248,15 +9284,40 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
       }
       if (std::ranges::find(lines, c.check) == lines.end()) lines.push_back(c.check);
     }
+    // The rp_filter line blames this join, definitely or possibly: its
+    // subject is the counter, not the group, so said here as a single
+    // join's listen line says it, never the sender's TTL (trial t15r2 N1).
+    const auto rp_blame = reverse_path_blame_of(checks, r.group.to_string(), iface);
+    if (rp_blame.drops > 0) {
+      why.push_back(rp_blame.definite
+                        ? fmt::format("the reverse-path filter dropped {} meanwhile (TcpExtIPReversePathFilter): "
+                                      "datagrams arrived and the kernel dropped them before any socket (see the "
+                                      "rp_filter line)",
+                                      count_text(rp_blame.drops, "datagram", "datagrams"))
+                        : fmt::format("the reverse-path filter dropped {} meanwhile (TcpExtIPReversePathFilter, "
+                                      "namespace-wide): possibly these, possibly other traffic (see the rp_filter "
+                                      "line)",
+                                      count_text(rp_blame.drops, "datagram", "datagrams")));
+    }
     if (!lines.empty()) {
       why.push_back(fmt::format("see the {} line{}", fmt::join(lines, ", "), lines.size() == 1 ? "" : "s"));
     }
+    const auto rp_note =
+        rp_blame.drops == 0 ? std::string()
+        : rp_blame.definite
+            ? std::string("the rp_filter line's fix lets them in: the sender and the routers on the way delivered "
+                          "them")
+            : fmt::format("should {}'s datagrams arrive on {}, the rp_filter line's note lets them in; else check "
+                          "that a sender sends to {}{}",
+                          endpoint, text_name(iface), endpoint,
+                          include ? " from " + source.to_string() : std::string());
     auto note = !other_sources.empty()
                     ? fmt::format("the spec {} takes {} only from {}: the sender sends from {} (a sender's spec "
                                   "SOURCE,GROUP:PORT, mcast-send's too, binds the address it sends from); or receive "
                                   "the address it uses: {},{}",
                                   spec_argument(*p.m), endpoint, source.to_string(), other_sources,
                                   other_sources.substr(0, other_sources.find(',')), endpoint)
+                : !rp_note.empty() ? rp_note
                 : !lines.empty() ? fmt::format("the {} line{} above say{} what keeps {} away", fmt::join(lines, ", "),
                                                lines.size() == 1 ? "" : "s", lines.size() == 1 ? "s" : "",
                                                endpoint)
