@@ -9161,7 +9161,7 @@ reverse_path_blame reverse_path_blame_of(const std::vector<check_result>& checks
     const auto drops = c.data.contains("reverse_path") && c.data["reverse_path"].is_number_unsigned()
                            ? c.data["reverse_path"].get<std::uint64_t>()
                            : std::uint64_t{0};
-    const auto names = [&c](const char* key, const std::string& what) {
+    const auto blames = [&c](const char* key, const std::string& what) {
       if (!c.data.contains(key) || !c.data[key].is_array()) return false;
       return std::ranges::any_of(c.data[key], [&what](const nlohmann::ordered_json& j) {
         if (!j.is_string()) return false;
@@ -9169,10 +9169,14 @@ reverse_path_blame reverse_path_blame_of(const std::vector<check_result>& checks
         return t == what || t.ends_with(" -> " + what);
       });
     };
-    if (c.status == check_status::fail && c.data.value("blamed", false) && names("blamed_joins", group + " on " + iface)) {
+    if (c.status == check_status::fail && c.data.value("blamed", false) && blames("blamed_joins", group + " on " + iface)) {
       return {drops, true};
     }
-    if (c.data.value("possible", false) && names("possible_joins", iface)) return {drops, false};
+    // A possibly line's, or a FAIL's beside its blamed joins (trial t15z M1).
+    if (std::ranges::any_of(c.data.value("possible_joins", nlohmann::ordered_json::array()),
+                            [&iface](const nlohmann::ordered_json& j) { return j.is_string() && j.get<std::string>() == iface; })) {
+      return {drops, false};
+    }
   }
   return {};
 }
