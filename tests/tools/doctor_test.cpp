@@ -7132,6 +7132,71 @@ TEST(NetDoctor, ADoctorWithoutAPacketSocketReachesTheOutnumberedRule) {
       << d.r.output;
 }
 
+// Trial t15r2 N1 (m1both-doc.sh, m1both-doc2.sh): two silent joins on two
+// interfaces, both dropped by strict rp_filter (eth0's sender routed back
+// by eth1, eth1's with no route back), beside a heard join on eth0. The
+// rp_filter line blamed them (its subject the counter), but their listen
+// lines, looked up by group, missed it and told the user to check the
+// sender and its TTL. Each silent line now says the drops, as a single
+// join's does: with a packet socket, that the kernel dropped them; without
+// one (CAP_NET_RAW dropped), at least possibly, and the verdict says the
+// drops either way; no note of theirs points at mcast-send --ttl.
+TEST(NetDoctor, SilentJoinsBesideAHeardOneThatTheFilterDropsSayTheDropsOnTheirListenLines) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(setpriv, "setpriv", "util-linux");
+  auto net = test::tools::two_lans_routed_back_by_eth1();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  const auto& far = (*net)[2];
+  ASSERT_TRUE(far.exec({"ip", "addr", "add", "10.77.8.1/32", "dev", "eth0"}).status.success());
+  for (const auto* key : {"all", "eth0", "eth1"}) {
+    rx.ns().write_sysctl(fmt::format("net.ipv4.conf.{}.rp_filter", key), "1");
+  }
+  const auto port = std::to_string(free_port(rx));
+  const auto heard = "239.255.91.30:" + port;    // from near's own address: passes
+  const auto dropped0 = "239.255.91.31:" + port;  // from 10.77.9.1, routed back by eth1
+  const auto dropped1 = "239.255.91.32:" + port;  // from 10.77.8.1, no route back
+  for (const bool raw : {true, false}) {
+    SCOPED_TRACE(raw ? "with CAP_NET_RAW" : "without CAP_NET_RAW");
+    std::vector<std::string> args;
+    if (!raw) args = {setpriv, "--inh-caps=-net_raw", "--bounding-set=-net_raw"};
+    for (const auto& a : {std::string(MCAST_RECV), std::string("doctor"), std::string("--json"),
+                          std::string("--listen"), std::string("2"), heard + "%eth0", dropped0 + "%eth0",
+                          dropped1 + "%eth1"}) {
+      args.push_back(a);
+    }
+    auto p = rx.start(args);
+    ASSERT_TRUE(wait_joined(rx, "205BFFEF")) << p.output();
+    auto s1 = far.start({MCAST_SEND, "-q", "-i", "eth0", "-c", "200", "-r", "200pps", "10.77.8.1," + dropped1});
+    auto s0 = near.start({MCAST_SEND, "-q", "-i", "eth0", "-c", "200", "-r", "200pps", "10.77.9.1," + dropped0});
+    test::tools::send(near, {"-i", "eth0", "-c", "200", "-r", "200pps", heard});
+    (void)s0.wait_for(10s);
+    (void)s1.wait_for(10s);
+    const auto st = p.wait_for(20s);
+    EXPECT_TRUE(st) << "the doctor did not end\n" << p.output();
+    const auto d = ended({st ? *st : p.stop(SIGKILL), p.output(), p.standard_output()});
+    expect_schema_conform(d.r.standard_output);
+    ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+    EXPECT_EQ(d.verdict["status"], "FAIL") << d.r.output;
+    EXPECT_NE(d.verdict["message"].get<std::string>().find("reverse-path filter"), std::string::npos) << d.r.output;
+    int silent = 0;
+    for (const auto& c : d.checks("listen")) {
+      if (!c["data"].is_object() || !c["data"].value("silent", false)) continue;
+      ++silent;
+      const auto message = c["message"].get<std::string>();
+      EXPECT_NE(message.find(raw ? "datagrams arrived and the kernel dropped them before any socket (see the "
+                                   "rp_filter line)"
+                                 : "(see the rp_filter line)"),
+                std::string::npos)
+          << message;
+      EXPECT_NE(message.find("the reverse-path filter dropped "), std::string::npos) << message;
+      EXPECT_EQ(c["note"].get<std::string>().find("--ttl"), std::string::npos) << c.dump();
+      EXPECT_EQ(c["note"].get<std::string>().find("TTL"), std::string::npos) << c.dump();
+    }
+    EXPECT_EQ(silent, 2) << d.r.output;
+  }
+}
+
 // Trial t15z M1 (g5.sh): a doctor --listen without CAP_NET_RAW, eth0's
 // group dropped by strict rp_filter beside one that arrives there, and a
 // group on eth1 with no sender while eth1 is busy with traffic the filter

@@ -3346,6 +3346,51 @@ TEST(NetEveryRun, AllHostsDatagramsDroppedOnAMacvlanDoNotBlameABusyJoinInterface
   EXPECT_EQ(r.standard_output.find("came in on eth0"), std::string::npos) << r.output;
 }
 
+// Trial t15r2 H2 (HIGH): t15q2 H1's set-up (the innocent join interface
+// eth0 busy with 224.0.0.1 datagrams that pass; mv0, strict, takes
+// 224.0.0.1 datagrams from far that the filter drops), then mv0 is deleted
+// before the run ends: its packets leave /proc/net/dev, and the bound
+// (the drops less every other filtering interface's packets) lost them:
+// eth0 was blamed definitely, as the only interface where the filter is
+// on, its filter turned off. An interface gone during the run makes the
+// bound unknown: at most possibly, and the verdict names it.
+TEST(NetEveryRun, AFilteringInterfaceDeletedDuringTheRunDoesNotBlameABusyJoinInterface) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  const auto& far = (*net)[2];
+  ASSERT_NO_FATAL_FAILURE(strict_mv0::add(rx, false));
+  const auto port = std::to_string(free_port(rx));
+  const auto joined = "239.255.94.15:" + port;  // no sender
+  const auto all_hosts = "224.0.0.1:" + port;
+  bool deleted = false;
+  const auto r = test::tools::receive_while(rx, {"--json", "-d", "6", joined + "%eth0"}, [&] {
+    auto dropped =
+        strict_mv0::flood(rx, far, {MCAST_SEND, "-q", "-i", "eth0", "-c", "300", "-r", "150pps", all_hosts});
+    test::tools::send(near, {"-i", "eth0", "-c", "400", "-r", "200pps", all_hosts});
+    (void)dropped.wait_for(10s);
+    deleted = rx.exec({"ip", "link", "del", "mv0"}).status.success();
+  });
+  ASSERT_TRUE(deleted);
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  ASSERT_GE((*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>(), 100u) << r.output;
+  const auto v = verdict_of(events);
+  EXPECT_FALSE(v["status"] == "FAIL" && v["check"] == "rp_filter") << r.output;
+  if (v["fix"].is_string()) {
+    EXPECT_EQ(v["fix"].get<std::string>().find("net.ipv4.conf.eth0.rp_filter=0"), std::string::npos) << r.output;
+  }
+  EXPECT_EQ(r.standard_output.find("came in on eth0"), std::string::npos) << r.output;
+  EXPECT_EQ(r.standard_output.find("the only interface where the filter is on"), std::string::npos) << r.output;
+  EXPECT_NE(v["message"].get<std::string>().find(
+                "mv0 was deleted, moved away or re-created during the run: the packets it received are not known"),
+            std::string::npos)
+      << r.output;
+}
+
 TEST(NetEveryRun, ReversePathDropsAreACauseInTheSummaryAndTheVerdict) {
   MCNET_REQUIRE_NETNS();
   // A source address the receiver has no route back to, under strict rp_filter.

@@ -3939,7 +3939,8 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
                                 const nlohmann::ordered_json& data, const std::vector<heard_flow>& heard,
                                 const std::vector<wire_seen>* wire,
                                 const std::map<std::string, std::uint64_t>* received,
-                                const std::string* attribution, const std::set<std::string>* unkept) {
+                                const std::string* attribution, const std::set<std::string>* unkept,
+                                const std::set<std::string>* vanished) {
   // The counter is namespace-wide: the drops are this run's only when one
   // of its joins may fail the check. Predicted per IPv4 join: an include
   // source fails it with no route back (strict or loose), or routed back
@@ -4014,8 +4015,19 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   // `but`: every interface where the filter is on but that one (the exact
   // bound of trial t15z M1: the other join interfaces' packets count too);
   // empty: those the plan does not join.
+  // An interface present at the span's start whose packets over it are
+  // not known (deleted, moved away, re-created: trial t15r2 H2) leaves the
+  // bound unknown for every join interface but itself.
+  const auto is_joined = [&plan](std::string_view f) {
+    return std::ranges::any_of(plan, [&](const planned_join& q) { return q.iface.name.view() == f; });
+  };
+  const auto lost_besides = [&](std::string_view but) {
+    return vanished != nullptr && received != nullptr &&
+           std::ranges::any_of(*vanished, [&](const std::string& v) { return but.empty() ? !is_joined(v) : v != but; });
+  };
   const auto others_received = [&](std::string_view but = {}) -> std::optional<counted_packets> {
     if (received == nullptr) return std::nullopt;
+    if (lost_besides(but)) return std::nullopt;
     if (!filtering) filtering = reverse_path_filtering_interfaces();
     std::vector<std::string> names;
     std::uint64_t sum = 0;
@@ -4130,7 +4142,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     // Without a packet socket, the join interface's own packets over the
     // span bound the drops that can be its (trial t15y G3): none received,
     // none of them is, and nothing at all arrived there.
-    if (wire == nullptr && received != nullptr) {
+    if (wire == nullptr && received != nullptr && (vanished == nullptr || !vanished->contains(join))) {
       const auto own = received->find(join);
       if (own != received->end() && own->second == 0) {
         passing.push_back(fmt::format("{} on {}: nothing at all arrived on {} during {} (it received no packets, "
@@ -4178,7 +4190,8 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       // others filtering, it may as well be theirs (trial15i H1).
       if (wire == nullptr) {
         if (!filtering) filtering = reverse_path_filtering_interfaces();
-        const bool others = std::ranges::any_of(*filtering, [&](const std::string& f) {
+        // One that went away during the span may have had the filter on.
+        const bool others = lost_besides({}) || std::ranges::any_of(*filtering, [&](const std::string& f) {
           return std::ranges::none_of(plan, [&](const planned_join& q) { return q.iface.name.view() == f; });
         });
         const auto counted_others = others ? others_received() : std::nullopt;
@@ -4186,10 +4199,10 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
         // every other interface where the filter is on, joined or not.
         const bool any_other = std::ranges::any_of(*filtering, [&](const std::string& f) { return f != join; });
         std::optional<std::uint64_t> own_rx;
-        if (received != nullptr) {
+        if (received != nullptr && (vanished == nullptr || !vanished->contains(join))) {
           if (const auto it = received->find(join); it != received->end()) own_rx = it->second;
         }
-        const auto but_join = any_other && own_rx ? others_received(join) : std::nullopt;
+        const auto but_join = (any_other || lost_besides(join)) && own_rx ? others_received(join) : std::nullopt;
         const auto share = but_join ? reverse_path_own_share(own_rx, but_join->sum, drops) : rp_own_share::unknown;
         if (share == rp_own_share::definite) {
           const auto part = fmt::format(
@@ -4386,6 +4399,16 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     }
   }
   auto d = data.is_object() ? data : nlohmann::ordered_json::object();
+  // The interfaces whose packets over the span are not known (trial t15r2
+  // H2): said, as why the bound is not known.
+  std::string lost_text;
+  if (vanished != nullptr && received != nullptr && wire == nullptr && !vanished->empty()) {
+    d["unknown_interfaces"] = *vanished;
+    lost_text = fmt::format("; {} {} deleted, moved away or re-created during {}: the packets {} received are not "
+                            "known, so nothing bounds the drops that came in on the join interface",
+                            and_list(std::vector<std::string>(vanished->begin(), vanished->end())),
+                            vanished->size() == 1 ? "was" : "were", during, vanished->size() == 1 ? "it" : "they");
+  }
   const auto counted0 = fmt::format("the kernel dropped {} by reverse-path filtering during {} (namespace-wide "
                                     "counter)",
                                     count_text(drops, "datagram", "datagrams"), during);
@@ -4399,6 +4422,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     }
     d["blamed"] = false;
     d["possible"] = true;
+    d["possible_joins"] = possible_on;  // a silent join's listen line names the drops (trial t15r2 N1)
     // One fix for every join it may be, as the definite path's (trial t15y
     // G2: the first join's alone kept the others' interfaces strict): no
     // keep on an interface another of them turns off or loosens.
@@ -4413,12 +4437,14 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     for (const auto& f : possible_fixes) stripped_fixes.push_back(without_keeps_on(f, possible_keys));
     const auto possible_fix = stripped_fixes.size() == 1 ? stripped_fixes.front() : merged_fix(stripped_fixes);
     return {"rp_filter", "TcpExtIPReversePathFilter", check_status::warn,
-            fmt::format("{}: possibly this {}'s datagrams, {}, whose senders are not known; but {} {} the "
-                        "filter on too, and the counter says neither which interface nor which traffic it counts "
-                        "(unicast from an address not routed back counts too), so nothing here says whether any of "
-                        "this {}'s datagrams arrived",
+            fmt::format("{}: possibly this {}'s datagrams, {}, whose senders are not known; but {}the counter says "
+                        "neither which interface nor which traffic it counts (unicast from an address not routed "
+                        "back counts too), so nothing here says whether any of this {}'s datagrams arrived{}",
                         counted0, during == "the run" ? "run" : "join", fmt::join(possible, "; "),
-                        and_list(others), others.size() == 1 ? "has" : "have", during == "the run" ? "run" : "join"),
+                        others.empty() ? std::string()
+                                       : fmt::format("{} {} the filter on too, and ", and_list(others),
+                                                     others.size() == 1 ? "has" : "have"),
+                        during == "the run" ? "run" : "join", lost_text),
             "", d,
             fmt::format("{}; should they arrive and be dropped: {}{}", listen_tells(during, wire, "the join interface"),
                         possible_fix, passing.empty() ? std::string() : fmt::format("; passing: {}", fmt::join(passing, "; ")))};
@@ -4546,12 +4572,14 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
   }
   std::vector<std::string> silent, received, unjoined, quiet;
   std::vector<std::string> counted;  // those whose packets the bound takes (trial t15z L2: named)
+  std::vector<std::string> gone;     // deleted, moved away or re-created during the run (trial t15r2 H2)
   bool all_known = true;
   std::uint64_t sum = 0;
   for (const auto& o : others) {
     // One that received no packets over the run has none of the drops
     // (trial t15y G3: b0, quiet, kept a0's split unknown).
-    if (o.rx_packets && *o.rx_packets == 0) {
+    if (o.vanished) gone.push_back(o.name);
+    if (o.rx_packets && *o.rx_packets == 0 && !o.vanished) {
       quiet.push_back(o.name);
       continue;
     }
@@ -4591,7 +4619,11 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
                                   names_text(unjoined), unjoined.size() == 1 ? "its" : "their"));
   }
   const auto at_least =
-      all_known && sum < drops
+      !gone.empty()
+          ? fmt::format("; {} {} deleted, moved away or re-created during the run: the packets {} received are not "
+                        "known, so the run cannot tell how many of them are this channel's",
+                        and_list(gone), gone.size() == 1 ? "was" : "were", gone.size() == 1 ? "it" : "they")
+      : all_known && sum < drops
           ? fmt::format("; {} received {} during the run (/proc/net/dev), fewer than the {} dropped: at least {} "
                         "of them came in on {}; how many of those are this channel's the run cannot tell",
                         and_list(counted), count_text(sum, "packet", "packets"), drops, drops - sum,
@@ -4616,7 +4648,10 @@ rp_own_share reverse_path_own_share(std::optional<std::uint64_t> own_rx, std::op
 }
 
 std::optional<std::uint64_t> reverse_path_others_rx(std::string_view join, const std::vector<std::string>& filtering,
-                                                    const std::map<std::string, std::uint64_t>& rx) {
+                                                    const std::map<std::string, std::uint64_t>& rx,
+                                                    const std::set<std::string>& vanished) {
+  // One gone or made anew during the span: its packets are not known (trial t15r2 H2).
+  if (std::ranges::any_of(vanished, [&join](const std::string& v) { return v != join; })) return std::nullopt;
   std::uint64_t sum = 0;
   for (const auto& f : filtering) {
     if (f == join) continue;
@@ -4658,7 +4693,8 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
                                                       const std::set<std::string>& received_on,
                                                       const std::map<std::string, std::uint64_t>& rx_packets,
                                                       std::string_view specs,
-                                                      const std::set<std::string>& silent_blamed) {
+                                                      const std::set<std::string>& silent_blamed,
+                                                      const std::set<std::string>& vanished) {
   if (drops == 0) return std::nullopt;
   // Its joins that may fail the check (silent_join_filtered()).
   std::vector<planned_join> failing;
@@ -4680,8 +4716,9 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
   // t15y G3): none received, none of the drops is its, and what stays to
   // say is that nothing at all arrived there.
   const auto own_rx_it = rx_packets.find(join);
-  const auto own_rx =
-      own_rx_it != rx_packets.end() ? std::optional<std::uint64_t>(own_rx_it->second) : std::nullopt;
+  const auto own_rx = own_rx_it != rx_packets.end() && !vanished.contains(join)
+                          ? std::optional<std::uint64_t>(own_rx_it->second)
+                          : std::nullopt;
   // The other interfaces where the filter is on, and their packets: the
   // drops less those came in on `join` (trial t15z M1).
   const auto filtering = reverse_path_filtering_interfaces();
@@ -4689,7 +4726,7 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
   for (const auto& f : filtering) {
     if (f != join) other_filtering.push_back(f);
   }
-  const auto others_rx = reverse_path_others_rx(join, filtering, rx_packets);
+  const auto others_rx = reverse_path_others_rx(join, filtering, rx_packets, vanished);
   const auto share = reverse_path_own_share(own_rx, others_rx, drops);
   if (share == rp_own_share::none) {
     nlohmann::ordered_json d;
@@ -4712,7 +4749,16 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
   for (const auto& f : other_filtering) {
     const auto rx = rx_packets.find(f);
     others.push_back({f, silent_on.contains(f), received_on.contains(f),
-                      rx != rx_packets.end() ? std::optional<std::uint64_t>(rx->second) : std::nullopt});
+                      rx != rx_packets.end() && !vanished.contains(f) ? std::optional<std::uint64_t>(rx->second)
+                                                                      : std::nullopt,
+                      vanished.contains(f)});
+  }
+  // Gone during the run, or made anew (trial t15r2 H2): they may have had
+  // the filter on, their packets are not known.
+  for (const auto& v : vanished) {
+    if (v != join && std::ranges::find(other_filtering, v) == other_filtering.end()) {
+      others.push_back({v, silent_on.contains(v), received_on.contains(v), std::nullopt, true});
+    }
   }
   const auto words = silent_reverse_path_attribution(join, drops, others, specs);
   // The other silent channels' interfaces that their own lines may turn
@@ -4749,7 +4795,32 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
                              text_name(join), count_text(*own_rx, "packet", "packets"), *own_rx);
   }
   if (own_rx) c.data["rx_packets"] = *own_rx;
-  if (share == rp_own_share::possible) {
+  std::vector<std::string> lost;  // gone or made anew during the run, besides `join` (trial t15r2 H2)
+  for (const auto& v : vanished) {
+    if (v != join) lost.push_back(v);
+  }
+  if (!vanished.empty()) c.data["unknown_interfaces"] = vanished;
+  if (!lost.empty()) {
+    // Their packets over the run are not known: nothing bounds the drops
+    // that came in on `join`, so possibly, never the verdict, the fix a
+    // conditional one (trial t15r2 H2: c0 and mvc, which took the drops,
+    // were deleted mid-run and b0 was blamed definitely).
+    c.status = check_status::warn;
+    c.data["blamed"] = false;
+    c.data["possible"] = true;
+    c.message = fmt::format("nothing arrived on {}, where the reverse-path filter is {} (rp_filter {}), while the "
+                            "kernel dropped {} by reverse-path filtering during the run (TcpExtIPReversePathFilter): "
+                            "possibly this channel's datagrams, but {} {} deleted, moved away or re-created during "
+                            "the run: the packets {} received are not known, so every drop may have come in there "
+                            "and none need have come in on {}",
+                            text_name(join), *mode == 1 ? "strict" : "loose", *mode,
+                            count_text(drops, "datagram", "datagrams"), and_list(lost),
+                            lost.size() == 1 ? "was" : "were", lost.size() == 1 ? "it" : "they", text_name(join));
+    c.note = fmt::format("mcast-recv doctor --listen SEC {} tells, with a packet socket on {}; should its datagrams "
+                         "arrive and be dropped: {}{}",
+                         specs, text_name(join), c.fix, c.note.empty() ? std::string() : fmt::format(" ({})", c.note));
+    c.fix.clear();
+  } else if (share == rp_own_share::possible) {
     // The other interfaces where the filter is on received as many packets
     // as were dropped, or more: every drop may have come in there, none
     // need have come in on `join` (trial t15z M1: b0, busy with unicast
@@ -9071,6 +9142,45 @@ std::set<core::ip_address> spec_sources(const std::vector<planned>& plan, const 
   return out;
 }
 
+// Whether the rp_filter line (TcpExtIPReversePathFilter's) among `checks`
+// blames the join of `group` on `iface`: definitely (its blamed_joins name
+// it: "GROUP on IFACE", "SOURCE -> GROUP on IFACE") or possibly (its
+// possible_joins name the interface), with the drops it counted (0: it
+// does not).
+struct reverse_path_blame {
+  std::uint64_t drops = 0;
+  bool definite = false;
+};
+reverse_path_blame reverse_path_blame_of(const std::vector<check_result>& checks, const std::string& group,
+                                         const std::string& iface) {
+  for (const auto& c : checks) {
+    if (c.check != "rp_filter" || c.subject != "TcpExtIPReversePathFilter" || !c.data.is_object() ||
+        (c.status != check_status::warn && c.status != check_status::fail) || is_harmless(c)) {
+      continue;
+    }
+    const auto drops = c.data.contains("reverse_path") && c.data["reverse_path"].is_number_unsigned()
+                           ? c.data["reverse_path"].get<std::uint64_t>()
+                           : std::uint64_t{0};
+    const auto blames = [&c](const char* key, const std::string& what) {
+      if (!c.data.contains(key) || !c.data[key].is_array()) return false;
+      return std::ranges::any_of(c.data[key], [&what](const nlohmann::ordered_json& j) {
+        if (!j.is_string()) return false;
+        const auto t = j.get<std::string>();
+        return t == what || t.ends_with(" -> " + what);
+      });
+    };
+    if (c.status == check_status::fail && c.data.value("blamed", false) && blames("blamed_joins", group + " on " + iface)) {
+      return {drops, true};
+    }
+    // A possibly line's, or a FAIL's beside its blamed joins (trial t15z M1).
+    if (std::ranges::any_of(c.data.value("possible_joins", nlohmann::ordered_json::array()),
+                            [&iface](const nlohmann::ordered_json& j) { return j.is_string() && j.get<std::string>() == iface; })) {
+      return {drops, false};
+    }
+  }
+  return {};
+}
+
 // Each join --listen heard nothing for while others were heard: a `listen`
 // FAIL of its own, with what came for the others, what the packet socket
 // on its interface saw (another source's datagrams of the group: the
@@ -9178,15 +9288,40 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
       }
       if (std::ranges::find(lines, c.check) == lines.end()) lines.push_back(c.check);
     }
+    // The rp_filter line blames this join, definitely or possibly: its
+    // subject is the counter, not the group, so said here as a single
+    // join's listen line says it, never the sender's TTL (trial t15r2 N1).
+    const auto rp_blame = reverse_path_blame_of(checks, r.group.to_string(), iface);
+    if (rp_blame.drops > 0) {
+      why.push_back(rp_blame.definite
+                        ? fmt::format("the reverse-path filter dropped {} meanwhile (TcpExtIPReversePathFilter): "
+                                      "datagrams arrived and the kernel dropped them before any socket (see the "
+                                      "rp_filter line)",
+                                      count_text(rp_blame.drops, "datagram", "datagrams"))
+                        : fmt::format("the reverse-path filter dropped {} meanwhile (TcpExtIPReversePathFilter, "
+                                      "namespace-wide): possibly these, possibly other traffic (see the rp_filter "
+                                      "line)",
+                                      count_text(rp_blame.drops, "datagram", "datagrams")));
+    }
     if (!lines.empty()) {
       why.push_back(fmt::format("see the {} line{}", fmt::join(lines, ", "), lines.size() == 1 ? "" : "s"));
     }
+    const auto rp_note =
+        rp_blame.drops == 0 ? std::string()
+        : rp_blame.definite
+            ? std::string("the rp_filter line's fix lets them in: the sender and the routers on the way delivered "
+                          "them")
+            : fmt::format("should {}'s datagrams arrive on {}, the rp_filter line's note lets them in; else check "
+                          "that a sender sends to {}{}",
+                          endpoint, text_name(iface), endpoint,
+                          include ? " from " + source.to_string() : std::string());
     auto note = !other_sources.empty()
                     ? fmt::format("the spec {} takes {} only from {}: the sender sends from {} (a sender's spec "
                                   "SOURCE,GROUP:PORT, mcast-send's too, binds the address it sends from); or receive "
                                   "the address it uses: {},{}",
                                   spec_argument(*p.m), endpoint, source.to_string(), other_sources,
                                   other_sources.substr(0, other_sources.find(',')), endpoint)
+                : !rp_note.empty() ? rp_note
                 : !lines.empty() ? fmt::format("the {} line{} above say{} what keeps {} away", fmt::join(lines, ", "),
                                                lines.size() == 1 ? "" : "s", lines.size() == 1 ? "s" : "",
                                                endpoint)
@@ -10055,7 +10190,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     // no CAP_NET_RAW needed) bound the drops, as in a run: the outnumbered
     // rule and a quiet join interface's share (trial t15y G2, G3).
     checks.push_back(reverse_path_check(*rp, "--listen", plan, data, heard, taps_complete ? &wire : nullptr,
-                                        &over.rx_packets));
+                                        &over.rx_packets, nullptr, nullptr, &over.rx_vanished));
     rp_ours = checks.back().status == check_status::fail;
     rp_possible = checks.back().data.value("possible", false);
     if (!taps_complete) {

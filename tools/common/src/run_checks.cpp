@@ -877,7 +877,8 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
         const auto rx = over_run.rx_packets.find(name);
         const auto share = reverse_path_own_share(
             rx != over_run.rx_packets.end() ? std::optional<std::uint64_t>(rx->second) : std::nullopt,
-            reverse_path_others_rx(name, filtering, over_run.rx_packets), *over_run.reverse_path);
+            reverse_path_others_rx(name, filtering, over_run.rx_packets, over_run.rx_vanished),
+            *over_run.reverse_path);
         if (share == rp_own_share::none) continue;
         silent_blamed.insert(std::move(name));
       }
@@ -979,7 +980,8 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       // local check found a cause" with 63 drops counted and b0 strict).
       if (over_run.reverse_path && *over_run.reverse_path > 0) {
         if (auto rp = silent_reverse_path_cause(*over_run.reverse_path, plan, silent_names, received_names,
-                                                over_run.rx_packets, spec_arguments(these), silent_blamed)) {
+                                                over_run.rx_packets, spec_arguments(these), silent_blamed,
+                                                over_run.rx_vanished)) {
           checks.push_back(std::move(*rp));
         }
       }
@@ -1397,7 +1399,7 @@ run_verdict nothing_arrived_verdict(
   }
   if (over_run.reverse_path && *over_run.reverse_path > 0) {
     auto rp = reverse_path_check(*over_run.reverse_path, "the run", plan, nlohmann::ordered_json::object(), {},
-                                 nullptr, &over_run.rx_packets);
+                                 nullptr, &over_run.rx_packets, nullptr, nullptr, &over_run.rx_vanished);
     if (rp.data.value("possible", false)) {
       // Said first, its fix as the verdict's conditional note (trial t15w
       // M2: "no local check found a cause" led, the drops came last).

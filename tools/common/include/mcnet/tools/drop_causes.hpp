@@ -59,6 +59,14 @@ struct drop_counters {
   std::map<std::string, std::uint32_t> rx_index{};
   /// since(): the interfaces made anew between the two readings, by name.
   std::set<std::string> rx_recreated{};
+  /// since(): the interfaces present at the first reading (by name and
+  /// index) whose packets over the span are not known: gone at the second
+  /// (deleted, or moved to another namespace), made anew (another index:
+  /// the old link's last counts are lost), or with RX packets gone back
+  /// (trial t15r2 H2: the reverse-path bound lost c0's and mvc's packets,
+  /// deleted mid-run, and blamed an innocent join interface definitely).
+  /// Interfaces made during the span are not here: counted from 0.
+  std::set<std::string> rx_vanished{};
 
   /// The calling thread's network namespace's counters now.
   [[nodiscard]] static drop_counters read();

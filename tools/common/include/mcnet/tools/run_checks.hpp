@@ -268,7 +268,11 @@ struct wire_seen {
 /// other interfaces whose own rp_filter is below conf/all's (other_interfaces_below_all()), but never
 /// on one that another blamed join's fix turns off or loosens, nor on
 /// `unkept`'s (interface names: the other silent channels' of a run,
-/// trial t15x F1, F2).
+/// trial t15x F1, F2). `vanished` (drop_counters::rx_vanished): the
+/// interfaces present at the span's start whose packets over it are not
+/// known (deleted, moved away or re-created): the bound is not known for a
+/// join interface other than them (at most "possibly"), and the line names
+/// them (JSON `data.unknown_interfaces`; trial t15r2 H2).
 [[nodiscard]] check_result reverse_path_check(std::uint64_t drops, std::string_view during,
                                               const std::vector<planned_join>& plan,
                                               const nlohmann::ordered_json& data = nlohmann::ordered_json::object(),
@@ -276,7 +280,8 @@ struct wire_seen {
                                               const std::vector<wire_seen>* wire = nullptr,
                                               const std::map<std::string, std::uint64_t>* received = nullptr,
                                               const std::string* attribution = nullptr,
-                                              const std::set<std::string>* unkept = nullptr);
+                                              const std::set<std::string>* unkept = nullptr,
+                                              const std::set<std::string>* vanished = nullptr);
 
 /// Another interface where the reverse-path filter is on, as a silent
 /// channel's rp_filter cause names it (silent_reverse_path_attribution()).
@@ -285,6 +290,7 @@ struct rp_sharer {
   bool silent = false;    ///< a channel of the run joined there got nothing too
   bool received = false;  ///< a channel of the run joined there received
   std::optional<std::uint64_t> rx_packets{};  ///< packets it received over the run (/proc/net/dev), when known
+  bool vanished = false;  ///< deleted, moved away or re-created during the run: its packets not known
 };
 
 /// What a run can tell of whose the reverse-path drops (`drops`, the
@@ -332,10 +338,14 @@ enum class rp_own_share { unknown, definite, possible, none };
 [[nodiscard]] std::vector<std::string> reverse_path_filtering_interfaces();
 /// The RX packets (`rx`, per interface) summed over every interface of
 /// `filtering` (reverse_path_filtering_interfaces()) other than `join`;
-/// none when one of them is not in `rx`. Pure.
+/// none when one of them is not in `rx`, or when an interface of
+/// `vanished` (drop_counters::rx_vanished) other than `join` went away or
+/// was made anew during the span: its packets are not known (trial t15r2
+/// H2). Pure.
 [[nodiscard]] std::optional<std::uint64_t> reverse_path_others_rx(std::string_view join,
                                                                  const std::vector<std::string>& filtering,
-                                                                 const std::map<std::string, std::uint64_t>& rx);
+                                                                 const std::map<std::string, std::uint64_t>& rx,
+                                                                 const std::set<std::string>& vanished = {});
 
 /// The rp_filter FAIL of a silent channel (its joins `plan`, one channel)
 /// in a run whose reverse-path counter rose by `drops` while other
@@ -351,11 +361,14 @@ enum class rp_own_share { unknown, definite, possible, none };
 /// channel may fail the check. `silent_blamed`: the interfaces where other
 /// silent channels of the run may be blamed too
 /// (silent_reverse_path_interfaces()): the fix keeps the filter on none of
-/// them, and its note says so.
+/// them, and its note says so. `vanished` (drop_counters::rx_vanished):
+/// interfaces whose packets over the run are not known (trial t15r2 H2):
+/// no bound, and they are named.
 [[nodiscard]] std::optional<check_result> silent_reverse_path_cause(
     std::uint64_t drops, const std::vector<planned_join>& plan, const std::set<std::string>& silent_on,
     const std::set<std::string>& received_on, const std::map<std::string, std::uint64_t>& rx_packets,
-    std::string_view specs, const std::set<std::string>& silent_blamed = {});
+    std::string_view specs, const std::set<std::string>& silent_blamed = {},
+    const std::set<std::string>& vanished = {});
 
 /// The interfaces of `plan`'s joins (a silent channel's) that
 /// silent_reverse_path_cause() may blame: IPv4 any-source or exclude joins
