@@ -457,18 +457,11 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
   // past the source limit are bad input (exit 1), a source limit of 0 a
   // join the host refuses (exit 4), found before anything is joined.
   const auto limits = socket_limits::read_live();
-  // The dry run's placements, kept: until the kernel refuses a join, the
-  // real run places the same requests in the same order from the same empty
-  // plan, so place() (deterministic) would decide exactly these again.
-  std::vector<placement> planned;
-  planned.reserve(members.size());
   {
     socket_planner dry(limits);
     for (const auto& m : members) {
       if (stop_requested()) break;  // nothing will be joined: no more to check (60,000 take a second)
-      auto p = dry.place(m.request);
-      if (p) planned.push_back(*p);
-      if (!p) {
+      if (auto p = dry.place(m.request); !p) {
         // A source limit of 0 (net.ipv4.igmp_max_msf, net.ipv6.mld_max_msf)
         // refuses any source filter: a join the kernel would refuse, the
         // host's setting (exit 4), not bad input.
@@ -502,26 +495,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
 
   // Open and join. A kernel refusal (ENOBUFS: net.core.optmem_max) moves the
   // membership to another socket when that can help.
-  // The plan itself is made again only at the kernel's first refusal (or
-  // past the dry run's end, after a signal): the requests so far replayed
-  // into a fresh planner give the state the real run would have had, and
-  // refused() and place() go on from there.
-  std::optional<socket_planner> planner;
-  const auto place_at = [&](std::size_t index) -> result<placement> {
-    if (!planner && index < planned.size()) return planned[index];
-    if (!planner) {
-      planner.emplace(limits);
-      for (std::size_t j = 0; j < index; ++j) (void)planner->place(members[j].request);
-    }
-    return planner->place(members[index].request);
-  };
-  const auto refused_at = [&](std::size_t index, const placement& p) {
-    if (!planner) {
-      planner.emplace(limits);
-      for (std::size_t j = 0; j <= index; ++j) (void)planner->place(members[j].request);
-    }
-    return planner->refused(members[index].request, p);
-  };
+  socket_planner planner(limits);
   buffer_report buffers;
   // net.core.rmem_max read once for the run, not once per socket.
   if (s.rcvbuf <= 0 && s.rcvbuf_auto) buffers.auto_want = auto_receive_buffer();
@@ -533,8 +507,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
   start_groups.reserve(members.size());
   std::map<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>, std::size_t> start_index;  // entry per membership
   std::size_t handled = 0;  // memberships joined (or found repeated) before a signal
-  for (std::size_t index = 0; index < members.size(); ++index) {
-    const auto& m = members[index];
+  for (const auto& m : members) {
     if (stop_requested()) break;
     ++handled;
     result<void> joined;
@@ -543,7 +516,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
     // Taken before the join: a datagram's kernel time can never precede it.
     const auto join_time = std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
     for (int attempt = 0; attempt < 64; ++attempt) {
-      auto p = place_at(index);
+      auto p = planner.place(m.request);
       if (!p) return out.fail(exit_setup, p.error());
       if (p->duplicate) {
         duplicate = true;  // a repeated spec: joined, reported and timed once
@@ -567,16 +540,14 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
                           code_name(sock.error()));
         }
         if (!sock) return out.fail(exit_setup, sock.error());
-        // The socket's family is its request's (socket_planner::place opens one of the group's family).
-        shards.push_back({std::move(*sock), m.request.group.is_v4() ? AF_INET : AF_INET6, m.request.port, 0,
-                          std::move(copies)});
+        shards.push_back({std::move(*sock), planner.sockets()[p->socket].family, m.request.port, 0, std::move(copies)});
       }
       joined = join(shards[p->socket].sock, m.request, *p);
       where_placed = *p;
       // Out of option memory: ENOBUFS (IPv4, source filters) or ENOMEM (IPv6 joins).
       const bool no_room = !joined && (joined.error().code == std::errc::no_buffer_space ||
                                        joined.error().code == std::errc::not_enough_memory);
-      if (!no_room || !refused_at(index, *p)) break;
+      if (!no_room || !planner.refused(m.request, *p)) break;
     }
     if (duplicate) continue;
     if (!joined && joined.error().code == std::errc::no_such_device && m.request.interface_index == 0) {
