@@ -889,7 +889,9 @@ std::string and_list(const std::vector<std::string>& names) {
   std::string out;
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (i > 0) out.append(i + 1 == names.size() ? " and " : ", ");
-    out += text_name(names[i]);
+    // Renamed during the span (trial t15r3 L1): one interface, said by both names.
+    const auto was = renamed_from(names[i]);
+    out += was.empty() ? text_name(names[i]) : fmt::format("{} (renamed {})", text_name(was), text_name(names[i]));
   }
   return out;
 }

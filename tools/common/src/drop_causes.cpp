@@ -192,11 +192,11 @@ void note_span_rp_changed(const std::set<std::string>& changed, const std::map<s
   n.renamed = renamed;
 }
 
-std::string span_name(const std::string& name) {
+std::string renamed_from(const std::string& name) {
   auto& n = notes();
   const std::scoped_lock lock(n.m);
   const auto it = n.renamed.find(name);
-  return it == n.renamed.end() ? name : it->second + " (renamed " + name + ")";
+  return it == n.renamed.end() ? std::string() : it->second;
 }
 
 std::string unknown_interfaces_clause(const std::vector<std::string>& names, std::string_view during) {
@@ -214,8 +214,8 @@ std::string unknown_interfaces_clause(const std::vector<std::string>& names, std
   if (!changed.empty()) {
     if (!out.empty()) out += ", and ";
     out += names_and(changed) + (changed.size() == 1 ? ": its" : ": their") + " rp_filter changed during " +
-           std::string(during) + ", so which of " + (changed.size() == 1 ? "its" : "their") +
-           " packets the filter checked is not known";
+           std::string(during) + " (which of " + (changed.size() == 1 ? "its" : "their") +
+           " packets the filter checked is not known)";
   }
   return out;
 }

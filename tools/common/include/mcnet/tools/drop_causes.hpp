@@ -107,8 +107,9 @@ void note_span_rp_changed(const std::set<std::string>& changed, const std::map<s
 /// (note_span_rp_changed()) is said so: "its rp_filter changed during the
 /// run" (trial t15r3 H3).
 [[nodiscard]] std::string unknown_interfaces_clause(const std::vector<std::string>& names, std::string_view during);
-/// `name` as said with its old name when it was renamed during the span
-/// (note_span_rp_changed()): "mvc (renamed mvz)"; else `name`.
-[[nodiscard]] std::string span_name(const std::string& name);
+/// The name `name` had at the span's start when it was renamed during it
+/// (note_span_rp_changed(); trial t15r3 L1: said "mvc (renamed mvz)");
+/// else empty.
+[[nodiscard]] std::string renamed_from(const std::string& name);
 
 }  // namespace mcnet::tools
