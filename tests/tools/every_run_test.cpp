@@ -3391,6 +3391,88 @@ TEST(NetEveryRun, AFilteringInterfaceDeletedDuringTheRunDoesNotBlameABusyJoinInt
       << r.output;
 }
 
+// Trial t15r3 H3 (a): the filtering interface that takes every drop is
+// made AND deleted within the run, so neither reading of /proc/net/dev
+// sees it, and eth0, busy with datagrams that pass, was blamed definitely
+// ("the only interface where the filter is on"). The run's link watcher
+// sees every deletion: the bound is unknown, at most possibly, and mv0 is
+// named.
+TEST(NetEveryRun, AFilteringInterfaceMadeAndDeletedDuringTheRunDoesNotBlameABusyJoinInterface) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  const auto& far = (*net)[2];
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  const auto port = std::to_string(free_port(rx));
+  const auto joined = "239.255.94.16:" + port;  // no sender
+  const auto all_hosts = "224.0.0.1:" + port;
+  bool deleted = false;
+  const auto r = test::tools::receive_while(rx, {"--json", "-d", "6", joined + "%eth0"}, [&] {
+    strict_mv0::add(rx, false);  // made now, after the run's first reading
+    auto dropped =
+        strict_mv0::flood(rx, far, {MCAST_SEND, "-q", "-i", "eth0", "-c", "300", "-r", "150pps", all_hosts});
+    test::tools::send(near, {"-i", "eth0", "-c", "400", "-r", "200pps", all_hosts});
+    (void)dropped.wait_for(10s);
+    deleted = rx.exec({"ip", "link", "del", "mv0"}).status.success();
+  });
+  ASSERT_TRUE(deleted) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  ASSERT_GE((*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>(), 100u) << r.output;
+  const auto v = verdict_of(events);
+  EXPECT_FALSE(v["status"] == "FAIL" && v["check"] == "rp_filter") << r.output;
+  if (v["fix"].is_string()) {
+    EXPECT_EQ(v["fix"].get<std::string>().find("net.ipv4.conf.eth0.rp_filter=0"), std::string::npos) << r.output;
+  }
+  EXPECT_EQ(r.standard_output.find("came in on eth0"), std::string::npos) << r.output;
+  EXPECT_EQ(r.standard_output.find("the only interface where the filter is on"), std::string::npos) << r.output;
+  EXPECT_NE(v["message"].get<std::string>().find(
+                "mv0 was deleted, moved away or re-created during the run: the packets it received are not known"),
+            std::string::npos)
+      << r.output;
+}
+
+// Trial t15r3 H3 (b): mv0, strict at the run's start, takes every drop and
+// its rp_filter is turned off before the end; the filter read at the end
+// only left it out of the bound, and eth0, busy with datagrams that pass,
+// was blamed definitely. Its changed rp_filter makes the bound unknown.
+TEST(NetEveryRun, AnRpFilterTurnedOffDuringTheRunDoesNotBlameABusyJoinInterface) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  const auto& far = (*net)[2];
+  ASSERT_NO_FATAL_FAILURE(strict_mv0::add(rx, false));
+  const auto port = std::to_string(free_port(rx));
+  const auto joined = "239.255.94.17:" + port;  // no sender
+  const auto all_hosts = "224.0.0.1:" + port;
+  const auto r = test::tools::receive_while(rx, {"--json", "-d", "6", joined + "%eth0"}, [&] {
+    auto dropped =
+        strict_mv0::flood(rx, far, {MCAST_SEND, "-q", "-i", "eth0", "-c", "300", "-r", "150pps", all_hosts});
+    test::tools::send(near, {"-i", "eth0", "-c", "400", "-r", "200pps", all_hosts});
+    (void)dropped.wait_for(10s);
+    rx.ns().write_sysctl("net.ipv4.conf.mv0.rp_filter", "0");
+  });
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  ASSERT_GE((*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>(), 100u) << r.output;
+  const auto v = verdict_of(events);
+  EXPECT_FALSE(v["status"] == "FAIL" && v["check"] == "rp_filter") << r.output;
+  if (v["fix"].is_string()) {
+    EXPECT_EQ(v["fix"].get<std::string>().find("net.ipv4.conf.eth0.rp_filter=0"), std::string::npos) << r.output;
+  }
+  EXPECT_EQ(r.standard_output.find("came in on eth0"), std::string::npos) << r.output;
+  EXPECT_EQ(r.standard_output.find("the only interface where the filter is on"), std::string::npos) << r.output;
+  EXPECT_NE(v["message"].get<std::string>().find("mv0: its rp_filter changed during the run"), std::string::npos)
+      << r.output;
+}
+
 TEST(NetEveryRun, ReversePathDropsAreACauseInTheSummaryAndTheVerdict) {
   MCNET_REQUIRE_NETNS();
   // A source address the receiver has no route back to, under strict rp_filter.

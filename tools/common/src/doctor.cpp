@@ -889,7 +889,9 @@ std::string and_list(const std::vector<std::string>& names) {
   std::string out;
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (i > 0) out.append(i + 1 == names.size() ? " and " : ", ");
-    out += text_name(names[i]);
+    // Renamed during the span (trial t15r3 L1): one interface, said by both names.
+    const auto was = renamed_from(names[i]);
+    out += was.empty() ? text_name(names[i]) : fmt::format("{} (renamed {})", text_name(was), text_name(names[i]));
   }
   return out;
 }
@@ -4404,10 +4406,9 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   std::string lost_text;
   if (vanished != nullptr && received != nullptr && wire == nullptr && !vanished->empty()) {
     d["unknown_interfaces"] = *vanished;
-    lost_text = fmt::format("; {} {} deleted, moved away or re-created during {}: the packets {} received are not "
-                            "known, so nothing bounds the drops that came in on the join interface",
-                            and_list(std::vector<std::string>(vanished->begin(), vanished->end())),
-                            vanished->size() == 1 ? "was" : "were", during, vanished->size() == 1 ? "it" : "they");
+    lost_text = fmt::format("; {}, so nothing bounds the drops that came in on the join interface",
+                            unknown_interfaces_clause(std::vector<std::string>(vanished->begin(), vanished->end()),
+                                                      during));
   }
   const auto counted0 = fmt::format("the kernel dropped {} by reverse-path filtering during {} (namespace-wide "
                                     "counter)",
@@ -4620,9 +4621,8 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
   }
   const auto at_least =
       !gone.empty()
-          ? fmt::format("; {} {} deleted, moved away or re-created during the run: the packets {} received are not "
-                        "known, so the run cannot tell how many of them are this channel's",
-                        and_list(gone), gone.size() == 1 ? "was" : "were", gone.size() == 1 ? "it" : "they")
+          ? fmt::format("; {}, so the run cannot tell how many of them are this channel's",
+                        unknown_interfaces_clause(gone, "the run"))
       : all_known && sum < drops
           ? fmt::format("; {} received {} during the run (/proc/net/dev), fewer than the {} dropped: at least {} "
                         "of them came in on {}; how many of those are this channel's the run cannot tell",
@@ -4810,12 +4810,11 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
     c.data["possible"] = true;
     c.message = fmt::format("nothing arrived on {}, where the reverse-path filter is {} (rp_filter {}), while the "
                             "kernel dropped {} by reverse-path filtering during the run (TcpExtIPReversePathFilter): "
-                            "possibly this channel's datagrams, but {} {} deleted, moved away or re-created during "
-                            "the run: the packets {} received are not known, so every drop may have come in there "
+                            "possibly this channel's datagrams, but {}, so every drop may have come in there "
                             "and none need have come in on {}",
                             text_name(join), *mode == 1 ? "strict" : "loose", *mode,
-                            count_text(drops, "datagram", "datagrams"), and_list(lost),
-                            lost.size() == 1 ? "was" : "were", lost.size() == 1 ? "it" : "they", text_name(join));
+                            count_text(drops, "datagram", "datagrams"), unknown_interfaces_clause(lost, "the run"),
+                            text_name(join));
     c.note = fmt::format("mcast-recv doctor --listen SEC {} tells, with a packet socket on {}; should its datagrams "
                          "arrive and be dropped: {}{}",
                          specs, text_name(join), c.fix, c.note.empty() ? std::string() : fmt::format(" ({})", c.note));
@@ -9376,6 +9375,10 @@ struct lost_addresses {
 struct link_news {
   std::vector<renamed_link> renamed;
   std::vector<lost_addresses> lost;
+  // Every interface deleted or moved away during the listening, joined or
+  // not, made before it or within it: its packets are not known to the
+  // reverse-path bound (trial t15r3 H3).
+  std::set<std::string> gone;
 };
 
 // The checks (interface, firewall) whose FAIL says that this host drops
@@ -9453,6 +9456,7 @@ bool note_deletions(netlink::watcher& w, const std::vector<planned>& plan, doubl
       continue;
     }
     if (e.what == netlink::event::kind::link_removed) {
+      news.gone.insert(l.name.empty() ? fmt::format("index {}", l.index) : l.name);
       if (std::ranges::any_of(plan, [&](const planned& p) { return p.iface.index == l.index; }) &&
           std::ranges::none_of(deleted, [&](const deleted_link& d) { return d.index == l.index; })) {
         // The name it had last; the plan's when the event carries none
@@ -9819,6 +9823,9 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   // shards, the groups with no interface to join on are the probes' and
   // the route line's only (their plan entries have index 0).
   const bool joined = !shards.empty();
+  // The link events, opened before the counters' first reading: every
+  // interface deleted after it is seen (trial t15r3 H3).
+  auto link_events = netlink::watcher::open();
   const auto before = drop_counters::read();
   const auto no_routes_before = net_counters::read_snmp6("Ip6InNoRoutes");
   using key = std::tuple<core::ip_address, core::ip_address, std::uint16_t>;  // source, group, port
@@ -9910,7 +9917,6 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   }
   // The join interfaces deleted (and maybe made again) during the
   // listening: their memberships went with them (trial15o F8).
-  auto link_events = netlink::watcher::open();
   std::vector<deleted_link> deleted;
   std::vector<link_gap> gaps;
   link_news news;
@@ -10094,7 +10100,8 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   const auto gone = [&deleted](std::uint32_t index) {
     return std::ranges::any_of(deleted, [index](const deleted_link& d) { return d.index == index; });
   };
-  const auto over = drop_counters::read().since(before);
+  auto over = drop_counters::read().since(before);
+  over.add_gone(news.gone);  // made and deleted within the listening too (trial t15r3 H3)
   const auto socket_drops = kernel_drops(shards);
   // What the packet sockets saw come in from the senders the joins take,
   // against what the sockets got there.

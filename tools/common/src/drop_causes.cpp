@@ -4,7 +4,9 @@
 
 #include <mcnet/tools/doctor.hpp>
 
+#include <algorithm>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include <mcnet/core/interface.hpp>
@@ -43,7 +45,30 @@ void read_received(drop_counters& out) {
   }
 }
 
+// Each interface's effective rp_filter, max(conf/all, conf/IFACE), by
+// name (those whose value cannot be read are left out).
+void read_rp_filter(drop_counters& out) {
+  const auto value = [](const std::string& name) -> std::optional<int> {
+    std::ifstream in("/proc/sys/net/ipv4/conf/" + name + "/rp_filter");  // the calling thread's namespace
+    int v = 0;
+    if (!(in >> v)) return std::nullopt;
+    return v;
+  };
+  const auto all = value("all").value_or(0);
+  for (const auto& [name, packets] : out.rx_packets) {
+    (void)packets;
+    if (name == "lo") continue;
+    if (const auto v = value(name)) out.rp_filter[name] = std::max(all, *v);
+  }
+}
+
 }  // namespace
+
+void drop_counters::add_gone(const std::set<std::string>& gone) {
+  for (const auto& g : gone) {
+    if (!g.empty()) rx_vanished.insert(g);
+  }
+}
 
 drop_counters drop_counters::read() {
   drop_counters out{net_counters::read("netstat", "TcpExt", "IPReversePathFilter"),
@@ -56,6 +81,7 @@ drop_counters drop_counters::read() {
                     net_counters::read("snmp", "Udp", "IgnoredMulti"),
                     net_counters::read_snmp6("Udp6IgnoredMulti")};
   read_received(out);
+  read_rp_filter(out);
   return out;
 }
 
@@ -67,34 +93,60 @@ drop_counters drop_counters::since(const drop_counters& before) const {
     const auto it = before.rx_index.find(name);
     if (it != before.rx_index.end() && it->second != index) recreated.insert(name);
   }
+  // Renamed (trial t15r3 L1): a name gone whose index is there under a
+  // name the first reading did not have: the same link, its counters kept.
+  std::map<std::string, std::string> renamed;  // new name -> old
+  for (const auto& [name, index] : before.rx_index) {
+    if (rx_index.contains(name)) continue;
+    const auto it = std::ranges::find_if(rx_index, [idx = index](const auto& kv) { return kv.second == idx; });
+    if (it != rx_index.end() && !before.rx_index.contains(it->first)) renamed[it->first] = name;
+  }
+  const auto old_name = [&renamed](const std::string& name) {
+    const auto it = renamed.find(name);
+    return it != renamed.end() ? it->second : name;
+  };
   // Those whose packets over the span are not known (trial t15r2 H2).
   std::set<std::string> vanished = recreated;
   for (const auto& [name, index] : before.rx_index) {
-    const auto now = rx_packets.find(name);
+    const auto now = std::ranges::find_if(renamed, [&name](const auto& kv) { return kv.second == name; });
+    const auto now_name = now != renamed.end() ? now->first : name;
+    const auto n = rx_packets.find(now_name);
     const auto was = before.rx_packets.find(name);
-    if (now == rx_packets.end() || (was != before.rx_packets.end() && now->second < was->second)) {
+    if (n == rx_packets.end() || (was != before.rx_packets.end() && n->second < was->second)) {
+      vanished.insert(now_name);
+    }
+  }
+  // Their effective rp_filter changed (trial t15r3 H3): which drops they
+  // took is not known.
+  std::set<std::string> rp_changed;
+  for (const auto& [name, eff] : rp_filter) {
+    if (recreated.contains(name)) continue;
+    const auto it = before.rp_filter.find(old_name(name));
+    if (it != before.rp_filter.end() && it->second != eff) {
+      rp_changed.insert(name);
       vanished.insert(name);
     }
   }
   // `fresh`: an interface made during the span counted from 0 (every
   // packet of it is the span's; the reverse-path bound's others).
-  const auto rx_delta = [&recreated](const std::map<std::string, std::uint64_t>& a,
-                                     const std::map<std::string, std::uint64_t>& b, bool fresh = false) {
+  const auto rx_delta = [&recreated, &old_name, &renamed](const std::map<std::string, std::uint64_t>& a,
+                                                          const std::map<std::string, std::uint64_t>& b,
+                                                          bool fresh = false) {
     std::map<std::string, std::uint64_t> out;
     for (const auto& [name, n] : b) {
-      const auto it = a.find(name);
+      const auto it = a.find(old_name(name));
       if (it == a.end()) continue;
       out[name] = recreated.contains(name) ? n : n >= it->second ? n - it->second : 0;
     }
     for (const auto& [name, n] : b) {
-      if (fresh && !a.contains(name)) out[name] = n;
+      if (fresh && !a.contains(old_name(name)) && !renamed.contains(name)) out[name] = n;
     }
     return out;
   };
   const auto delta = [](const std::optional<std::uint64_t>& a, const std::optional<std::uint64_t>& b) {
     return a && b ? std::optional<std::uint64_t>(*b >= *a ? *b - *a : 0) : std::nullopt;
   };
-  return {delta(before.reverse_path, reverse_path), delta(before.udp_in_errors, udp_in_errors),
+  drop_counters out{delta(before.reverse_path, reverse_path), delta(before.udp_in_errors, udp_in_errors),
           delta(before.udp_rcvbuf, udp_rcvbuf),     delta(before.udp_csum, udp_csum),
           delta(before.udp6_in_errors, udp6_in_errors), delta(before.udp6_rcvbuf, udp6_rcvbuf),
           delta(before.udp6_csum, udp6_csum),       delta(before.udp_ignored_multi, udp_ignored_multi),
@@ -102,6 +154,70 @@ drop_counters drop_counters::since(const drop_counters& before) const {
           rx_delta(before.rx_multicast, rx_multicast), rx_delta(before.rx_dropped, rx_dropped),  rx_delta(before.rx_errors, rx_errors),
           rx_index,                                 std::move(recreated),
           std::move(vanished)};
+  out.rp_filter = rp_filter;
+  out.rx_rp_changed = std::move(rp_changed);
+  out.rx_renamed = std::move(renamed);
+  note_span_rp_changed(out.rx_rp_changed, out.rx_renamed);
+  return out;
+}
+
+namespace {
+
+struct span_notes {
+  std::mutex m;
+  std::set<std::string> rp_changed;
+  std::map<std::string, std::string> renamed;
+};
+
+span_notes& notes() {
+  static span_notes n;
+  return n;
+}
+
+std::string names_and(const std::vector<std::string>& v) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) out += i + 1 == v.size() ? " and " : ", ";
+    out += v[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+void note_span_rp_changed(const std::set<std::string>& changed, const std::map<std::string, std::string>& renamed) {
+  auto& n = notes();
+  const std::scoped_lock lock(n.m);
+  n.rp_changed = changed;
+  n.renamed = renamed;
+}
+
+std::string renamed_from(const std::string& name) {
+  auto& n = notes();
+  const std::scoped_lock lock(n.m);
+  const auto it = n.renamed.find(name);
+  return it == n.renamed.end() ? std::string() : it->second;
+}
+
+std::string unknown_interfaces_clause(const std::vector<std::string>& names, std::string_view during) {
+  std::vector<std::string> gone, changed;
+  {
+    auto& n = notes();
+    const std::scoped_lock lock(n.m);
+    for (const auto& name : names) (n.rp_changed.contains(name) ? changed : gone).push_back(name);
+  }
+  std::string out;
+  if (!gone.empty()) {
+    out = names_and(gone) + (gone.size() == 1 ? " was" : " were") + " deleted, moved away or re-created during " +
+          std::string(during) + ": the packets " + (gone.size() == 1 ? "it" : "they") + " received are not known";
+  }
+  if (!changed.empty()) {
+    if (!out.empty()) out += ", and ";
+    out += names_and(changed) + (changed.size() == 1 ? ": its" : ": their") + " rp_filter changed during " +
+           std::string(during) + " (which of " + (changed.size() == 1 ? "its" : "their") +
+           " packets the filter checked is not known)";
+  }
+  return out;
 }
 
 }  // namespace mcnet::tools

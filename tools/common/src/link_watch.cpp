@@ -221,6 +221,9 @@ bool link_watch::process(receive_session& session) {
                  {{"old_name", old_name}});
         }
       }
+      // Any interface gone from the namespace, watched or not: its packets
+      // are not known to the reverse-path bound (trial t15r3 H3).
+      if (e.what == kind::link_removed) session.link_gone(l.name.empty() ? fmt::format("index {}", l.index) : l.name);
       auto it = links_.find(l.name);
       if (it == links_.end()) continue;
       auto& w = it->second;

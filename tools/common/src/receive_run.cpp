@@ -115,8 +115,10 @@ int receive_run(const recv_settings& s, const reporter& out) {
   // Bounded: a signal or silent_check_budget ends them, the summary comes.
   // The drop counters since the joins: a silent channel's interface's own
   // drops, when no other channel there received (trial t15t H2).
-  session.silent_hints_with([&members, &drops_before](const receive_session::silent_channels& silent) {
-    return silent_hints(members, silent, silent_check_stop(), drop_counters::read().since(drops_before));
+  session.silent_hints_with([&members, &drops_before, &session](const receive_session::silent_channels& silent) {
+    auto over = drop_counters::read().since(drops_before);
+    over.add_gone(session.links_gone());  // made and deleted within the run too (trial t15r3 H3)
+    return silent_hints(members, silent, silent_check_stop(), over);
   });
   session.count_drop_causes(drops_before);
   if (capture) session.capture_to(*capture);

@@ -1536,7 +1536,10 @@ void receive_session::summary() {
   // drops bad checksums explain, and a stalled stream's JSON names the
   // reverse-path filter's as its likely cause (stall_cause, written with
   // the stream below: trial t15w L4), so before the streams.
-  if (drop_causes_) over_run_ = read_drops_().since(drops_before_);
+  if (drop_causes_) {
+    over_run_ = read_drops_().since(drops_before_);
+    over_run_.add_gone(links_gone_);
+  }
   out_.text("summary:");
   // Streams whose numbers came from more than one sender (trial16j MEDIUM 3).
   const auto conflicts = table_.conflicts();

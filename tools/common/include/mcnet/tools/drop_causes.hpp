@@ -16,6 +16,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace mcnet::tools {
 
@@ -67,6 +69,22 @@ struct drop_counters {
   /// deleted mid-run, and blamed an innocent join interface definitely).
   /// Interfaces made during the span are not here: counted from 0.
   std::set<std::string> rx_vanished{};
+  /// Each interface's effective rp_filter (max(conf/all, conf/IFACE)) at
+  /// the reading, by name (since(): the second reading's).
+  std::map<std::string, int> rp_filter{};
+  /// since(): the interfaces present at both readings (same index) whose
+  /// effective rp_filter differs between them (conf/IFACE or conf/all
+  /// changed during the span): which drops they took is not known, so they
+  /// are in rx_vanished too (trial t15r3 H3: c0 and mvc strict at the start
+  /// took every drop, off at the end, and the bound left them out).
+  std::set<std::string> rx_rp_changed{};
+  /// since(): the interfaces renamed during the span (same index, counters
+  /// kept), new name to old: counted as one interface (trial t15r3 L1).
+  std::map<std::string, std::string> rx_renamed{};
+  /// Add `gone` (interfaces deleted or moved out of the namespace during
+  /// the span, by a netlink watcher: also those made within it, which
+  /// neither reading sees) to rx_vanished (trial t15r3 H3).
+  void add_gone(const std::set<std::string>& gone);
 
   /// The calling thread's network namespace's counters now.
   [[nodiscard]] static drop_counters read();
@@ -77,5 +95,21 @@ struct drop_counters {
   /// creation; named in rx_recreated).
   [[nodiscard]] drop_counters since(const drop_counters& before) const;
 };
+
+/// Recorded by drop_counters::since() for the wording of the reverse-path
+/// bound: the interfaces whose rp_filter changed over the span, and those
+/// renamed (new name to old). Process-wide, the last since()'s.
+void note_span_rp_changed(const std::set<std::string>& changed, const std::map<std::string, std::string>& renamed);
+/// Why the packets of `names` (drop_counters::rx_vanished, those other
+/// than the join) over `during` are not known, as a clause: "c0 and mvc
+/// were deleted, moved away or re-created during the run: the packets they
+/// received are not known"; an interface whose rp_filter changed
+/// (note_span_rp_changed()) is said so: "its rp_filter changed during the
+/// run" (trial t15r3 H3).
+[[nodiscard]] std::string unknown_interfaces_clause(const std::vector<std::string>& names, std::string_view during);
+/// The name `name` had at the span's start when it was renamed during it
+/// (note_span_rp_changed(); trial t15r3 L1: said "mvc (renamed mvz)");
+/// else empty.
+[[nodiscard]] std::string renamed_from(const std::string& name);
 
 }  // namespace mcnet::tools

@@ -492,6 +492,13 @@ class receive_session {
   /// name, and a stream stalled at the end names it as its cause (trial
   /// t15z M2).
   void interface_deleted(std::uint32_t index, const std::string& name, bool moved = false);
+  /// An interface `name`, watched or not, was deleted or moved to another
+  /// network namespace during the run (link_watch): the reverse-path bound
+  /// does not know its packets (drop_counters::add_gone; trial t15r3 H3:
+  /// one made and deleted within the run took every drop).
+  void link_gone(const std::string& name) { links_gone_.insert(name); }
+  /// Those of link_gone().
+  [[nodiscard]] const std::set<std::string>& links_gone() const noexcept { return links_gone_; }
 
   /// Print the summary (text, CSV rows, JSON event), after counting the
   /// datagrams `auto` still held (stream_table::settle), and write
@@ -663,6 +670,7 @@ class receive_session {
   std::function<void(std::uint32_t)> before_resumed_;                  // before_resumed_with
   bool drop_causes_ = false;               // count_drop_causes
   drop_counters drops_before_;             // before the joins, with count_drop_causes
+  std::set<std::string> links_gone_;       // link_gone()
   std::function<drop_counters()> read_drops_;  // count_drop_causes
   std::string drop_causes_short_;          // summary(): "bad UDP checksum 10, ..." (v4 and v6 summed), when counted
   std::vector<std::pair<std::uint32_t, std::uint32_t>> replaced_;  // interface_replaced: old index, new index
