@@ -108,7 +108,7 @@ drop_counters drop_counters::since(const drop_counters& before) const {
   // Those whose packets over the span are not known (trial t15r2 H2).
   std::set<std::string> vanished = recreated;
   for (const auto& [name, index] : before.rx_index) {
-    const auto now = std::ranges::find_if(renamed, [&name](const auto& kv) { return kv.second == name; });
+    const auto now = std::ranges::find_if(renamed, [&was_name = name](const auto& kv) { return kv.second == was_name; });
     const auto now_name = now != renamed.end() ? now->first : name;
     const auto n = rx_packets.find(now_name);
     const auto was = before.rx_packets.find(name);
