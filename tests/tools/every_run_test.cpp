@@ -3269,6 +3269,45 @@ test::process flood(const test::host& rx, const test::host& far, const std::vect
 
 }  // namespace strict_mv0
 
+// The set-up of trial t15q2 H1 and its successors: eth0, the join
+// interface (its group has no sender), busy with 224.0.0.1 datagrams from
+// near that pass; mv0 (strict_mv0::add, made by `before` or before the run)
+// flooded with 224.0.0.1 datagrams from far that the filter drops; `after`
+// runs once the floods are sent, within the run (`seconds` long).
+test::run_result all_hosts_floods(const test::network& net, const std::string& group, const char* seconds,
+                                         const std::function<void()>& before, const std::function<void()>& after) {
+  const auto& rx = net[0];
+  const auto port = std::to_string(free_port(rx));
+  const auto all_hosts = "224.0.0.1:" + port;
+  return test::tools::receive_while(rx, {"--json", "-d", seconds, group + ":" + port + "%eth0"}, [&] {
+    before();
+    auto dropped =
+        strict_mv0::flood(rx, net[2], {MCAST_SEND, "-q", "-i", "eth0", "-c", "300", "-r", "150pps", all_hosts});
+    test::tools::send(net[1], {"-i", "eth0", "-c", "400", "-r", "200pps", all_hosts});
+    (void)dropped.wait_for(10s);
+    after();
+  });
+}
+
+// What all_hosts_floods' run must not say: the filter dropped 100 or more,
+// and eth0 is not blamed definitely (no rp_filter FAIL, no fix turning its
+// filter off, no "came in on eth0"). `verdict`: the summary's.
+void expect_busy_eth0_not_blamed(const test::run_result& r, json& verdict) {
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  ASSERT_GE((*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>(), 100u) << r.output;
+  verdict = verdict_of(events);
+  EXPECT_FALSE(verdict["status"] == "FAIL" && verdict["check"] == "rp_filter") << r.output;
+  if (verdict["fix"].is_string()) {
+    EXPECT_EQ(verdict["fix"].get<std::string>().find("net.ipv4.conf.eth0.rp_filter=0"), std::string::npos)
+        << r.output;
+  }
+  EXPECT_EQ(r.standard_output.find("came in on eth0"), std::string::npos) << r.output;
+  EXPECT_EQ(r.standard_output.find("the only interface where the filter is on"), std::string::npos) << r.output;
+}
+
 // Trial t15w M2 (s2b.sh), t15q2 H1: only an any-source group on eth0 is
 // joined; eth0 is strict and its sender's route back leaves by eth1, so
 // every datagram is dropped. Another strict interface, mv0 (a macvlan,
@@ -3320,30 +3359,10 @@ TEST(NetEveryRun, AnUnjoinedStrictInterfacesMulticastKeepsTheReversePathDropsPos
 TEST(NetEveryRun, AllHostsDatagramsDroppedOnAMacvlanDoNotBlameABusyJoinInterface) {
   MCNET_REQUIRE_NETNS();
   auto net = test::tools::two_lans();
-  const auto& rx = (*net)[0];
-  const auto& near = (*net)[1];
-  const auto& far = (*net)[2];
-  ASSERT_NO_FATAL_FAILURE(strict_mv0::add(rx, false));
-  const auto port = std::to_string(free_port(rx));
-  const auto joined = "239.255.94.14:" + port;  // no sender
-  const auto all_hosts = "224.0.0.1:" + port;
-  const auto r = test::tools::receive_while(rx, {"--json", "-d", "4", joined + "%eth0"}, [&] {
-    auto dropped =
-        strict_mv0::flood(rx, far, {MCAST_SEND, "-q", "-i", "eth0", "-c", "300", "-r", "150pps", all_hosts});
-    test::tools::send(near, {"-i", "eth0", "-c", "400", "-r", "200pps", all_hosts});
-    (void)dropped.wait_for(10s);
-  });
-  expect_schema_conform(r.standard_output);
-  const auto events = json_lines(r.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << r.output;
-  ASSERT_GE((*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>(), 100u) << r.output;
-  const auto v = verdict_of(events);
-  EXPECT_FALSE(v["status"] == "FAIL" && v["check"] == "rp_filter") << r.output;
-  if (v["fix"].is_string()) {
-    EXPECT_EQ(v["fix"].get<std::string>().find("net.ipv4.conf.eth0.rp_filter=0"), std::string::npos) << r.output;
-  }
-  EXPECT_EQ(r.standard_output.find("came in on eth0"), std::string::npos) << r.output;
+  ASSERT_NO_FATAL_FAILURE(strict_mv0::add((*net)[0], false));
+  const auto r = all_hosts_floods(*net, "239.255.94.14", "4", [] {}, [] {});
+  json v;
+  ASSERT_NO_FATAL_FAILURE(expect_busy_eth0_not_blamed(r, v));
 }
 
 // Trial t15r2 H2 (HIGH): t15q2 H1's set-up (the innocent join interface
@@ -3358,33 +3377,13 @@ TEST(NetEveryRun, AFilteringInterfaceDeletedDuringTheRunDoesNotBlameABusyJoinInt
   MCNET_REQUIRE_NETNS();
   auto net = test::tools::two_lans();
   const auto& rx = (*net)[0];
-  const auto& near = (*net)[1];
-  const auto& far = (*net)[2];
   ASSERT_NO_FATAL_FAILURE(strict_mv0::add(rx, false));
-  const auto port = std::to_string(free_port(rx));
-  const auto joined = "239.255.94.15:" + port;  // no sender
-  const auto all_hosts = "224.0.0.1:" + port;
   bool deleted = false;
-  const auto r = test::tools::receive_while(rx, {"--json", "-d", "6", joined + "%eth0"}, [&] {
-    auto dropped =
-        strict_mv0::flood(rx, far, {MCAST_SEND, "-q", "-i", "eth0", "-c", "300", "-r", "150pps", all_hosts});
-    test::tools::send(near, {"-i", "eth0", "-c", "400", "-r", "200pps", all_hosts});
-    (void)dropped.wait_for(10s);
-    deleted = rx.exec({"ip", "link", "del", "mv0"}).status.success();
-  });
+  const auto r = all_hosts_floods(*net, "239.255.94.15", "6", [] {},
+                                  [&] { deleted = rx.exec({"ip", "link", "del", "mv0"}).status.success(); });
   ASSERT_TRUE(deleted);
-  expect_schema_conform(r.standard_output);
-  const auto events = json_lines(r.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << r.output;
-  ASSERT_GE((*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>(), 100u) << r.output;
-  const auto v = verdict_of(events);
-  EXPECT_FALSE(v["status"] == "FAIL" && v["check"] == "rp_filter") << r.output;
-  if (v["fix"].is_string()) {
-    EXPECT_EQ(v["fix"].get<std::string>().find("net.ipv4.conf.eth0.rp_filter=0"), std::string::npos) << r.output;
-  }
-  EXPECT_EQ(r.standard_output.find("came in on eth0"), std::string::npos) << r.output;
-  EXPECT_EQ(r.standard_output.find("the only interface where the filter is on"), std::string::npos) << r.output;
+  json v;
+  ASSERT_NO_FATAL_FAILURE(expect_busy_eth0_not_blamed(r, v));
   EXPECT_NE(v["message"].get<std::string>().find(
                 "mv0 was deleted, moved away or re-created during the run: the packets it received are not known"),
             std::string::npos)
@@ -3401,35 +3400,15 @@ TEST(NetEveryRun, AFilteringInterfaceMadeAndDeletedDuringTheRunDoesNotBlameABusy
   MCNET_REQUIRE_NETNS();
   auto net = test::tools::two_lans();
   const auto& rx = (*net)[0];
-  const auto& near = (*net)[1];
-  const auto& far = (*net)[2];
   rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
   rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
-  const auto port = std::to_string(free_port(rx));
-  const auto joined = "239.255.94.16:" + port;  // no sender
-  const auto all_hosts = "224.0.0.1:" + port;
   bool deleted = false;
-  const auto r = test::tools::receive_while(rx, {"--json", "-d", "6", joined + "%eth0"}, [&] {
-    strict_mv0::add(rx, false);  // made now, after the run's first reading
-    auto dropped =
-        strict_mv0::flood(rx, far, {MCAST_SEND, "-q", "-i", "eth0", "-c", "300", "-r", "150pps", all_hosts});
-    test::tools::send(near, {"-i", "eth0", "-c", "400", "-r", "200pps", all_hosts});
-    (void)dropped.wait_for(10s);
-    deleted = rx.exec({"ip", "link", "del", "mv0"}).status.success();
-  });
+  const auto r = all_hosts_floods(
+      *net, "239.255.94.16", "6", [&] { strict_mv0::add(rx, false); },  // made now, after the run's first reading
+      [&] { deleted = rx.exec({"ip", "link", "del", "mv0"}).status.success(); });
   ASSERT_TRUE(deleted) << r.output;
-  expect_schema_conform(r.standard_output);
-  const auto events = json_lines(r.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << r.output;
-  ASSERT_GE((*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>(), 100u) << r.output;
-  const auto v = verdict_of(events);
-  EXPECT_FALSE(v["status"] == "FAIL" && v["check"] == "rp_filter") << r.output;
-  if (v["fix"].is_string()) {
-    EXPECT_EQ(v["fix"].get<std::string>().find("net.ipv4.conf.eth0.rp_filter=0"), std::string::npos) << r.output;
-  }
-  EXPECT_EQ(r.standard_output.find("came in on eth0"), std::string::npos) << r.output;
-  EXPECT_EQ(r.standard_output.find("the only interface where the filter is on"), std::string::npos) << r.output;
+  json v;
+  ASSERT_NO_FATAL_FAILURE(expect_busy_eth0_not_blamed(r, v));
   EXPECT_NE(v["message"].get<std::string>().find(
                 "mv0 was deleted, moved away or re-created during the run: the packets it received are not known"),
             std::string::npos)
@@ -3444,31 +3423,11 @@ TEST(NetEveryRun, AnRpFilterTurnedOffDuringTheRunDoesNotBlameABusyJoinInterface)
   MCNET_REQUIRE_NETNS();
   auto net = test::tools::two_lans();
   const auto& rx = (*net)[0];
-  const auto& near = (*net)[1];
-  const auto& far = (*net)[2];
   ASSERT_NO_FATAL_FAILURE(strict_mv0::add(rx, false));
-  const auto port = std::to_string(free_port(rx));
-  const auto joined = "239.255.94.17:" + port;  // no sender
-  const auto all_hosts = "224.0.0.1:" + port;
-  const auto r = test::tools::receive_while(rx, {"--json", "-d", "6", joined + "%eth0"}, [&] {
-    auto dropped =
-        strict_mv0::flood(rx, far, {MCAST_SEND, "-q", "-i", "eth0", "-c", "300", "-r", "150pps", all_hosts});
-    test::tools::send(near, {"-i", "eth0", "-c", "400", "-r", "200pps", all_hosts});
-    (void)dropped.wait_for(10s);
-    rx.ns().write_sysctl("net.ipv4.conf.mv0.rp_filter", "0");
-  });
-  expect_schema_conform(r.standard_output);
-  const auto events = json_lines(r.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << r.output;
-  ASSERT_GE((*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>(), 100u) << r.output;
-  const auto v = verdict_of(events);
-  EXPECT_FALSE(v["status"] == "FAIL" && v["check"] == "rp_filter") << r.output;
-  if (v["fix"].is_string()) {
-    EXPECT_EQ(v["fix"].get<std::string>().find("net.ipv4.conf.eth0.rp_filter=0"), std::string::npos) << r.output;
-  }
-  EXPECT_EQ(r.standard_output.find("came in on eth0"), std::string::npos) << r.output;
-  EXPECT_EQ(r.standard_output.find("the only interface where the filter is on"), std::string::npos) << r.output;
+  const auto r = all_hosts_floods(*net, "239.255.94.17", "6", [] {},
+                                  [&] { rx.ns().write_sysctl("net.ipv4.conf.mv0.rp_filter", "0"); });
+  json v;
+  ASSERT_NO_FATAL_FAILURE(expect_busy_eth0_not_blamed(r, v));
   EXPECT_NE(v["message"].get<std::string>().find("mv0: its rp_filter changed during the run"), std::string::npos)
       << r.output;
 }
