@@ -13,6 +13,7 @@
 #include <linux/if_addr.h>
 #include <linux/fib_rules.h>
 #include <linux/if_link.h>
+#include <linux/netconf.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -135,6 +136,31 @@ link_move parse_link_move(const nlmsghdr& h) {
   // An index without a namespace id tells nothing of a move.
   if (!m.netns_id) m.index.reset();
   return m;
+}
+
+std::optional<netconf> parse_netconf(const nlmsghdr& h) {
+  if ((h.nlmsg_type != RTM_NEWNETCONF && h.nlmsg_type != RTM_DELNETCONF) || !nlmsg_valid_hdr(&h, sizeof(netconfmsg))) {
+    return std::nullopt;
+  }
+  netconf c;
+  c.family = fixed_part<netconfmsg>(h).ncm_family;
+  bool indexed = false;
+  for_each_attribute<netconfmsg>(h, [&](const nlattr& a) {
+    switch (type_of(a)) {
+      case NETCONFA_IFINDEX:
+        c.index = scalar<std::int32_t>(a);
+        indexed = true;
+        break;
+      case NETCONFA_RP_FILTER: c.rp_filter = scalar<std::int32_t>(a); break;
+      case NETCONFA_FORWARDING: c.forwarding = scalar<std::int32_t>(a); break;
+      case NETCONFA_MC_FORWARDING: c.mc_forwarding = scalar<std::int32_t>(a); break;
+      case NETCONFA_PROXY_NEIGH: c.proxy_neighbour = scalar<std::int32_t>(a); break;
+      case NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN: c.ignore_routes_with_linkdown = scalar<std::int32_t>(a); break;
+      default: break;
+    }
+  });
+  if (!indexed) return std::nullopt;
+  return c;
 }
 
 bool parse_link_into(const nlmsghdr& h, link& l) {

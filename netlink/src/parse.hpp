@@ -34,6 +34,10 @@ struct link_move {
 };
 link_move parse_link_move(const nlmsghdr& h);
 
+/// An RTM_NEWNETCONF (or RTM_DELNETCONF) notification; nullopt: not one,
+/// or one without NETCONFA_IFINDEX.
+std::optional<netconf> parse_netconf(const nlmsghdr& h);
+
 /// An RTM_NEWROUTE answer to RTM_GETROUTE; the output interface's name is
 /// left to the caller (it needs a lookup of its own).
 bool parse_route_into(const nlmsghdr& h, route& out);

@@ -48,7 +48,11 @@ result<watcher> watcher::open(int receive_buffer) {
   if (!notices) return fail(notices.error());
   w.notices_ = std::make_unique<detail::transport>(std::move(*notices));
   if (auto r = w.notices_->set_nonblocking(); !r) return fail(r.error());
-  if (auto r = w.notices_->subscribe({RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR}); !r) return fail(r.error());
+  if (auto r = w.notices_->subscribe(
+          {RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF});
+      !r) {
+    return fail(r.error());
+  }
   // Group notifications exist since Linux 6.13; older kernels refuse the groups.
   w.groups_notified_ = w.notices_->subscribe({RTNLGRP_IPV4_MCADDR, RTNLGRP_IPV6_MCADDR}).has_value();
   // Subscribed first, dumped second: a change during the dump is queued on notices_.
@@ -195,6 +199,13 @@ result<std::vector<event>> watcher::process() {
       case RTM_NEWADDR:
       case RTM_DELADDR:
         if (auto a = detail::parse_address(m)) apply_address(*a, m.nlmsg_type == RTM_DELADDR, out);
+        break;
+      case RTM_NEWNETCONF:
+        if (auto c = detail::parse_netconf(m)) {
+          auto& e = out.emplace_back();
+          e.what = event::kind::netconf_changed;
+          e.netconf_value = *c;
+        }
         break;
       case RTM_NEWMULTICAST:
       case RTM_DELMULTICAST:

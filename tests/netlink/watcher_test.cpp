@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <chrono>
@@ -187,6 +188,43 @@ TEST(NetWatcher, AMoveToAnotherNamespaceIsToldFromADeletion) {
   EXPECT_EQ(deleted->link_value.index, eth1);
   EXPECT_FALSE(deleted->moved_to_netns_id.has_value());
   EXPECT_FALSE(deleted->moved_to_index.has_value());
+}
+
+// #15: rp_filter changed and changed back between two looks at the sysctls
+// is seen only in the kernel's netconf notifications (RTM_NEWNETCONF), one
+// per change of an interface, of conf/all and of conf/default; IPv6 settings
+// come with their family.
+TEST(NetWatcher, NetconfChangesAreReportedPerInterfaceAllAndDefault) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  // Known values first: the kernel tells a change only.
+  h.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  h.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  h.ns().write_sysctl("net.ipv4.conf.default.rp_filter", "0");
+  h.ns().write_sysctl("net.ipv6.conf.eth0.forwarding", "0");
+  auto w = h.run([] { return nl::watcher::open(); });
+  ASSERT_TRUE(w) << w.error().message();
+  const auto eth0 = static_cast<std::int32_t>(h.iface(0).index);
+  h.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  h.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  h.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "2");
+  h.ns().write_sysctl("net.ipv4.conf.default.rp_filter", "1");
+  h.ns().write_sysctl("net.ipv4.conf.default.rp_filter", "1");  // the same value: no message
+  h.ns().write_sysctl("net.ipv6.conf.eth0.forwarding", "1");
+  std::vector<std::string> seen;
+  for (const auto& e : changes(*w)) {
+    if (e.what != kind::netconf_changed) continue;
+    const auto& c = e.netconf_value;
+    const std::string where = c.index == eth0                ? "eth0"
+                              : c.index == nl::netconf::all      ? "all"
+                              : c.index == nl::netconf::defaults ? "default"
+                                                                 : std::to_string(c.index);
+    if (c.family == AF_INET && c.rp_filter) seen.push_back("inet " + where + " rp_filter " + std::to_string(*c.rp_filter));
+    if (c.family == AF_INET6 && c.forwarding) seen.push_back("inet6 " + where + " forwarding " + std::to_string(*c.forwarding));
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"inet eth0 rp_filter 1", "inet eth0 rp_filter 0", "inet all rp_filter 2",
+                                            "inet default rp_filter 1", "inet6 eth0 forwarding 1"}));
 }
 
 TEST(NetWatcher, OverflowEndsInResyncAndAFreshState) {

@@ -92,6 +92,35 @@ struct group {
   friend bool operator==(const group&, const group&) = default;
 };
 
+/// An interface's IP settings as the kernel announces them when one changes
+/// (RTM_NEWNETCONF on RTNLGRP_IPV4_NETCONF / RTNLGRP_IPV6_NETCONF,
+/// rtnetlink(7); linux/netconf.h): the same values as the sysctls
+/// net.ipv4.conf.IFACE.* and net.ipv6.conf.IFACE.* (ip-sysctl.rst). A
+/// message carries the setting that changed, or every setting when an
+/// interface appears; a field the message did not carry is unset.
+struct netconf {
+  /// `index` of conf/all (NETCONFA_IFINDEX_ALL): the value of every interface's
+  /// setting where the kernel takes the larger of all's and the interface's
+  /// (rp_filter) or all's alone (forwarding, when written).
+  static constexpr std::int32_t all = -1;
+  /// `index` of conf/default (NETCONFA_IFINDEX_DEFAULT): what interfaces made
+  /// from now on start with, and, as the kernel copies a write of it
+  /// (devinet_copy_dflt_conf), the value of every existing interface whose
+  /// own value was never written, for which no message of its own comes.
+  static constexpr std::int32_t defaults = -2;
+
+  int family = 0;          ///< AF_INET or AF_INET6
+  std::int32_t index = 0;  ///< the interface's index, or `all` / `defaults`
+  /// net.ipv4.conf.*.rp_filter (IPv4 only): 0 off, 1 strict, 2 loose.
+  std::optional<std::int32_t> rp_filter{};
+  std::optional<std::int32_t> forwarding{};     ///< conf.*.forwarding
+  std::optional<std::int32_t> mc_forwarding{};  ///< conf.*.mc_forwarding (a multicast router holds it)
+  std::optional<std::int32_t> proxy_neighbour{};  ///< proxy_arp (IPv4) or proxy_ndp (IPv6)
+  std::optional<std::int32_t> ignore_routes_with_linkdown{};  ///< conf.*.ignore_routes_with_linkdown
+  /// Equal when every field is.
+  friend bool operator==(const netconf&, const netconf&) = default;
+};
+
 /// One source in the kernel's filter of a group on an interface, as
 /// /proc/net/mcfilter and /proc/net/mcfilter6 count it: the sockets whose
 /// filter for the group includes it and those whose filter excludes it.

@@ -3,9 +3,9 @@
 #pragma once
 
 /// @file
-/// `watcher`: change events for links, addresses and (where the kernel
-/// notifies, Linux 6.13+) joined groups, on a nonblocking descriptor for
-/// poll/epoll. It subscribes before its first dump, so nothing falls between
+/// `watcher`: change events for links, addresses, interfaces' IP settings
+/// (netconf: rp_filter, forwarding, ...) and (where the kernel notifies,
+/// Linux 6.13+) joined groups, on a nonblocking descriptor for poll/epoll. It subscribes before its first dump, so nothing falls between
 /// them; when notifications are lost (ENOBUFS) it dumps again and reports the
 /// difference followed by a `resynced` event: its state is never stale.
 
@@ -57,6 +57,11 @@ struct event {
     address_removed,
     group_joined,
     group_left,
+    /// An interface's (or conf/all's, conf/default's) IP settings changed,
+    /// or a new interface's were announced: `netconf_value`. Changes only:
+    /// the snapshot holds no settings, and a `resynced` means changes of
+    /// them may have been lost (the re-dump does not cover them).
+    netconf_changed,
     resynced,  ///< notifications were lost; the events before it since the last call came from a fresh dump
   };
   kind what = kind::resynced;               ///< what happened
@@ -64,6 +69,7 @@ struct event {
   link_change changed = link_change::none;  ///< link_changed: which fields changed
   address address_value{};                  ///< address events
   group group_value{};                      ///< group events
+  netconf netconf_value{};                  ///< netconf_changed
   /// link_removed of a link that was not deleted but moved to another
   /// network namespace (`ip link set DEV netns NS`): the kernel's
   /// RTM_DELLINK notification (rtnetlink(7)) of a move carries
@@ -89,8 +95,9 @@ class watcher {
   watcher& operator=(const watcher&) = delete;
   ~watcher();
 
-  /// Subscribe (RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, and
-  /// the group notifications where the kernel has them), then take the first
+  /// Subscribe (RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
+  /// RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF, and the group
+  /// notifications where the kernel has them), then take the first
   /// snapshot. `receive_buffer` sizes the socket's queue in bytes (SO_RCVBUF,
   /// and SO_RCVBUFFORCE past net.core.rmem_max where permitted; small values
   /// overflow sooner, tests use that). Errors: libnl's NLE_* (opening,
