@@ -4,16 +4,21 @@
 #
 # Install every Debian package that building, testing and the demo need.
 # Idempotent: when everything is already installed it changes nothing.
+#   scripts/setup.sh          all of them
+#   scripts/setup.sh build    only what configuring and building every preset
+#                             needs (CI installs the rest while it builds)
 set -euo pipefail
+case "${1:-all}" in
+  all | build) ;;
+  *) echo "usage: scripts/setup.sh [all|build]" >&2; exit 2 ;;
+esac
 
-packages=(
+build_packages=(
   # toolchain
   g++ clang libclang-rt-14-dev cmake ninja-build pkg-config
   # Debian packages: CPack's shlibdeps runs dpkg-shlibdeps (dpkg-dev) on
   # what file(1) calls ELF (scripts/package.sh)
   dpkg-dev file
-  # lintian checks the packages against Debian policy (scripts/package.sh)
-  lintian
   # libraries the layers and tools use (docs/design.md)
   libexpected-dev libnl-3-dev libboost-program-options-dev
   libfmt-dev nlohmann-json3-dev libpcap-dev
@@ -26,6 +31,13 @@ packages=(
   # recvmsg with provided buffers, liburing 2.3's helpers): without it the
   # library builds without that class (MCNET_WITH_IO_URING=AUTO)
   liburing-dev
+  # the API reference: `cmake --build --preset release --target docs`
+  doxygen
+)
+# What only running the tests, the demo and the benchmarks needs.
+run_packages=(
+  # lintian checks the packages against Debian policy (scripts/package.sh)
+  lintian
   # namespaces, captures, interop and routing inside the test networks
   iproute2 procps tcpdump iperf smcroute python3 util-linux
   # interop of the feed codecs (tests/feed/interop_test.cpp): Wireshark's
@@ -37,9 +49,9 @@ packages=(
   nftables prometheus
   # man pages: groff renders them in tests/tools/man_page_test.cpp
   groff-base
-  # the API reference: `cmake --build --preset release --target docs`
-  doxygen
 )
+packages=("${build_packages[@]}")
+[ "${1:-all}" = build ] || packages+=("${run_packages[@]}")
 
 missing=()
 for p in "${packages[@]}"; do
