@@ -9590,10 +9590,12 @@ TEST(NetDoctor, AnIpv6JoinIsNeverBlamedOnIpv4ReversePathDrops) {
     test::tools::send(tx, {"-i", "eth0", "-c", "300", "-r", "100pps", "10.77.9.1,239.255.94.40:" + port});
   });
   expect_verdict(both, "rp_filter", "FAIL", tools::exit_doctor_fail);
-  const auto& data = both.verdict["data"];
-  ASSERT_TRUE(data["blamed_joins"].is_array()) << both.r.output;
-  for (const auto& j : data["blamed_joins"]) {
-    EXPECT_EQ(j.get<std::string>().find("ff3e"), std::string::npos) << both.r.output;
+  for (const auto& c : both.checks("rp_filter")) {
+    if (c["status"] != "FAIL") continue;
+    ASSERT_TRUE(c["data"].is_object() && c["data"]["blamed_joins"].is_array()) << c.dump();
+    for (const auto& j : c["data"]["blamed_joins"]) {
+      EXPECT_EQ(j.get<std::string>().find("ff3e"), std::string::npos) << c.dump();
+    }
   }
   const auto listened = both.checks("listen");
   ASSERT_EQ(listened.size(), 1u) << both.r.output;
@@ -9628,6 +9630,7 @@ TEST(NetDoctor, BroadcastChatterIsNoGroupsDatagramsComingInElsewhereOrForAnother
                             "import socket, time\n"
                             "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
                             "s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)\n"
+                            "s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b'eth0')\n"
                             "for i in range(300):\n"
                             "    s.sendto(b'chatter', ('255.255.255.255', 137))\n"
                             "    time.sleep(0.01)\n"},
