@@ -9551,6 +9551,116 @@ TEST(NetDoctor, ListenNamesTheInterfaceWhereAnotherSocketJoinedAnIpv4GroupNotThe
       << heard.r.output;
 }
 
+// Trial t15r4 H5 (HIGH): an IPv6-only join while the kernel drops IPv4
+// datagrams by reverse-path filtering (224.0.0.1 from 10.77.9.1, which
+// the receiver has no route back to): TcpExtIPReversePathFilter counts
+// IPv4 only, and Linux has no reverse-path filter for IPv6, yet the doctor
+// (with CAP_NET_RAW) gave FAIL rp_filter, blamed, and the listen line put
+// the silence down to it. With an IPv4 join beside it whose datagrams the
+// filter does drop, only the IPv4 join is the filter's.
+TEST(NetDoctor, AnIpv6JoinIsNeverBlamedOnIpv4ReversePathDrops) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::lan_without_route_back();
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const auto v6 = "[ff3e::5e:30]:" + port + "%eth0";
+  const auto all_hosts = [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "300", "-r", "100pps", "10.77.9.1,224.0.0.1:" + port});
+  };
+  const auto alone = doctor_while(rx, {"--listen", "2", v6}, "ff3e00000000000000000000005e0030", all_hosts);
+  ASSERT_FALSE(alone.verdict.is_null()) << alone.r.output;
+  EXPECT_NE(alone.verdict["check"], "rp_filter") << alone.r.output;
+  EXPECT_TRUE(check_says(alone, "rp_filter", "OK", "every join here is IPv6")) << alone.r.output;
+  for (const auto& c : alone.checks("rp_filter")) {
+    EXPECT_NE(c["status"], "FAIL") << c.dump();
+    if (c["data"].is_object() && c["data"].contains("blamed")) {
+      EXPECT_EQ(c["data"]["blamed"], false) << c.dump();
+    }
+  }
+  for (const auto& l : alone.checks("listen")) {
+    EXPECT_EQ(l["message"].get<std::string>().find("TcpExtIPReversePathFilter"), std::string::npos) << l.dump();
+  }
+
+  // Both: the IPv4 join's datagrams come from 10.77.9.1 too, and the filter
+  // drops them (its packet socket sees them arrive); the IPv6 join's
+  // silence is not the filter's.
+  const auto v4 = "239.255.94.40:" + port + "%eth0";
+  const auto both = doctor_while(rx, {"--listen", "2", v4, v6}, "285EFFEF", [&, &tx = tx] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "300", "-r", "100pps", "10.77.9.1,239.255.94.40:" + port});
+  });
+  expect_verdict(both, "rp_filter", "FAIL", tools::exit_doctor_fail);
+  for (const auto& c : both.checks("rp_filter")) {
+    if (c["status"] != "FAIL") continue;
+    ASSERT_TRUE(c["data"].is_object() && c["data"]["blamed_joins"].is_array()) << c.dump();
+    for (const auto& j : c["data"]["blamed_joins"]) {
+      EXPECT_EQ(j.get<std::string>().find("ff3e"), std::string::npos) << c.dump();
+    }
+  }
+  const auto listened = both.checks("listen");
+  ASSERT_EQ(listened.size(), 1u) << both.r.output;
+  EXPECT_NE(listened[0]["message"].get<std::string>().find(
+                "Linux has no reverse-path filter for IPv6, so it is not why nothing arrived for ff3e::5e:30"),
+            std::string::npos)
+      << both.r.output;
+}
+
+// Trial t15r4 H4 (HIGH): broadcast chatter on a LAN (NetBIOS-like UDP to
+// 255.255.255.255:137) raises Udp IgnoredMulti, as any group's datagrams
+// that no socket takes do; nothing is sent to the group, joined on eth0
+// while its route leaves by eth1, where the doctor's probe joins it too.
+// The listen line took that probe's membership for "another socket" and
+// the broadcasts for the group's datagrams: FAIL, fix -i eth1. The probe
+// is the doctor's own, and the packet sockets saw no datagram of the
+// group: no such claim. With the join on eth1 itself (the MEDIUM
+// variant), no "came for another port" either.
+TEST(NetDoctor, BroadcastChatterIsNoGroupsDatagramsComingInElsewhereOrForAnotherPort) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {1}}, {.lans = {0, 1}}}});
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  rp_filter_off(rx, {"eth0", "eth1"});
+  const auto routed = rx.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth1"});
+  ASSERT_TRUE(routed.status.success()) << routed.output;
+  const auto port = std::to_string(free_port(rx));
+  const std::string group = "239.255.94.41";
+  const auto chatter = [&, &tx = tx] {
+    const auto r = tx.exec({python, "-c",
+                            "import socket, time\n"
+                            "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                            "s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)\n"
+                            "s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b'eth0')\n"
+                            "for i in range(300):\n"
+                            "    s.sendto(b'chatter', ('255.255.255.255', 137))\n"
+                            "    time.sleep(0.01)\n"},
+                           {}, 20s);
+    EXPECT_TRUE(r.status.success()) << r.output;
+  };
+  const auto ignored = [&rx] {
+    return rx.run([] { return tools::drop_counters::read(); }).udp_ignored_multi.value_or(0);
+  };
+  for (const auto* on : {"eth0", "eth1"}) {
+    const auto before = ignored();
+    const auto d = doctor_while(rx, {"--listen", "2", group + ":" + port + "%" + on}, "295EFFEF", chatter);
+    EXPECT_GE(ignored(), before + 100) << "the chatter did not raise Udp IgnoredMulti";
+    ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+    const auto listened = d.checks("listen");
+    ASSERT_EQ(listened.size(), 1u) << d.r.output;
+    const auto& l = listened[0];
+    const auto message = l["message"].get<std::string>();
+    EXPECT_EQ(message.find("for another socket"), std::string::npos) << d.r.output;
+    EXPECT_EQ(message.find("most likely come in"), std::string::npos) << d.r.output;
+    EXPECT_EQ(message.find("came for another port"), std::string::npos) << d.r.output;
+    if (l["fix"].is_string()) {
+      EXPECT_EQ(l["fix"].get<std::string>().find("-i eth1"), std::string::npos) << d.r.output;
+    }
+    if (d.verdict["fix"].is_string()) {
+      EXPECT_EQ(d.verdict["fix"].get<std::string>().find("-i eth1"), std::string::npos) << d.r.output;
+    }
+  }
+}
+
 // Trial t15s L1: one inet rule drops UDP 5000 for both families: two
 // firewall FAILs with the same fix. The verdict names one, and no also:
 // line lists the other (its fix would fail, pasted twice): the verdict's

@@ -9814,6 +9814,34 @@ unrouted_listen unrouted_heard(const listen_span& heard_for, const netlink::snap
   return out;
 }
 
+// The IPv4 joins of `plan` whose group the host joined on another interface
+// for another socket: the doctor's own probes' memberships are never
+// another socket's (trial t15r4 H4: its probe on the route's interface was
+// taken for one).
+std::vector<joined_elsewhere> others_joined(const std::vector<planned>& plan, const std::vector<probe>& probes) {
+  auto out = ipv4_joined_elsewhere(plan);
+  for (auto& e : out) {
+    const auto group = e.join->m->request.group.unmap().with_scope_id(0);
+    std::erase_if(e.where, [&](const std::string& name) {
+      return std::ranges::any_of(probes, [&](const probe& x) { return x.group == group && x.name == name; });
+    });
+  }
+  std::erase_if(out, [](const joined_elsewhere& e) { return e.where.empty(); });
+  return out;
+}
+
+// Whether a packet socket listened on every join interface, for its
+// group and port: what they saw (and did not see) of the groups decides,
+// not Udp IgnoredMulti (trial t15r4 H4).
+bool every_join_tapped(const std::vector<planned>& plan, const std::vector<wire_tap>& taps) {
+  return std::ranges::all_of(plan, [&](const planned& p) {
+    const auto group = p.m->request.group.unmap().with_scope_id(0);
+    return p.iface.index != 0 && std::ranges::any_of(taps, [&](const wire_tap& t) {
+             return t.seen.index == p.iface.index && t.seen.group == group && t.seen.port == p.m->request.port;
+           });
+  });
+}
+
 bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::vector<planned>& plan,
             std::vector<shard>& shards, std::vector<probe>& probes, const mld_since& mld,
             std::vector<check_result>& checks, std::vector<wire_tap> probe_taps = {}) {
@@ -9926,6 +9954,24 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   // of its probes' links (open_unrouted_taps) says which one they came in on.
   const std::size_t probe_taps_at = fds.size();
   for (const auto& t : probe_taps) fds.push_back({t.fd, POLLIN, 0});
+  // An IPv4 join's group the host joined on another interface for another
+  // socket (never the doctor's probes): a packet socket there says whether
+  // the group's datagrams come in there (trial t15r4 H4: Udp IgnoredMulti
+  // counts broadcasts and other groups' datagrams too).
+  const auto elsewhere_joins = joined ? others_joined(plan, probes) : std::vector<joined_elsewhere>{};
+  std::vector<wire_tap> elsewhere_taps;
+  for (const auto& e : elsewhere_joins) {
+    const auto& r = e.join->m->request;
+    for (const auto& w : e.where) {
+      const auto at = core::interface_ref::by_name(w);
+      if (!at) continue;
+      if (auto t = open_tap(at->index, w, r.group.unmap().with_scope_id(0), r.port)) {
+        elsewhere_taps.push_back(std::move(*t));
+      }
+    }
+  }
+  const std::size_t elsewhere_taps_at = fds.size();
+  for (const auto& t : elsewhere_taps) fds.push_back({t.fd, POLLIN, 0});
   constexpr std::size_t batch = 32;
   std::vector<std::array<std::byte, 65536>> buffers(batch);
   std::vector<core::control_buffer> controls(batch);
@@ -9992,6 +10038,10 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         if (!note_deletions(*link_events, plan, at, deleted, gaps, news)) fds[i].fd = -1;
         continue;
       }
+      if (i >= elsewhere_taps_at) {
+        read_tap(elsewhere_taps[i - elsewhere_taps_at]);
+        continue;
+      }
       if (i >= probe_taps_at) {
         read_tap(probe_taps[i - probe_taps_at]);
         continue;
@@ -10019,9 +10069,10 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   // drained with or without packet sockets: the kernel counts a queued
   // datagram's bad checksum (InCsumErrors) only when it is read, and the
   // counters are read next.
-  if (!taps.empty() || !probe_taps.empty()) {
+  if (!taps.empty() || !probe_taps.empty() || !elsewhere_taps.empty()) {
     for (auto& t : taps) read_tap(t);
     for (auto& t : probe_taps) read_tap(t);
+    for (auto& t : elsewhere_taps) read_tap(t);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   for (std::size_t i = 0; i < sockets; ++i) {
@@ -10185,7 +10236,11 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   // The counter is namespace-wide: ours only when a join may fail the check (reverse_path_check says).
   bool rp_ours = false;
   bool rp_possible = false;
-  if (rp && *rp > 0) {
+  // IPv4's joins only (trial t15r4 H5): IPv6 has no reverse-path filter.
+  const auto plan4 = reverse_path_joins(plan);
+  if (rp && *rp > 0 && plan4.empty()) {
+    checks.push_back(reverse_path_ipv6_only(*rp, "--listen"));
+  } else if (rp && *rp > 0) {
     std::vector<heard_flow> heard;
     for (const auto& [k, c] : seen) heard.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), c.iface, c.packets});
     std::vector<wire_seen> wire;
@@ -10196,7 +10251,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     // Without one, the interfaces' RX packets over the listen (/proc/net/dev,
     // no CAP_NET_RAW needed) bound the drops, as in a run: the outnumbered
     // rule and a quiet join interface's share (trial t15y G2, G3).
-    checks.push_back(reverse_path_check(*rp, "--listen", plan, data, heard, taps_complete ? &wire : nullptr,
+    checks.push_back(reverse_path_check(*rp, "--listen", plan4, data, heard, taps_complete ? &wire : nullptr,
                                         &over.rx_packets, nullptr, nullptr, &over.rx_vanished));
     rp_ours = checks.back().status == check_status::fail;
     rp_possible = checks.back().data.value("possible", false);
@@ -10766,6 +10821,30 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     // The groups with a route were joined and listened for all the same
     // (trial t15q M4), and heard nothing.
     bool rp_said = false;  // the clause of the reverse-path filter's drops is said
+    // Where another socket joined a group of the plan: a packet socket that
+    // saw the group's datagrams (for the spec's port) come in there makes
+    // it the lead; one that saw none rules it out; none opened, possibly.
+    std::vector<joined_elsewhere> seen_elsewhere, maybe_elsewhere;
+    if (ignored > 0 && !rp_ours && csum == 0) {
+      for (const auto& e : elsewhere_joins) {
+        const auto& r = e.join->m->request;
+        const auto group = r.group.unmap().with_scope_id(0);
+        joined_elsewhere seen_e{e.join, {}}, maybe_e{e.join, {}};
+        for (const auto& w : e.where) {
+          const auto at = core::interface_ref::by_name(w);
+          const auto t = std::ranges::find_if(elsewhere_taps, [&](const wire_tap& x) {
+            return at && x.seen.index == at->index && x.seen.group == group && x.seen.port == r.port;
+          });
+          if (t == elsewhere_taps.end()) {
+            maybe_e.where.push_back(w);
+          } else if (!t->seen.from.empty()) {
+            seen_e.where.push_back(w);
+          }
+        }
+        if (!seen_e.where.empty()) seen_elsewhere.push_back(std::move(seen_e));
+        if (!maybe_e.where.empty()) maybe_elsewhere.push_back(std::move(maybe_e));
+      }
+    }
     std::string unrouted_why;
     std::vector<std::string> unrouted_groups;
     for (const auto& p : plan) {
@@ -10873,37 +10952,60 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                     : std::string());
       note = "the spec's port must be the sender's: the fix listens on the port they come for; or have the sender "
              "send to the spec's port";
-    } else if (const auto joined_other = ignored > 0 && !rp_ours && csum == 0 ? ipv4_joined_elsewhere(plan)
-                                                                           : std::vector<joined_elsewhere>{};
-               !joined_other.empty()) {
+    } else if (!seen_elsewhere.empty()) {
       // IPv4 (trial t20u F3): the group joined on another interface for
-      // another socket, where the doctor did not join it: its datagrams come
-      // in there, and IPv4 gives a socket a group's only from the interfaces
-      // it joined it on. The IPv6 case is the route line's (elsewhere above).
+      // another socket, where the doctor did not join it, and a packet
+      // socket there saw its datagrams come in: IPv4 gives a socket a
+      // group's only from the interfaces it joined it on.
       std::vector<std::string> said;
-      for (const auto& e : joined_other) {
+      for (const auto& e : seen_elsewhere) {
         said.push_back(fmt::format("the host joined {} on {} for another socket, not on {}, the join interface",
                                    e.join->m->request.group.unmap().to_string(), names_text(e.where),
                                    text_name(e.join->iface.name.view())));
       }
       why = fmt::format("; the kernel ignored {} multicast datagrams meanwhile for want of a socket to take them "
-                        "(Udp IgnoredMulti; namespace-wide), and {}: the sender's datagrams most likely come in "
-                        "there, and Linux gives an IPv4 socket a group's datagrams only from the interfaces it "
+                        "(Udp IgnoredMulti; namespace-wide), and {}: a packet socket saw the group's datagrams come "
+                        "in there, and Linux gives an IPv4 socket a group's datagrams only from the interfaces it "
                         "joined it on",
                         ignored, fmt::join(said, "; "));
-      const auto& first = joined_other.front();
+      const auto& first = seen_elsewhere.front();
       fix = moved_run(members_of(plan), *first.join->m, first.where.front());
       note = fmt::format("the fix joins where they come in (tcpdump -ni {} udp and dst host {} shows them there)",
                          shell_quoted(first.where.front()), first.join->m->request.group.unmap().to_string());
-    } else if (ignored > 0 && !rp_ours && csum == 0) {
+    } else if (!maybe_elsewhere.empty()) {
+      // No packet socket there (no CAP_NET_RAW): Udp IgnoredMulti counts
+      // broadcasts and every group's datagrams that no socket took, so its
+      // rise alone says possibly (trial t15r4 H4): no fix, the move in the
+      // note.
+      std::vector<std::string> said;
+      for (const auto& e : maybe_elsewhere) {
+        said.push_back(fmt::format("the host joined {} on {} for another socket, not on {}, the join interface",
+                                   e.join->m->request.group.unmap().to_string(), names_text(e.where),
+                                   text_name(e.join->iface.name.view())));
+      }
+      why = fmt::format("; the kernel ignored {} meanwhile for want of a socket to take them (Udp IgnoredMulti; "
+                        "namespace-wide: it counts broadcasts and other groups' datagrams too), and {}: possibly the "
+                        "sender's datagrams come in there (Linux gives an IPv4 socket a group's datagrams only from "
+                        "the interfaces it joined it on), possibly the counter is other traffic's",
+                        count_text(ignored, "datagram", "datagrams"), fmt::join(said, "; "));
+      const auto& first = maybe_elsewhere.front();
+      note = fmt::format("tcpdump -ni {} udp and dst host {} shows whether they come in there; should they: {}",
+                         shell_quoted(first.where.front()), first.join->m->request.group.unmap().to_string(),
+                         moved_run(members_of(plan), *first.join->m, first.where.front()));
+    } else if (ignored > 0 && !rp_ours && csum == 0 && !every_join_tapped(plan, taps)) {
+      // No packet socket on every join interface: the counter alone, which
+      // counts broadcasts and other groups' datagrams too (trial t15r4 H4).
+      // With one, what it saw decides: no datagram of the group on any
+      // port, no other port (other_port above).
       std::set<std::string> groups;
       for (const auto& p : plan) groups.insert(p.m->request.group.unmap().with_scope_id(0).to_string());
-      why = fmt::format("; the kernel ignored {} multicast datagrams meanwhile for want of a socket bound to their "
-                        "port (Udp IgnoredMulti, Udp6IgnoredMulti; namespace-wide): datagrams of a group joined here "
-                        "came for another port, maybe the sender's port is not the spec's",
-                        ignored);
-      note = fmt::format("a capture names the port they come for (tcpdump -ni IFACE udp and dst host {}); the "
-                         "spec's port must be the sender's",
+      why = fmt::format("; the kernel ignored {} meanwhile for want of a socket bound to their port (Udp "
+                        "IgnoredMulti, Udp6IgnoredMulti; namespace-wide: they count broadcasts and other groups' "
+                        "datagrams too): possibly datagrams of a group joined here came for another port, possibly "
+                        "other traffic",
+                        count_text(ignored, "datagram", "datagrams"));
+      note = fmt::format("a capture names the port they come for, if they come (tcpdump -ni IFACE udp and dst host "
+                         "{}); the spec's port must be the sender's",
                          fmt::join(groups, " or dst host "));
     } else if (rp_possible) {
       why = fmt::format("; the reverse-path filter dropped {} meanwhile (TcpExtIPReversePathFilter, "
@@ -10980,6 +11082,19 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       why += fmt::format("; besides, the reverse-path filter dropped {} meanwhile (TcpExtIPReversePathFilter): IPv4 "
                          "datagrams arrived and the kernel dropped them before any socket (see the rp_filter line)",
                          count_text(*rp, "datagram", "datagrams"));
+    }
+    // With IPv4 joins, the IPv6 ones are none of the filter's (trial t15r4
+    // H5): Linux has no reverse-path filter for IPv6.
+    if ((rp_ours || rp_possible) && plan4.size() < plan.size() &&
+        why.find("TcpExtIPReversePathFilter") != std::string::npos) {
+      std::vector<std::string> v6;
+      for (const auto& p : plan) {
+        const auto g = p.m->request.group.unmap().to_string();
+        if (!p.m->request.group.unmap().is_v4() && std::ranges::find(v6, g) == v6.end()) v6.push_back(g);
+      }
+      why += fmt::format("; that is of the IPv4 joins only: Linux has no reverse-path filter for IPv6, so it is not "
+                         "why nothing arrived for {}",
+                         and_list(v6));
     }
     json listen_data{{"sources", json::array()}, {"behind_router", routed}};
     if (unrouted.any) {

@@ -884,6 +884,17 @@ struct joined_elsewhere {
 };
 [[nodiscard]] std::vector<joined_elsewhere> ipv4_joined_elsewhere(const std::vector<planned_join>& plan);
 
+/// The IPv4 joins of `plan`, the only ones the reverse-path filter concerns
+/// (trial t15r4 H5): Linux has no reverse-path filter for IPv6, and
+/// TcpExtIPReversePathFilter counts IPv4 datagrams only, so an IPv6 join
+/// is never blamed on it, nor its silence put down to its drops.
+[[nodiscard]] std::vector<planned_join> reverse_path_joins(const std::vector<planned_join>& plan);
+
+/// The rp_filter line when the counter climbed by `drops` during `during`
+/// and every join is IPv6 (reverse_path_joins() empty): OK, the drops
+/// another IPv4 traffic's (JSON `data.blamed` false, `data.ipv4_only` true).
+[[nodiscard]] check_result reverse_path_ipv6_only(std::uint64_t drops, std::string_view during);
+
 /// Whether `a` and `b` are one channel on one interface: group, port,
 /// filter mode, source and the interface named (none: the route's).
 [[nodiscard]] bool same_join(const membership& a, const membership& b) noexcept;
