@@ -896,6 +896,17 @@ std::string and_list(const std::vector<std::string>& names) {
   return out;
 }
 json opt_json(const std::optional<std::uint64_t>& v) { return v ? json(*v) : json(nullptr); }
+// data.unknown_interfaces of `vanished` (drop_counters::rx_vanished): the
+// interfaces; link events lost (drop_counters::link_events_lost) are
+// data.link_events_lost true instead.
+void put_unknown_interfaces(nlohmann::ordered_json& d, const std::set<std::string>& vanished) {
+  std::vector<std::string> names;
+  for (const auto& v : vanished) {
+    if (v != drop_counters::link_events_lost) names.push_back(v);
+  }
+  d["unknown_interfaces"] = names;
+  if (vanished.contains(std::string(drop_counters::link_events_lost))) d["link_events_lost"] = true;
+}
 
 using planned = planned_join;
 
@@ -3892,14 +3903,21 @@ void mld_after_join(const netlink::snapshot& snap, const std::vector<planned_joi
 
 // The interfaces of this namespace (not the loopback, which the filter does
 // not check) where the reverse-path filter is on: max(conf/all, conf/IFACE) > 0.
-std::vector<std::string> reverse_path_filtering_interfaces() {
+std::vector<std::string> reverse_path_filtering_interfaces(const std::map<std::string, std::uint64_t>* received) {
   std::vector<std::string> out;
   std::error_code ec;
-  // A link that is down receives nothing: its filter counts nothing.
+  // A link that is down receives nothing: its filter counts nothing now.
+  // Over a span, one that received packets (down since, or up and down
+  // again) counts: they may have been dropped (issue #15 h15n).
+  const auto quiet = [received](const std::string& name) {
+    if (received == nullptr) return true;
+    const auto it = received->find(name);
+    return it != received->end() && it->second == 0;
+  };
   for (const auto& e : std::filesystem::directory_iterator("/proc/sys/net/ipv4/conf", ec)) {
     const auto name = e.path().filename().string();
     if (name == "all" || name == "default" || name == "lo") continue;
-    if (const auto l = netlink::link_by_name(name); l && (l->flags & IFF_UP) == 0) continue;
+    if (const auto l = netlink::link_by_name(name); l && (l->flags & IFF_UP) == 0 && quiet(name)) continue;
     const auto eff = read_rp(name).effective();
     if (eff && *eff > 0) out.push_back(name);
   }
@@ -4030,7 +4048,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   const auto others_received = [&](std::string_view but = {}) -> std::optional<counted_packets> {
     if (received == nullptr) return std::nullopt;
     if (lost_besides(but)) return std::nullopt;
-    if (!filtering) filtering = reverse_path_filtering_interfaces();
+    if (!filtering) filtering = reverse_path_filtering_interfaces(received);
     std::vector<std::string> names;
     std::uint64_t sum = 0;
     for (const auto& f : *filtering) {
@@ -4191,7 +4209,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       // this join's only probably, when no other interface filters; with
       // others filtering, it may as well be theirs (trial15i H1).
       if (wire == nullptr) {
-        if (!filtering) filtering = reverse_path_filtering_interfaces();
+        if (!filtering) filtering = reverse_path_filtering_interfaces(received);
         // One that went away during the span may have had the filter on.
         const bool others = lost_besides({}) || std::ranges::any_of(*filtering, [&](const std::string& f) {
           return std::ranges::none_of(plan, [&](const planned_join& q) { return q.iface.name.view() == f; });
@@ -4405,7 +4423,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   // H2): said, as why the bound is not known.
   std::string lost_text;
   if (vanished != nullptr && received != nullptr && wire == nullptr && !vanished->empty()) {
-    d["unknown_interfaces"] = *vanished;
+    put_unknown_interfaces(d, *vanished);
     lost_text = fmt::format("; {}, so nothing bounds the drops that came in on the join interface",
                             unknown_interfaces_clause(std::vector<std::string>(vanished->begin(), vanished->end()),
                                                       during));
@@ -4416,7 +4434,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   if (!blamed && !possible.empty()) {
     // Nothing says whose drops they are: possible, not certain, and not
     // the verdict over a sender that may be silent.
-    if (!filtering) filtering = reverse_path_filtering_interfaces();
+    if (!filtering) filtering = reverse_path_filtering_interfaces(received);
     std::vector<std::string> others;
     for (const auto& f : *filtering) {
       if (std::ranges::find(possible_on, f) == possible_on.end()) others.push_back(f);
@@ -4580,6 +4598,7 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
     // One that received no packets over the run has none of the drops
     // (trial t15y G3: b0, quiet, kept a0's split unknown).
     if (o.vanished) gone.push_back(o.name);
+    if (o.name == drop_counters::link_events_lost) continue;  // no interface: said by the clause
     if (o.rx_packets && *o.rx_packets == 0 && !o.vanished) {
       quiet.push_back(o.name);
       continue;
@@ -4595,7 +4614,7 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
   const auto quiet_words = fmt::format("{} received no packets during the run (/proc/net/dev), so none of the drops "
                                        "came in there",
                                        and_list(quiet));
-  if (silent.empty() && received.empty() && unjoined.empty()) {
+  if (silent.empty() && received.empty() && unjoined.empty() && gone.empty()) {
     // Every other interface where the filter is on was quiet: all of the
     // drops came in on `join`.
     return fmt::format("probably this channel's datagrams: {} {} the filter on too, but {}, and all {} came in on "
@@ -4721,7 +4740,7 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
                           : std::nullopt;
   // The other interfaces where the filter is on, and their packets: the
   // drops less those came in on `join` (trial t15z M1).
-  const auto filtering = reverse_path_filtering_interfaces();
+  const auto filtering = reverse_path_filtering_interfaces(&rx_packets);
   std::vector<std::string> other_filtering;
   for (const auto& f : filtering) {
     if (f != join) other_filtering.push_back(f);
@@ -4799,7 +4818,7 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
   for (const auto& v : vanished) {
     if (v != join) lost.push_back(v);
   }
-  if (!vanished.empty()) c.data["unknown_interfaces"] = vanished;
+  if (!vanished.empty()) put_unknown_interfaces(c.data, vanished);
   if (!lost.empty()) {
     // Their packets over the run are not known: nothing bounds the drops
     // that came in on `join`, so possibly, never the verdict, the fix a
@@ -9413,7 +9432,12 @@ struct link_gap {
 bool note_deletions(netlink::watcher& w, const std::vector<planned>& plan, double at,
                     std::vector<deleted_link>& deleted, std::vector<link_gap>& gaps, link_news& news) {
   auto events = w.process();
-  if (!events) return false;
+  if (!events) {
+    // From now on an interface made and deleted goes unseen: the
+    // reverse-path bound is not known.
+    news.gone.insert(std::string(drop_counters::link_events_lost));
+    return false;
+  }
   // The name the doctor joined `index` by (the plan's).
   const auto planned_name = [&plan](std::uint32_t index) {
     const auto it = std::ranges::find_if(plan, [index](const planned& p) { return p.iface.index == index; });
@@ -9425,6 +9449,9 @@ bool note_deletions(netlink::watcher& w, const std::vector<planned>& plan, doubl
   };
   for (const auto& e : *events) {
     const auto& l = e.link_value;
+    // Notifications lost (ENOBUFS), the links dumped again: one made and
+    // deleted meanwhile is in neither dump.
+    if (e.what == netlink::event::kind::resynced) news.gone.insert(std::string(drop_counters::link_events_lost));
     if (e.what == netlink::event::kind::address_removed) {
       const auto& a = e.address_value;
       const bool v4 = a.local.is_v4();
@@ -9921,7 +9948,11 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   std::vector<link_gap> gaps;
   link_news news;
   const std::size_t watch_at = fds.size();
-  if (link_events) fds.push_back({link_events->fd(), POLLIN, 0});
+  if (link_events) {
+    fds.push_back({link_events->fd(), POLLIN, 0});
+  } else {
+    news.gone.insert(std::string(drop_counters::link_events_lost));  // unwatched: the bound is not known
+  }
   // An IPv6 group with no interface to join on: the packet socket on each
   // of its probes' links (open_unrouted_taps) says which one they came in on.
   const std::size_t probe_taps_at = fds.size();
@@ -10072,6 +10103,9 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       taps.erase(taps.begin() + static_cast<std::ptrdiff_t>(j));
     }
   }
+  // The counters' last reading, then the link events up to it: an
+  // interface made and deleted before the reading is seen.
+  const auto after = drop_counters::read();
   if (link_events) {
     (void)note_deletions(*link_events, plan,
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), deleted,
@@ -10100,7 +10134,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   const auto gone = [&deleted](std::uint32_t index) {
     return std::ranges::any_of(deleted, [index](const deleted_link& d) { return d.index == index; });
   };
-  auto over = drop_counters::read().since(before);
+  auto over = after.since(before);
   over.add_gone(news.gone);  // made and deleted within the listening too (trial t15r3 H3)
   const auto socket_drops = kernel_drops(shards);
   // What the packet sockets saw come in from the senders the joins take,

@@ -201,10 +201,17 @@ std::string renamed_from(const std::string& name) {
 
 std::string unknown_interfaces_clause(const std::vector<std::string>& names, std::string_view during) {
   std::vector<std::string> gone, changed;
+  bool lost = false;
   {
     auto& n = notes();
     const std::scoped_lock lock(n.m);
-    for (const auto& name : names) (n.rp_changed.contains(name) ? changed : gone).push_back(name);
+    for (const auto& name : names) {
+      if (name == drop_counters::link_events_lost) {
+        lost = true;
+        continue;
+      }
+      (n.rp_changed.contains(name) ? changed : gone).push_back(name);
+    }
   }
   std::string out;
   if (!gone.empty()) {
@@ -216,6 +223,12 @@ std::string unknown_interfaces_clause(const std::vector<std::string>& names, std
     out += names_and(changed) + (changed.size() == 1 ? ": its" : ": their") + " rp_filter changed during " +
            std::string(during) + " (which of " + (changed.size() == 1 ? "its" : "their") +
            " packets the filter checked is not known)";
+  }
+  if (lost) {
+    if (!out.empty()) out += ", and ";
+    out += "link events were lost during " + std::string(during) +
+           " (the interface-event watcher could not be opened or read, or its queue overflowed): an interface made "
+           "and deleted then, and the packets it received, are not known";
   }
   return out;
 }

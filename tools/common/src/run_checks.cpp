@@ -864,7 +864,7 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
   std::set<std::string> silent_blamed;
   if (snap && over_run.reverse_path && *over_run.reverse_path > 0) {
     // Read once for every silent channel, not once per channel and interface.
-    const auto filtering = reverse_path_filtering_interfaces();
+    const auto filtering = reverse_path_filtering_interfaces(&over_run.rx_packets);
     for (const auto& sc : silent) {
       std::vector<membership> these;
       for (const auto* m : channel_members(by_channel, sc.channel)) these.push_back(*m);

@@ -85,6 +85,14 @@ struct drop_counters {
   /// the span, by a netlink watcher: also those made within it, which
   /// neither reading sees) to rx_vanished (trial t15r3 H3).
   void add_gone(const std::set<std::string>& gone);
+  /// In rx_vanished (add_gone() of a set holding it): the link events of the
+  /// span were lost, as the watcher could not be opened or read, or its
+  /// queue overflowed (ENOBUFS: it dumped the links again, and a link made
+  /// and deleted meanwhile is in neither dump), so an interface may have
+  /// come and gone unseen: the bound is not known for any join interface
+  /// (unknown_interfaces_clause() says "link events were lost"). No
+  /// interface has this name: a name holds no space.
+  static constexpr std::string_view link_events_lost = "(link events lost)";
 
   /// The calling thread's network namespace's counters now.
   [[nodiscard]] static drop_counters read();
@@ -103,7 +111,8 @@ void note_span_rp_changed(const std::set<std::string>& changed, const std::map<s
 /// Why the packets of `names` (drop_counters::rx_vanished, those other
 /// than the join) over `during` are not known, as a clause: "c0 and mvc
 /// were deleted, moved away or re-created during the run: the packets they
-/// received are not known"; an interface whose rp_filter changed
+/// received are not known"; drop_counters::link_events_lost in `names`:
+/// "link events were lost during the run ..."; an interface whose rp_filter changed
 /// (note_span_rp_changed()) is said so: "its rp_filter changed during the
 /// run" (trial t15r3 H3).
 [[nodiscard]] std::string unknown_interfaces_clause(const std::vector<std::string>& names, std::string_view during);
