@@ -885,12 +885,13 @@ std::string names_text(const std::vector<std::string>& names, std::string_view s
   return out;
 }
 // `a0`, `a0 and b0`, `a0, b0 and c0` (trial t15y L3: not "a0 and b0 and c0").
-std::string and_list(const std::vector<std::string>& names) {
+// `notes`: the span's renamed interfaces (none: none).
+std::string and_list(const std::vector<std::string>& names, const span_notes* notes = nullptr) {
   std::string out;
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (i > 0) out.append(i + 1 == names.size() ? " and " : ", ");
     // Renamed during the span (trial t15r3 L1): one interface, said by both names.
-    const auto was = renamed_from(names[i]);
+    const auto was = notes != nullptr ? notes->renamed_from(names[i]) : std::string();
     out += was.empty() ? text_name(names[i]) : fmt::format("{} (renamed {})", text_name(was), text_name(names[i]));
   }
   return out;
@@ -3960,7 +3961,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
                                 const std::vector<wire_seen>* wire,
                                 const std::map<std::string, std::uint64_t>* received,
                                 const std::string* attribution, const std::set<std::string>* unkept,
-                                const std::set<std::string>* vanished) {
+                                const std::set<std::string>* vanished, const span_notes* notes) {
   // The counter is namespace-wide: the drops are this run's only when one
   // of its joins may fail the check. Predicted per IPv4 join: an include
   // source fails it with no route back (strict or loose), or routed back
@@ -4228,7 +4229,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
           const auto part = fmt::format(
               "the other {} where the filter is on ({}) received {} during {} (/proc/net/dev), fewer than the {} "
               "dropped, so at least {} of them came in on {}",
-              but_join->names.size() == 1 ? "interface" : "interfaces", and_list(but_join->names),
+              but_join->names.size() == 1 ? "interface" : "interfaces", and_list(but_join->names, notes),
               count_text(but_join->sum, "packet", "packets"), during, drops,
               reverse_path_at_least(drops, but_join->sum), text_name(join));
           if (std::ranges::find(at_least_on, part) == at_least_on.end()) at_least_on.push_back(part);
@@ -4241,7 +4242,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
               "{} during {} (/proc/net/dev), as many as the drops or more, so none of them need have come in on {})",
               text_name(join), eff ? std::to_string(*eff) : "on", text_name(join),
               count_text(*own_rx, "packet", "packets"), but_join->names.size() == 1 ? "interface" : "interfaces",
-              and_list(but_join->names), count_text(but_join->sum, "packet", "packets"), during,
+              and_list(but_join->names, notes), count_text(but_join->sum, "packet", "packets"), during,
               text_name(join)));
           possible_on.push_back(join);
           possible_fixes.push_back(route_to_anywhere(true) || !taken_elsewhere(p, eff).empty()
@@ -4426,7 +4427,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     put_unknown_interfaces(d, *vanished);
     lost_text = fmt::format("; {}, so nothing bounds the drops that came in on the join interface",
                             unknown_interfaces_clause(std::vector<std::string>(vanished->begin(), vanished->end()),
-                                                      during));
+                                                      during, notes != nullptr ? *notes : span_notes{}));
   }
   const auto counted0 = fmt::format("the kernel dropped {} by reverse-path filtering during {} (namespace-wide "
                                     "counter)",
@@ -4461,7 +4462,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
                         "back counts too), so nothing here says whether any of this {}'s datagrams arrived{}",
                         counted0, during == "the run" ? "run" : "join", fmt::join(possible, "; "),
                         others.empty() ? std::string()
-                                       : fmt::format("{} {} the filter on too, and ", and_list(others),
+                                       : fmt::format("{} {} the filter on too, and ", and_list(others, notes),
                                                      others.size() == 1 ? "has" : "have"),
                         during == "the run" ? "run" : "join", lost_text),
             "", d,
@@ -4563,7 +4564,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     d["outnumbered"] = true;
     evidence = fmt::format(": probably this {}'s datagrams, as {}{} (unicast from an address not routed back "
                            "counts too: {})",
-                           during == "the run" ? "run" : "join", outnumbered, and_list(outnumbered_on),
+                           during == "the run" ? "run" : "join", outnumbered, and_list(outnumbered_on, notes),
                            listen_tells(during, wire, outnumbered_on.size() == 1 ? "it" : "each"));
   } else if (!alone.empty()) {
     // Several: the counter does not say how the drops split between them
@@ -4581,7 +4582,8 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
 }
 
 std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t drops,
-                                           const std::vector<rp_sharer>& others, std::string_view specs) {
+                                           const std::vector<rp_sharer>& others, std::string_view specs,
+                                           const span_notes* notes) {
   const auto listen = fmt::format("mcast-recv doctor --listen SEC {} tells, with a packet socket on {}", specs,
                                   text_name(join));
   if (others.empty()) {
@@ -4613,13 +4615,13 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
   }
   const auto quiet_words = fmt::format("{} received no packets during the run (/proc/net/dev), so none of the drops "
                                        "came in there",
-                                       and_list(quiet));
+                                       and_list(quiet, notes));
   if (silent.empty() && received.empty() && unjoined.empty() && gone.empty()) {
     // Every other interface where the filter is on was quiet: all of the
     // drops came in on `join`.
     return fmt::format("probably this channel's datagrams: {} {} the filter on too, but {}, and all {} came in on "
                        "{} (the counter is namespace-wide and unicast from an address not routed back counts too: {})",
-                       and_list(quiet), quiet.size() == 1 ? "has" : "have", quiet_words, drops, text_name(join),
+                       and_list(quiet, notes), quiet.size() == 1 ? "has" : "have", quiet_words, drops, text_name(join),
                        listen);
   }
   std::vector<std::string> clauses;
@@ -4641,11 +4643,11 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
   const auto at_least =
       !gone.empty()
           ? fmt::format("; {}, so the run cannot tell how many of them are this channel's",
-                        unknown_interfaces_clause(gone, "the run"))
+                        unknown_interfaces_clause(gone, "the run", notes != nullptr ? *notes : span_notes{}))
       : all_known && sum < drops
           ? fmt::format("; {} received {} during the run (/proc/net/dev), fewer than the {} dropped: at least {} "
                         "of them came in on {}; how many of those are this channel's the run cannot tell",
-                        and_list(counted), count_text(sum, "packet", "packets"), drops, drops - sum,
+                        and_list(counted, notes), count_text(sum, "packet", "packets"), drops, drops - sum,
                         text_name(join))
           : std::string(", so the run cannot tell how many of them are this channel's");
   // Trial t15w L1: "so at least N came in on b0, so the run cannot tell"
@@ -4654,7 +4656,7 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
                      "interface nor which traffic it counts, and the filter is on {}{}{} ({})",
                      fmt::join(clauses, "; and "),
                      quiet.empty() ? std::string()
-                                   : fmt::format("; {} {} the filter on as well, but {}", and_list(quiet),
+                                   : fmt::format("; {} {} the filter on as well, but {}", and_list(quiet, notes),
                                                  quiet.size() == 1 ? "has" : "have", quiet_words),
                      at_least, listen);
 }
@@ -4713,7 +4715,7 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
                                                       const std::map<std::string, std::uint64_t>& rx_packets,
                                                       std::string_view specs,
                                                       const std::set<std::string>& silent_blamed,
-                                                      const std::set<std::string>& vanished) {
+                                                      const std::set<std::string>& vanished, const span_notes* notes) {
   if (drops == 0) return std::nullopt;
   // Its joins that may fail the check (silent_join_filtered()).
   std::vector<planned_join> failing;
@@ -4779,7 +4781,7 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
       others.push_back({v, silent_on.contains(v), received_on.contains(v), std::nullopt, true});
     }
   }
-  const auto words = silent_reverse_path_attribution(join, drops, others, specs);
+  const auto words = silent_reverse_path_attribution(join, drops, others, specs, notes);
   // The other silent channels' interfaces that their own lines may turn
   // the filter off on: this line keeps none of them strict (trial t15x F2:
   // a0's line kept b0=1, b0's a0=1, and pasting both undid the first).
@@ -4788,7 +4790,7 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
     if (b != join) unkept.insert(b);
   }
   auto c = reverse_path_check(drops, "the run", failing, nlohmann::ordered_json::object(), {}, nullptr, nullptr,
-                              &words, &unkept);
+                              &words, &unkept, nullptr, notes);
   if (c.status != check_status::fail) return std::nullopt;
   std::vector<std::string> left_out;  // those a keep would have named: own rp_filter 0
   for (const auto& u : unkept) {
@@ -4799,7 +4801,7 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
     c.note += fmt::format("; the fix does not keep the filter on {0}: channels of this run joined there got nothing "
                           "too, and {1} own line{2} turn{3} the filter off there (pasted without {4}, this one leaves "
                           "{0} unfiltered, {1} own rp_filter being 0)",
-                          and_list(left_out), one ? "its" : "their", one ? "" : "s", one ? "s" : "",
+                          and_list(left_out, notes), one ? "its" : "their", one ? "" : "s", one ? "s" : "",
                           one ? "that line" : "those lines");
   }
   c.subject = join;
@@ -4832,7 +4834,8 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
                             "possibly this channel's datagrams, but {}, so every drop may have come in there "
                             "and none need have come in on {}",
                             text_name(join), *mode == 1 ? "strict" : "loose", *mode,
-                            count_text(drops, "datagram", "datagrams"), unknown_interfaces_clause(lost, "the run"),
+                            count_text(drops, "datagram", "datagrams"),
+                            unknown_interfaces_clause(lost, "the run", notes != nullptr ? *notes : span_notes{}),
                             text_name(join));
     c.note = fmt::format("mcast-recv doctor --listen SEC {} tells, with a packet socket on {}; should its datagrams "
                          "arrive and be dropped: {}{}",
@@ -4854,7 +4857,7 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
                             "come in there and none need have come in on {}, which received {}",
                             text_name(join), *mode == 1 ? "strict" : "loose", *mode,
                             count_text(drops, "datagram", "datagrams"),
-                            other_filtering.size() == 1 ? "interface" : "interfaces", and_list(other_filtering),
+                            other_filtering.size() == 1 ? "interface" : "interfaces", and_list(other_filtering, notes),
                             count_text(others_rx.value_or(0), "packet", "packets"), text_name(join),
                             count_text(*own_rx, "packet", "packets"));
     c.note = fmt::format("mcast-recv doctor --listen SEC {} tells, with a packet socket on {}; should its datagrams "
@@ -10136,6 +10139,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   };
   auto over = after.since(before);
   over.add_gone(news.gone);  // made and deleted within the listening too (trial t15r3 H3)
+  const auto notes = span_notes::of(over);  // the wording's renamed and rp_filter-changed interfaces
   const auto socket_drops = kernel_drops(shards);
   // What the packet sockets saw come in from the senders the joins take,
   // against what the sockets got there.
@@ -10231,7 +10235,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     // no CAP_NET_RAW needed) bound the drops, as in a run: the outnumbered
     // rule and a quiet join interface's share (trial t15y G2, G3).
     checks.push_back(reverse_path_check(*rp, "--listen", plan, data, heard, taps_complete ? &wire : nullptr,
-                                        &over.rx_packets, nullptr, nullptr, &over.rx_vanished));
+                                        &over.rx_packets, nullptr, nullptr, &over.rx_vanished, &notes));
     rp_ours = checks.back().status == check_status::fail;
     rp_possible = checks.back().data.value("possible", false);
     if (!taps_complete) {

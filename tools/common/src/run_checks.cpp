@@ -834,6 +834,7 @@ std::string channel_ranges_text(std::vector<const json*> channels) {
 silent_report silent_hints(const std::vector<membership>& members, const std::vector<silent_channel>& silent,
                            const std::function<std::optional<std::string>()>& stop, const drop_counters& over_run) {
   silent_report out;
+  const auto notes = span_notes::of(over_run);  // the bound's wording: renamed, rp_filter changed
   std::optional<std::string> stopped;  // why the channels left are not checked
   std::size_t unchecked = 0;
   auto snap = netlink::take_snapshot({.groups = false});
@@ -981,7 +982,7 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       if (over_run.reverse_path && *over_run.reverse_path > 0) {
         if (auto rp = silent_reverse_path_cause(*over_run.reverse_path, plan, silent_names, received_names,
                                                 over_run.rx_packets, spec_arguments(these), silent_blamed,
-                                                over_run.rx_vanished)) {
+                                                over_run.rx_vanished, &notes)) {
           checks.push_back(std::move(*rp));
         }
       }
@@ -1280,6 +1281,7 @@ run_verdict nothing_arrived_verdict(
     const std::map<receive_session::ingress_key, receive_session::other_interface_count>& elsewhere,
     const mld_since* mld, std::optional<std::uint64_t> own_drops) {
   std::vector<check_result> checks;
+  const auto notes = span_notes::of(over_run);  // the bound's wording: renamed, rp_filter changed
   std::string firewall_unread;  // the firewall check's SKIP, when it could not read the rules
   std::vector<std::string> sampled;  // rules that drop a share only: noted, no cause of nothing at all
   auto plan = plan_joins(members);
@@ -1399,7 +1401,7 @@ run_verdict nothing_arrived_verdict(
   }
   if (over_run.reverse_path && *over_run.reverse_path > 0) {
     auto rp = reverse_path_check(*over_run.reverse_path, "the run", plan, nlohmann::ordered_json::object(), {},
-                                 nullptr, &over_run.rx_packets, nullptr, nullptr, &over_run.rx_vanished);
+                                 nullptr, &over_run.rx_packets, nullptr, nullptr, &over_run.rx_vanished, &notes);
     if (rp.data.value("possible", false)) {
       // Said first, its fix as the verdict's conditional note (trial t15w
       // M2: "no local check found a cause" led, the drops came last).
