@@ -1363,6 +1363,7 @@ run_verdict nothing_arrived_verdict(
   // Reverse-path drops that may be this run's (another interface filters
   // too): the UNKNOWN verdict leads with them, the fix in its note.
   std::string possible_reverse_path, possible_reverse_path_note;
+  json possible_reverse_path_data;  // that line's data: the verdict's reverse_path (issue #15, h15n)
   // Measured at 0: what the routes predict of the filter did not happen,
   // so it is no cause (trial15o F1); the message says so. Unless a rule
   // before the routing decision took them on the join interface (a
@@ -1407,6 +1408,7 @@ run_verdict nothing_arrived_verdict(
       // M2: "no local check found a cause" led, the drops came last).
       possible_reverse_path = rp.message;
       possible_reverse_path_note = rp.note;
+      possible_reverse_path_data = rp.data;
     } else {
       // The filter dropped one include source's datagrams where it is
       // joined: they come in there, whatever its route back predicted
@@ -1613,7 +1615,14 @@ run_verdict nothing_arrived_verdict(
              {"fix", cause && !cause->fix.empty() ? json(cause->fix) : json(nullptr)},
              {"note", cause ? (!cause->note.empty() ? json(cause->note) : json(nullptr))
                             : (!possible_reverse_path_note.empty() ? json(possible_reverse_path_note) : json(nullptr))},
-             {"also", std::move(also)}};
+             {"also", std::move(also)},
+             // The figures behind it, as a doctor check's (the bound's
+             // unknown_interfaces, blamed, possible: issue #15, h15n), and
+             // those of the possibly rp_filter line said with it.
+             {"data", cause && cause->data.is_object() && !cause->data.empty() ? json(cause->data) : json(nullptr)},
+             {"reverse_path", !possible_reverse_path.empty() && possible_reverse_path_data.is_object()
+                                  ? possible_reverse_path_data
+                                  : json(nullptr)}};
   v.text = cause ? verdict_lines(cause, none) : std::vector<std::string>{"verdict: UNKNOWN: " + none};
   if (cause == nullptr && !possible_reverse_path_note.empty()) {
     v.text.push_back(fmt::format("     note: {}", possible_reverse_path_note));
