@@ -41,8 +41,11 @@ watcher::watcher(watcher&&) noexcept = default;
 watcher& watcher::operator=(watcher&&) noexcept = default;
 watcher::~watcher() = default;
 
-result<watcher> watcher::open(int receive_buffer) {
+result<watcher> watcher::open(int receive_buffer) { return open(receive_buffer, true); }
+
+result<watcher> watcher::open(int receive_buffer, bool groups) {
   watcher w;
+  w.groups_ = groups;
   // A queue of `receive_buffer` bytes, so that a busy host does not overflow a small default.
   auto notices = detail::transport::open(receive_buffer);
   if (!notices) return fail(notices.error());
@@ -54,12 +57,12 @@ result<watcher> watcher::open(int receive_buffer) {
     return fail(r.error());
   }
   // Group notifications exist since Linux 6.13; older kernels refuse the groups.
-  w.groups_notified_ = w.notices_->subscribe({RTNLGRP_IPV4_MCADDR, RTNLGRP_IPV6_MCADDR}).has_value();
+  w.groups_notified_ = groups && w.notices_->subscribe({RTNLGRP_IPV4_MCADDR, RTNLGRP_IPV6_MCADDR}).has_value();
   // Subscribed first, dumped second: a change during the dump is queued on notices_.
   auto dumper = detail::transport::open();
   if (!dumper) return fail(dumper.error());
   w.dumper_ = std::make_unique<detail::transport>(std::move(*dumper));
-  auto snap = detail::snapshot_with(*w.dumper_, {});
+  auto snap = detail::snapshot_with(*w.dumper_, {.groups = groups});
   if (!snap) return fail(snap.error());
   w.state_ = std::move(*snap);
   return w;
@@ -129,7 +132,7 @@ void watcher::apply_group(const group& g, bool removed, std::vector<event>& out)
 }
 
 result<void> watcher::resync(std::vector<event>& out) {
-  auto fresh = detail::snapshot_with(*dumper_, {});
+  auto fresh = detail::snapshot_with(*dumper_, {.groups = groups_});
   if (!fresh) return fail(fresh.error());
   // The difference between the old and the fresh picture, by key lookups:
   // O(N log N) even with thousands of links.

@@ -885,17 +885,29 @@ std::string names_text(const std::vector<std::string>& names, std::string_view s
   return out;
 }
 // `a0`, `a0 and b0`, `a0, b0 and c0` (trial t15y L3: not "a0 and b0 and c0").
-std::string and_list(const std::vector<std::string>& names) {
+// `notes`: the span's renamed interfaces (none: none).
+std::string and_list(const std::vector<std::string>& names, const span_notes* notes = nullptr) {
   std::string out;
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (i > 0) out.append(i + 1 == names.size() ? " and " : ", ");
     // Renamed during the span (trial t15r3 L1): one interface, said by both names.
-    const auto was = renamed_from(names[i]);
+    const auto was = notes != nullptr ? notes->renamed_from(names[i]) : std::string();
     out += was.empty() ? text_name(names[i]) : fmt::format("{} (renamed {})", text_name(was), text_name(names[i]));
   }
   return out;
 }
 json opt_json(const std::optional<std::uint64_t>& v) { return v ? json(*v) : json(nullptr); }
+// data.unknown_interfaces of `vanished` (drop_counters::rx_vanished): the
+// interfaces; link events lost (drop_counters::link_events_lost) are
+// data.link_events_lost true instead.
+void put_unknown_interfaces(nlohmann::ordered_json& d, const std::set<std::string>& vanished) {
+  std::vector<std::string> names;
+  for (const auto& v : vanished) {
+    if (v != drop_counters::link_events_lost) names.push_back(v);
+  }
+  d["unknown_interfaces"] = names;
+  if (vanished.contains(std::string(drop_counters::link_events_lost))) d["link_events_lost"] = true;
+}
 
 using planned = planned_join;
 
@@ -3892,14 +3904,21 @@ void mld_after_join(const netlink::snapshot& snap, const std::vector<planned_joi
 
 // The interfaces of this namespace (not the loopback, which the filter does
 // not check) where the reverse-path filter is on: max(conf/all, conf/IFACE) > 0.
-std::vector<std::string> reverse_path_filtering_interfaces() {
+std::vector<std::string> reverse_path_filtering_interfaces(const std::map<std::string, std::uint64_t>* received) {
   std::vector<std::string> out;
   std::error_code ec;
-  // A link that is down receives nothing: its filter counts nothing.
+  // A link that is down receives nothing: its filter counts nothing now.
+  // Over a span, one that received packets (down since, or up and down
+  // again) counts: they may have been dropped (issue #15 h15n).
+  const auto quiet = [received](const std::string& name) {
+    if (received == nullptr) return true;
+    const auto it = received->find(name);
+    return it != received->end() && it->second == 0;
+  };
   for (const auto& e : std::filesystem::directory_iterator("/proc/sys/net/ipv4/conf", ec)) {
     const auto name = e.path().filename().string();
     if (name == "all" || name == "default" || name == "lo") continue;
-    if (const auto l = netlink::link_by_name(name); l && (l->flags & IFF_UP) == 0) continue;
+    if (const auto l = netlink::link_by_name(name); l && (l->flags & IFF_UP) == 0 && quiet(name)) continue;
     const auto eff = read_rp(name).effective();
     if (eff && *eff > 0) out.push_back(name);
   }
@@ -3942,7 +3961,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
                                 const std::vector<wire_seen>* wire,
                                 const std::map<std::string, std::uint64_t>* received,
                                 const std::string* attribution, const std::set<std::string>* unkept,
-                                const std::set<std::string>* vanished) {
+                                const std::set<std::string>* vanished, const span_notes* notes) {
   // The counter is namespace-wide: the drops are this run's only when one
   // of its joins may fail the check. Predicted per IPv4 join: an include
   // source fails it with no route back (strict or loose), or routed back
@@ -4030,7 +4049,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   const auto others_received = [&](std::string_view but = {}) -> std::optional<counted_packets> {
     if (received == nullptr) return std::nullopt;
     if (lost_besides(but)) return std::nullopt;
-    if (!filtering) filtering = reverse_path_filtering_interfaces();
+    if (!filtering) filtering = reverse_path_filtering_interfaces(received);
     std::vector<std::string> names;
     std::uint64_t sum = 0;
     for (const auto& f : *filtering) {
@@ -4191,7 +4210,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       // this join's only probably, when no other interface filters; with
       // others filtering, it may as well be theirs (trial15i H1).
       if (wire == nullptr) {
-        if (!filtering) filtering = reverse_path_filtering_interfaces();
+        if (!filtering) filtering = reverse_path_filtering_interfaces(received);
         // One that went away during the span may have had the filter on.
         const bool others = lost_besides({}) || std::ranges::any_of(*filtering, [&](const std::string& f) {
           return std::ranges::none_of(plan, [&](const planned_join& q) { return q.iface.name.view() == f; });
@@ -4210,7 +4229,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
           const auto part = fmt::format(
               "the other {} where the filter is on ({}) received {} during {} (/proc/net/dev), fewer than the {} "
               "dropped, so at least {} of them came in on {}",
-              but_join->names.size() == 1 ? "interface" : "interfaces", and_list(but_join->names),
+              but_join->names.size() == 1 ? "interface" : "interfaces", and_list(but_join->names, notes),
               count_text(but_join->sum, "packet", "packets"), during, drops,
               reverse_path_at_least(drops, but_join->sum), text_name(join));
           if (std::ranges::find(at_least_on, part) == at_least_on.end()) at_least_on.push_back(part);
@@ -4223,7 +4242,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
               "{} during {} (/proc/net/dev), as many as the drops or more, so none of them need have come in on {})",
               text_name(join), eff ? std::to_string(*eff) : "on", text_name(join),
               count_text(*own_rx, "packet", "packets"), but_join->names.size() == 1 ? "interface" : "interfaces",
-              and_list(but_join->names), count_text(but_join->sum, "packet", "packets"), during,
+              and_list(but_join->names, notes), count_text(but_join->sum, "packet", "packets"), during,
               text_name(join)));
           possible_on.push_back(join);
           possible_fixes.push_back(route_to_anywhere(true) || !taken_elsewhere(p, eff).empty()
@@ -4405,10 +4424,10 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   // H2): said, as why the bound is not known.
   std::string lost_text;
   if (vanished != nullptr && received != nullptr && wire == nullptr && !vanished->empty()) {
-    d["unknown_interfaces"] = *vanished;
+    put_unknown_interfaces(d, *vanished);
     lost_text = fmt::format("; {}, so nothing bounds the drops that came in on the join interface",
                             unknown_interfaces_clause(std::vector<std::string>(vanished->begin(), vanished->end()),
-                                                      during));
+                                                      during, notes != nullptr ? *notes : span_notes{}));
   }
   const auto counted0 = fmt::format("the kernel dropped {} by reverse-path filtering during {} (namespace-wide "
                                     "counter)",
@@ -4416,7 +4435,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   if (!blamed && !possible.empty()) {
     // Nothing says whose drops they are: possible, not certain, and not
     // the verdict over a sender that may be silent.
-    if (!filtering) filtering = reverse_path_filtering_interfaces();
+    if (!filtering) filtering = reverse_path_filtering_interfaces(received);
     std::vector<std::string> others;
     for (const auto& f : *filtering) {
       if (std::ranges::find(possible_on, f) == possible_on.end()) others.push_back(f);
@@ -4443,7 +4462,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
                         "back counts too), so nothing here says whether any of this {}'s datagrams arrived{}",
                         counted0, during == "the run" ? "run" : "join", fmt::join(possible, "; "),
                         others.empty() ? std::string()
-                                       : fmt::format("{} {} the filter on too, and ", and_list(others),
+                                       : fmt::format("{} {} the filter on too, and ", and_list(others, notes),
                                                      others.size() == 1 ? "has" : "have"),
                         during == "the run" ? "run" : "join", lost_text),
             "", d,
@@ -4545,7 +4564,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     d["outnumbered"] = true;
     evidence = fmt::format(": probably this {}'s datagrams, as {}{} (unicast from an address not routed back "
                            "counts too: {})",
-                           during == "the run" ? "run" : "join", outnumbered, and_list(outnumbered_on),
+                           during == "the run" ? "run" : "join", outnumbered, and_list(outnumbered_on, notes),
                            listen_tells(during, wire, outnumbered_on.size() == 1 ? "it" : "each"));
   } else if (!alone.empty()) {
     // Several: the counter does not say how the drops split between them
@@ -4563,7 +4582,8 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
 }
 
 std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t drops,
-                                           const std::vector<rp_sharer>& others, std::string_view specs) {
+                                           const std::vector<rp_sharer>& others, std::string_view specs,
+                                           const span_notes* notes) {
   const auto listen = fmt::format("mcast-recv doctor --listen SEC {} tells, with a packet socket on {}", specs,
                                   text_name(join));
   if (others.empty()) {
@@ -4580,6 +4600,7 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
     // One that received no packets over the run has none of the drops
     // (trial t15y G3: b0, quiet, kept a0's split unknown).
     if (o.vanished) gone.push_back(o.name);
+    if (o.name == drop_counters::link_events_lost) continue;  // no interface: said by the clause
     if (o.rx_packets && *o.rx_packets == 0 && !o.vanished) {
       quiet.push_back(o.name);
       continue;
@@ -4594,13 +4615,13 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
   }
   const auto quiet_words = fmt::format("{} received no packets during the run (/proc/net/dev), so none of the drops "
                                        "came in there",
-                                       and_list(quiet));
-  if (silent.empty() && received.empty() && unjoined.empty()) {
+                                       and_list(quiet, notes));
+  if (silent.empty() && received.empty() && unjoined.empty() && gone.empty()) {
     // Every other interface where the filter is on was quiet: all of the
     // drops came in on `join`.
     return fmt::format("probably this channel's datagrams: {} {} the filter on too, but {}, and all {} came in on "
                        "{} (the counter is namespace-wide and unicast from an address not routed back counts too: {})",
-                       and_list(quiet), quiet.size() == 1 ? "has" : "have", quiet_words, drops, text_name(join),
+                       and_list(quiet, notes), quiet.size() == 1 ? "has" : "have", quiet_words, drops, text_name(join),
                        listen);
   }
   std::vector<std::string> clauses;
@@ -4622,11 +4643,11 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
   const auto at_least =
       !gone.empty()
           ? fmt::format("; {}, so the run cannot tell how many of them are this channel's",
-                        unknown_interfaces_clause(gone, "the run"))
+                        unknown_interfaces_clause(gone, "the run", notes != nullptr ? *notes : span_notes{}))
       : all_known && sum < drops
           ? fmt::format("; {} received {} during the run (/proc/net/dev), fewer than the {} dropped: at least {} "
                         "of them came in on {}; how many of those are this channel's the run cannot tell",
-                        and_list(counted), count_text(sum, "packet", "packets"), drops, drops - sum,
+                        and_list(counted, notes), count_text(sum, "packet", "packets"), drops, drops - sum,
                         text_name(join))
           : std::string(", so the run cannot tell how many of them are this channel's");
   // Trial t15w L1: "so at least N came in on b0, so the run cannot tell"
@@ -4635,7 +4656,7 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
                      "interface nor which traffic it counts, and the filter is on {}{}{} ({})",
                      fmt::join(clauses, "; and "),
                      quiet.empty() ? std::string()
-                                   : fmt::format("; {} {} the filter on as well, but {}", and_list(quiet),
+                                   : fmt::format("; {} {} the filter on as well, but {}", and_list(quiet, notes),
                                                  quiet.size() == 1 ? "has" : "have", quiet_words),
                      at_least, listen);
 }
@@ -4694,7 +4715,7 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
                                                       const std::map<std::string, std::uint64_t>& rx_packets,
                                                       std::string_view specs,
                                                       const std::set<std::string>& silent_blamed,
-                                                      const std::set<std::string>& vanished) {
+                                                      const std::set<std::string>& vanished, const span_notes* notes) {
   if (drops == 0) return std::nullopt;
   // Its joins that may fail the check (silent_join_filtered()).
   std::vector<planned_join> failing;
@@ -4721,7 +4742,7 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
                           : std::nullopt;
   // The other interfaces where the filter is on, and their packets: the
   // drops less those came in on `join` (trial t15z M1).
-  const auto filtering = reverse_path_filtering_interfaces();
+  const auto filtering = reverse_path_filtering_interfaces(&rx_packets);
   std::vector<std::string> other_filtering;
   for (const auto& f : filtering) {
     if (f != join) other_filtering.push_back(f);
@@ -4760,7 +4781,7 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
       others.push_back({v, silent_on.contains(v), received_on.contains(v), std::nullopt, true});
     }
   }
-  const auto words = silent_reverse_path_attribution(join, drops, others, specs);
+  const auto words = silent_reverse_path_attribution(join, drops, others, specs, notes);
   // The other silent channels' interfaces that their own lines may turn
   // the filter off on: this line keeps none of them strict (trial t15x F2:
   // a0's line kept b0=1, b0's a0=1, and pasting both undid the first).
@@ -4769,7 +4790,7 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
     if (b != join) unkept.insert(b);
   }
   auto c = reverse_path_check(drops, "the run", failing, nlohmann::ordered_json::object(), {}, nullptr, nullptr,
-                              &words, &unkept);
+                              &words, &unkept, nullptr, notes);
   if (c.status != check_status::fail) return std::nullopt;
   std::vector<std::string> left_out;  // those a keep would have named: own rp_filter 0
   for (const auto& u : unkept) {
@@ -4780,7 +4801,7 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
     c.note += fmt::format("; the fix does not keep the filter on {0}: channels of this run joined there got nothing "
                           "too, and {1} own line{2} turn{3} the filter off there (pasted without {4}, this one leaves "
                           "{0} unfiltered, {1} own rp_filter being 0)",
-                          and_list(left_out), one ? "its" : "their", one ? "" : "s", one ? "s" : "",
+                          and_list(left_out, notes), one ? "its" : "their", one ? "" : "s", one ? "s" : "",
                           one ? "that line" : "those lines");
   }
   c.subject = join;
@@ -4799,7 +4820,7 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
   for (const auto& v : vanished) {
     if (v != join) lost.push_back(v);
   }
-  if (!vanished.empty()) c.data["unknown_interfaces"] = vanished;
+  if (!vanished.empty()) put_unknown_interfaces(c.data, vanished);
   if (!lost.empty()) {
     // Their packets over the run are not known: nothing bounds the drops
     // that came in on `join`, so possibly, never the verdict, the fix a
@@ -4813,7 +4834,8 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
                             "possibly this channel's datagrams, but {}, so every drop may have come in there "
                             "and none need have come in on {}",
                             text_name(join), *mode == 1 ? "strict" : "loose", *mode,
-                            count_text(drops, "datagram", "datagrams"), unknown_interfaces_clause(lost, "the run"),
+                            count_text(drops, "datagram", "datagrams"),
+                            unknown_interfaces_clause(lost, "the run", notes != nullptr ? *notes : span_notes{}),
                             text_name(join));
     c.note = fmt::format("mcast-recv doctor --listen SEC {} tells, with a packet socket on {}; should its datagrams "
                          "arrive and be dropped: {}{}",
@@ -4835,7 +4857,7 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
                             "come in there and none need have come in on {}, which received {}",
                             text_name(join), *mode == 1 ? "strict" : "loose", *mode,
                             count_text(drops, "datagram", "datagrams"),
-                            other_filtering.size() == 1 ? "interface" : "interfaces", and_list(other_filtering),
+                            other_filtering.size() == 1 ? "interface" : "interfaces", and_list(other_filtering, notes),
                             count_text(others_rx.value_or(0), "packet", "packets"), text_name(join),
                             count_text(*own_rx, "packet", "packets"));
     c.note = fmt::format("mcast-recv doctor --listen SEC {} tells, with a packet socket on {}; should its datagrams "
@@ -9413,7 +9435,12 @@ struct link_gap {
 bool note_deletions(netlink::watcher& w, const std::vector<planned>& plan, double at,
                     std::vector<deleted_link>& deleted, std::vector<link_gap>& gaps, link_news& news) {
   auto events = w.process();
-  if (!events) return false;
+  if (!events) {
+    // From now on an interface made and deleted goes unseen: the
+    // reverse-path bound is not known.
+    news.gone.insert(std::string(drop_counters::link_events_lost));
+    return false;
+  }
   // The name the doctor joined `index` by (the plan's).
   const auto planned_name = [&plan](std::uint32_t index) {
     const auto it = std::ranges::find_if(plan, [index](const planned& p) { return p.iface.index == index; });
@@ -9425,6 +9452,9 @@ bool note_deletions(netlink::watcher& w, const std::vector<planned>& plan, doubl
   };
   for (const auto& e : *events) {
     const auto& l = e.link_value;
+    // Notifications lost (ENOBUFS), the links dumped again: one made and
+    // deleted meanwhile is in neither dump.
+    if (e.what == netlink::event::kind::resynced) news.gone.insert(std::string(drop_counters::link_events_lost));
     if (e.what == netlink::event::kind::address_removed) {
       const auto& a = e.address_value;
       const bool v4 = a.local.is_v4();
@@ -9949,7 +9979,11 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   std::vector<link_gap> gaps;
   link_news news;
   const std::size_t watch_at = fds.size();
-  if (link_events) fds.push_back({link_events->fd(), POLLIN, 0});
+  if (link_events) {
+    fds.push_back({link_events->fd(), POLLIN, 0});
+  } else {
+    news.gone.insert(std::string(drop_counters::link_events_lost));  // unwatched: the bound is not known
+  }
   // An IPv6 group with no interface to join on: the packet socket on each
   // of its probes' links (open_unrouted_taps) says which one they came in on.
   const std::size_t probe_taps_at = fds.size();
@@ -10123,6 +10157,9 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       taps.erase(taps.begin() + static_cast<std::ptrdiff_t>(j));
     }
   }
+  // The counters' last reading, then the link events up to it: an
+  // interface made and deleted before the reading is seen.
+  const auto after = drop_counters::read();
   if (link_events) {
     (void)note_deletions(*link_events, plan,
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), deleted,
@@ -10151,8 +10188,9 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   const auto gone = [&deleted](std::uint32_t index) {
     return std::ranges::any_of(deleted, [index](const deleted_link& d) { return d.index == index; });
   };
-  auto over = drop_counters::read().since(before);
+  auto over = after.since(before);
   over.add_gone(news.gone);  // made and deleted within the listening too (trial t15r3 H3)
+  const auto notes = span_notes::of(over);  // the wording's renamed and rp_filter-changed interfaces
   const auto socket_drops = kernel_drops(shards);
   // What the packet sockets saw come in from the senders the joins take,
   // against what the sockets got there.
@@ -10252,7 +10290,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     // no CAP_NET_RAW needed) bound the drops, as in a run: the outnumbered
     // rule and a quiet join interface's share (trial t15y G2, G3).
     checks.push_back(reverse_path_check(*rp, "--listen", plan4, data, heard, taps_complete ? &wire : nullptr,
-                                        &over.rx_packets, nullptr, nullptr, &over.rx_vanished));
+                                        &over.rx_packets, nullptr, nullptr, &over.rx_vanished, &notes));
     rp_ours = checks.back().status == check_status::fail;
     rp_possible = checks.back().data.value("possible", false);
     if (!taps_complete) {

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <mutex>
 #include <sstream>
 
 #include <mcnet/core/interface.hpp>
@@ -157,22 +156,10 @@ drop_counters drop_counters::since(const drop_counters& before) const {
   out.rp_filter = rp_filter;
   out.rx_rp_changed = std::move(rp_changed);
   out.rx_renamed = std::move(renamed);
-  note_span_rp_changed(out.rx_rp_changed, out.rx_renamed);
   return out;
 }
 
 namespace {
-
-struct span_notes {
-  std::mutex m;
-  std::set<std::string> rp_changed;
-  std::map<std::string, std::string> renamed;
-};
-
-span_notes& notes() {
-  static span_notes n;
-  return n;
-}
 
 std::string names_and(const std::vector<std::string>& v) {
   std::string out;
@@ -185,26 +172,21 @@ std::string names_and(const std::vector<std::string>& v) {
 
 }  // namespace
 
-void note_span_rp_changed(const std::set<std::string>& changed, const std::map<std::string, std::string>& renamed) {
-  auto& n = notes();
-  const std::scoped_lock lock(n.m);
-  n.rp_changed = changed;
-  n.renamed = renamed;
+std::string span_notes::renamed_from(const std::string& name) const {
+  const auto it = renamed.find(name);
+  return it == renamed.end() ? std::string() : it->second;
 }
 
-std::string renamed_from(const std::string& name) {
-  auto& n = notes();
-  const std::scoped_lock lock(n.m);
-  const auto it = n.renamed.find(name);
-  return it == n.renamed.end() ? std::string() : it->second;
-}
-
-std::string unknown_interfaces_clause(const std::vector<std::string>& names, std::string_view during) {
+std::string unknown_interfaces_clause(const std::vector<std::string>& names, std::string_view during,
+                                      const span_notes& notes) {
   std::vector<std::string> gone, changed;
-  {
-    auto& n = notes();
-    const std::scoped_lock lock(n.m);
-    for (const auto& name : names) (n.rp_changed.contains(name) ? changed : gone).push_back(name);
+  bool lost = false;
+  for (const auto& name : names) {
+    if (name == drop_counters::link_events_lost) {
+      lost = true;
+      continue;
+    }
+    (notes.rp_changed.contains(name) ? changed : gone).push_back(name);
   }
   std::string out;
   if (!gone.empty()) {
@@ -216,6 +198,12 @@ std::string unknown_interfaces_clause(const std::vector<std::string>& names, std
     out += names_and(changed) + (changed.size() == 1 ? ": its" : ": their") + " rp_filter changed during " +
            std::string(during) + " (which of " + (changed.size() == 1 ? "its" : "their") +
            " packets the filter checked is not known)";
+  }
+  if (lost) {
+    if (!out.empty()) out += ", and ";
+    out += "link events were lost during " + std::string(during) +
+           " (the interface-event watcher could not be opened or read, or its queue overflowed): an interface made "
+           "and deleted then, and the packets it received, are not known";
   }
   return out;
 }

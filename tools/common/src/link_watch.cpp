@@ -12,6 +12,7 @@
 #include <mcnet/core/membership.hpp>
 #include <mcnet/netlink/route.hpp>
 #include <mcnet/tools/doctor.hpp>
+#include <mcnet/tools/drop_causes.hpp>
 #include <mcnet/tools/report.hpp>
 #include <mcnet/tools/run_checks.hpp>
 
@@ -187,13 +188,22 @@ void link_watch::rejoin_and_report(watched& w, const std::string& name, std::uin
 }
 
 bool link_watch::process(receive_session& session) {
+  if (failed_) return false;
   auto events = watcher_.process();
   if (!events) {
     out_.warn("interface events: " + events.error().message() + "; changes are no longer reported");
+    failed_ = true;
+    // An interface made and deleted from now on goes unseen: the
+    // reverse-path bound is not known (drop_counters::link_events_lost).
+    session.link_gone(std::string(drop_counters::link_events_lost));
     return false;
   }
   for (const auto& e : *events) {
     using kind = netlink::event::kind;
+    // Notifications were lost (ENOBUFS) and the watcher dumped again: a
+    // link made and deleted meanwhile is in neither dump, so the
+    // reverse-path bound is not known.
+    if (e.what == kind::resynced) session.link_gone(std::string(drop_counters::link_events_lost));
     if (e.what == kind::link_added || e.what == kind::link_changed || e.what == kind::link_removed) {
       const auto& l = e.link_value;
       if (e.what != kind::link_removed) {

@@ -70,16 +70,21 @@ int receive_run(const recv_settings& s, const reporter& out) {
   table.set_read_times(s.timestamp == "none");  // arrival times carry the receiver's own delays
   nlohmann::ordered_json joined;
   std::vector<joined_membership> placed;
+  // The interface-event watcher opens before the drop counters' first
+  // reading: an interface made and deleted at any time after it, during
+  // the joins too, is seen, and the reverse-path bound knows its packets
+  // are not known (drop_counters::add_gone). Links and addresses only: the
+  // joins' group notifications would overflow its queue (lost events make
+  // the bound unknown). Its changes queued meanwhile are reported by
+  // link_watch's first read, so a change made as soon as the run says it
+  // is joined is reported too.
+  auto watcher = mcnet::netlink::watcher::open(1 << 20, false);
   // Before the joins: a sender may start as soon as they are reported.
   const auto drops_before = drop_counters::read();
   // The MLD reports sent before the joins: those the joins send say the MLD version in use.
   const mld_since mld{read_mld_reports(), "the run's joins"};
   std::size_t handled = members.size();
-  // The interface-event watcher opens as the joins end, before the start
-  // event: a change made as soon as the run says it is joined is reported.
-  std::optional<mcnet::result<mcnet::netlink::watcher>> watcher;
-  if (auto bad = open_and_join(s, out, members, shards, table, &joined, &placed, &handled,
-                                      [&watcher] { watcher = mcnet::netlink::watcher::open(); }, create_capture)) {
+  if (auto bad = open_and_join(s, out, members, shards, table, &joined, &placed, &handled, {}, create_capture)) {
     return *bad;
   }
   // A signal during the joins: what follows (the checks, the verdict of a
@@ -98,9 +103,13 @@ int receive_run(const recv_settings& s, const reporter& out) {
   // The routes the joins without -i followed: a link down that took one is fixed with it.
   auto relied = relied_routes(placed);
   // Interface changes during the run are reported, and a re-created interface joined again.
-  auto links = link_watch::open(watcher ? std::move(*watcher) : mcnet::netlink::watcher::open(), shards,
-                                       std::move(placed), out);
-  if (!links) out.warn("interface events are not watched: " + links.error().message());
+  auto links = link_watch::open(std::move(watcher), shards, std::move(placed), out);
+  if (!links) {
+    out.warn("interface events are not watched: " + links.error().message());
+    // An interface made and deleted during the run goes unseen: the
+    // reverse-path bound is not known.
+    session.link_gone(std::string(drop_counters::link_events_lost));
+  }
   // The verdict judges the interfaces the run is joined on at its end: a
   // re-created one where its memberships were joined again, not the deleted one.
   // Datagrams of its groups that came in where it did not join them say where the sender is.
@@ -128,7 +137,14 @@ int receive_run(const recv_settings& s, const reporter& out) {
       !r) {
     return out.fail(exit_setup, r.error());
   }
-  if (links) links->finish();
+  // The counters' last reading, then the link events up to it: an
+  // interface made and deleted before that reading is seen (read the
+  // other way round, one deleted in between would not be).
+  session.take_final_drops();
+  if (links) {
+    (void)links->process(session);
+    links->finish();
+  }
   session.summary();
   return session.finish();
 }

@@ -1439,7 +1439,7 @@ void receive_session::summary() {
   // reverse-path filter's as its likely cause (stall_cause, written with
   // the stream below: trial t15w L4), so before the streams.
   if (drop_causes_) {
-    over_run_ = read_drops_().since(drops_before_);
+    over_run_ = (end_counters_ ? *end_counters_ : read_drops_()).since(drops_before_);
     over_run_.add_gone(links_gone_);
   }
   out_.text("summary:");

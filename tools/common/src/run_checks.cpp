@@ -834,6 +834,7 @@ std::string channel_ranges_text(std::vector<const json*> channels) {
 silent_report silent_hints(const std::vector<membership>& members, const std::vector<silent_channel>& silent,
                            const std::function<std::optional<std::string>()>& stop, const drop_counters& over_run) {
   silent_report out;
+  const auto notes = span_notes::of(over_run);  // the bound's wording: renamed, rp_filter changed
   std::optional<std::string> stopped;  // why the channels left are not checked
   std::size_t unchecked = 0;
   auto snap = netlink::take_snapshot({.groups = false});
@@ -864,7 +865,7 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
   std::set<std::string> silent_blamed;
   if (snap && over_run.reverse_path && *over_run.reverse_path > 0) {
     // Read once for every silent channel, not once per channel and interface.
-    const auto filtering = reverse_path_filtering_interfaces();
+    const auto filtering = reverse_path_filtering_interfaces(&over_run.rx_packets);
     for (const auto& sc : silent) {
       std::vector<membership> these;
       for (const auto* m : channel_members(by_channel, sc.channel)) these.push_back(*m);
@@ -981,7 +982,7 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       if (over_run.reverse_path && *over_run.reverse_path > 0) {
         if (auto rp = silent_reverse_path_cause(*over_run.reverse_path, plan, silent_names, received_names,
                                                 over_run.rx_packets, spec_arguments(these), silent_blamed,
-                                                over_run.rx_vanished)) {
+                                                over_run.rx_vanished, &notes)) {
           checks.push_back(std::move(*rp));
         }
       }
@@ -1303,6 +1304,7 @@ run_verdict nothing_arrived_verdict(
     const std::map<receive_session::ingress_key, receive_session::other_interface_count>& elsewhere,
     const mld_since* mld, std::optional<std::uint64_t> own_drops) {
   std::vector<check_result> checks;
+  const auto notes = span_notes::of(over_run);  // the bound's wording: renamed, rp_filter changed
   std::string firewall_unread;  // the firewall check's SKIP, when it could not read the rules
   std::vector<std::string> sampled;  // rules that drop a share only: noted, no cause of nothing at all
   auto plan = plan_joins(members);
@@ -1384,6 +1386,7 @@ run_verdict nothing_arrived_verdict(
   // Reverse-path drops that may be this run's (another interface filters
   // too): the UNKNOWN verdict leads with them, the fix in its note.
   std::string possible_reverse_path, possible_reverse_path_note;
+  json possible_reverse_path_data;  // that line's data: the verdict's reverse_path (issue #15, h15n)
   // Measured at 0: what the routes predict of the filter did not happen,
   // so it is no cause (trial15o F1); the message says so. Unless a rule
   // before the routing decision took them on the join interface (a
@@ -1426,12 +1429,13 @@ run_verdict nothing_arrived_verdict(
     checks.push_back(reverse_path_ipv6_only(*over_run.reverse_path, "the run"));
   } else if (over_run.reverse_path && *over_run.reverse_path > 0) {
     auto rp = reverse_path_check(*over_run.reverse_path, "the run", plan4, nlohmann::ordered_json::object(), {},
-                                 nullptr, &over_run.rx_packets, nullptr, nullptr, &over_run.rx_vanished);
+                                 nullptr, &over_run.rx_packets, nullptr, nullptr, &over_run.rx_vanished, &notes);
     if (rp.data.value("possible", false)) {
       // Said first, its fix as the verdict's conditional note (trial t15w
       // M2: "no local check found a cause" led, the drops came last).
       possible_reverse_path = rp.message;
       possible_reverse_path_note = rp.note;
+      possible_reverse_path_data = rp.data;
     } else {
       // The filter dropped one include source's datagrams where it is
       // joined: they come in there, whatever its route back predicted
@@ -1638,7 +1642,14 @@ run_verdict nothing_arrived_verdict(
              {"fix", cause && !cause->fix.empty() ? json(cause->fix) : json(nullptr)},
              {"note", cause ? (!cause->note.empty() ? json(cause->note) : json(nullptr))
                             : (!possible_reverse_path_note.empty() ? json(possible_reverse_path_note) : json(nullptr))},
-             {"also", std::move(also)}};
+             {"also", std::move(also)},
+             // The figures behind it, as a doctor check's (the bound's
+             // unknown_interfaces, blamed, possible: issue #15, h15n), and
+             // those of the possibly rp_filter line said with it.
+             {"data", cause && cause->data.is_object() && !cause->data.empty() ? json(cause->data) : json(nullptr)},
+             {"reverse_path", !possible_reverse_path.empty() && possible_reverse_path_data.is_object()
+                                  ? possible_reverse_path_data
+                                  : json(nullptr)}};
   v.text = cause ? verdict_lines(cause, none) : std::vector<std::string>{"verdict: UNKNOWN: " + none};
   if (cause == nullptr && !possible_reverse_path_note.empty()) {
     v.text.push_back(fmt::format("     note: {}", possible_reverse_path_note));

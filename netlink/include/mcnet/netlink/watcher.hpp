@@ -103,6 +103,12 @@ class watcher {
   /// overflow sooner, tests use that). Errors: libnl's NLE_* (opening,
   /// subscribing); those of take_snapshot.
   [[nodiscard]] static result<watcher> open(int receive_buffer = 1 << 20);
+  /// As open(receive_buffer), with `groups` false: links and addresses
+  /// only, no group notifications subscribed nor groups dumped (state()'s
+  /// groups stay empty). A watcher opened before many joins then queues
+  /// none of their notifications, which would overflow its queue and lose
+  /// link events with them (mcast-recv opens its link watch so).
+  [[nodiscard]] static result<watcher> open(int receive_buffer, bool groups);
 
   /// The descriptor to poll for POLLIN (nonblocking; owned by the watcher;
   /// -1 after the watcher was moved from).
@@ -135,6 +141,7 @@ class watcher {
   std::unique_ptr<detail::transport> dumper_;   // for re-dumps, in the watcher's namespace
   snapshot state_;
   bool groups_notified_ = false;
+  bool groups_ = true;  // open(receive_buffer, groups)
 };
 
 }  // namespace mcnet::netlink

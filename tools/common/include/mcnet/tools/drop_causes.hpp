@@ -85,6 +85,14 @@ struct drop_counters {
   /// the span, by a netlink watcher: also those made within it, which
   /// neither reading sees) to rx_vanished (trial t15r3 H3).
   void add_gone(const std::set<std::string>& gone);
+  /// In rx_vanished (add_gone() of a set holding it): the link events of the
+  /// span were lost, as the watcher could not be opened or read, or its
+  /// queue overflowed (ENOBUFS: it dumped the links again, and a link made
+  /// and deleted meanwhile is in neither dump), so an interface may have
+  /// come and gone unseen: the bound is not known for any join interface
+  /// (unknown_interfaces_clause() says "link events were lost"). No
+  /// interface has this name: a name holds no space.
+  static constexpr std::string_view link_events_lost = "(link events lost)";
 
   /// The calling thread's network namespace's counters now.
   [[nodiscard]] static drop_counters read();
@@ -96,20 +104,28 @@ struct drop_counters {
   [[nodiscard]] drop_counters since(const drop_counters& before) const;
 };
 
-/// Recorded by drop_counters::since() for the wording of the reverse-path
-/// bound: the interfaces whose rp_filter changed over the span, and those
-/// renamed (new name to old). Process-wide, the last since()'s.
-void note_span_rp_changed(const std::set<std::string>& changed, const std::map<std::string, std::string>& renamed);
+/// What the wording of the reverse-path bound says of a span's interfaces,
+/// from its drop_counters::since(): those whose rp_filter changed
+/// (rx_rp_changed) and those renamed (rx_renamed, new name to old). Passed
+/// to the wording with the span, never kept process-wide (a doctor and a
+/// run, or two spans, in one process do not mix theirs).
+struct span_notes {
+  std::set<std::string> rp_changed{};
+  std::map<std::string, std::string> renamed{};
+  /// `span`'s (a since()).
+  [[nodiscard]] static span_notes of(const drop_counters& span) { return {span.rx_rp_changed, span.rx_renamed}; }
+  /// The name `name` had at the span's start when it was renamed during it
+  /// (trial t15r3 L1: said "mvc (renamed mvz)"); else empty.
+  [[nodiscard]] std::string renamed_from(const std::string& name) const;
+};
 /// Why the packets of `names` (drop_counters::rx_vanished, those other
 /// than the join) over `during` are not known, as a clause: "c0 and mvc
 /// were deleted, moved away or re-created during the run: the packets they
-/// received are not known"; an interface whose rp_filter changed
-/// (note_span_rp_changed()) is said so: "its rp_filter changed during the
+/// received are not known"; drop_counters::link_events_lost in `names`:
+/// "link events were lost during the run ..."; an interface whose rp_filter changed
+/// (`notes`.rp_changed) is said so: "its rp_filter changed during the
 /// run" (trial t15r3 H3).
-[[nodiscard]] std::string unknown_interfaces_clause(const std::vector<std::string>& names, std::string_view during);
-/// The name `name` had at the span's start when it was renamed during it
-/// (note_span_rp_changed(); trial t15r3 L1: said "mvc (renamed mvz)");
-/// else empty.
-[[nodiscard]] std::string renamed_from(const std::string& name);
+[[nodiscard]] std::string unknown_interfaces_clause(const std::vector<std::string>& names, std::string_view during,
+                                                    const span_notes& notes = {});
 
 }  // namespace mcnet::tools

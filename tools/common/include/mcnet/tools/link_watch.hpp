@@ -48,7 +48,10 @@ class link_watch {
   /// change to a watched interface, join again after a re-creation (and
   /// tell `session`, whose channels then count the new index). A failed
   /// read is a warning and returns false: the caller stops polling the
-  /// descriptor (it may stay readable), the run goes on unwatched.
+  /// descriptor (it may stay readable), the run goes on unwatched, and
+  /// every later call returns false at once. A failed read, and lost
+  /// notifications (the watcher's `resynced`), tell `session` that link
+  /// events were lost (link_gone(drop_counters::link_events_lost)).
   [[nodiscard]] bool process(receive_session& session);
   /// At the end of the run, a warning (stderr, and a `warning` event with
   /// --json: code `link_deleted`, with `interface` and `came_back`) for each
@@ -147,6 +150,7 @@ class link_watch {
   std::vector<joined_membership> joins_;
   const reporter& out_;
   std::map<std::string, watched> links_;  // by name: a re-created interface keeps its name, not its index
+  bool failed_ = false;                   // a read failed: process() reads no more
 };
 
 }  // namespace mcnet::tools

@@ -481,6 +481,13 @@ class receive_session {
     drops_before_ = before;
     read_drops_ = std::move(read);
   }
+  /// The counters' reading for the summary, taken now (with
+  /// count_drop_causes): the run reads them, then the link events up to
+  /// then, so that an interface made and deleted before the reading is
+  /// known to have gone (link_gone). Without it the summary reads them.
+  void take_final_drops() {
+    if (drop_causes_) end_counters_ = read_drops_();
+  }
 
   /// The memberships on interface `old_index` were joined again on
   /// `new_index` (link_watch, after a re-creation): the summary's channels
@@ -672,6 +679,7 @@ class receive_session {
   drop_counters drops_before_;             // before the joins, with count_drop_causes
   std::set<std::string> links_gone_;       // link_gone()
   std::function<drop_counters()> read_drops_;  // count_drop_causes
+  std::optional<drop_counters> end_counters_;   // take_final_drops
   std::string drop_causes_short_;          // summary(): "bad UDP checksum 10, ..." (v4 and v6 summed), when counted
   std::vector<std::pair<std::uint32_t, std::uint32_t>> replaced_;  // interface_replaced: old index, new index
   struct gone_link {

@@ -272,7 +272,9 @@ struct wire_seen {
 /// interfaces present at the span's start whose packets over it are not
 /// known (deleted, moved away or re-created): the bound is not known for a
 /// join interface other than them (at most "possibly"), and the line names
-/// them (JSON `data.unknown_interfaces`; trial t15r2 H2).
+/// them (JSON `data.unknown_interfaces`; trial t15r2 H2). `notes`: the
+/// span's renamed and rp_filter-changed interfaces, for the wording
+/// (span_notes::of(the span's drop_counters)); none: none.
 [[nodiscard]] check_result reverse_path_check(std::uint64_t drops, std::string_view during,
                                               const std::vector<planned_join>& plan,
                                               const nlohmann::ordered_json& data = nlohmann::ordered_json::object(),
@@ -281,7 +283,8 @@ struct wire_seen {
                                               const std::map<std::string, std::uint64_t>* received = nullptr,
                                               const std::string* attribution = nullptr,
                                               const std::set<std::string>* unkept = nullptr,
-                                              const std::set<std::string>* vanished = nullptr);
+                                              const std::set<std::string>* vanished = nullptr,
+                                              const span_notes* notes = nullptr);
 
 /// Another interface where the reverse-path filter is on, as a silent
 /// channel's rp_filter cause names it (silent_reverse_path_attribution()).
@@ -304,10 +307,11 @@ struct rp_sharer {
 /// run did not join (their traffic may count); when every other one's
 /// packets are known and fewer than the drops, how many at least came in
 /// on `join`; and that mcast-recv doctor --listen SEC `specs` tells, with a
-/// packet socket on `join`. Pure.
+/// packet socket on `join`. `notes`: the run's renamed and
+/// rp_filter-changed interfaces, for the wording. Pure.
 [[nodiscard]] std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t drops,
                                                           const std::vector<rp_sharer>& others,
-                                                          std::string_view specs);
+                                                          std::string_view specs, const span_notes* notes = nullptr);
 
 /// Whose the reverse-path drops (`drops`, the namespace-wide counter's
 /// rise over a span) can be, for a join interface X: every packet an
@@ -331,11 +335,17 @@ enum class rp_own_share { unknown, definite, possible, none };
 [[nodiscard]] constexpr std::uint64_t reverse_path_at_least(std::uint64_t drops, std::uint64_t others_rx) noexcept {
   return drops > others_rx ? drops - others_rx : 0;
 }
-/// The interfaces up where the reverse-path filter is on (effective
-/// rp_filter above 0), sorted: one walk of /proc/sys/net/ipv4/conf and a
-/// netlink lookup per interface, so a caller with many channels reads it
-/// once.
-[[nodiscard]] std::vector<std::string> reverse_path_filtering_interfaces();
+/// The interfaces where the reverse-path filter is on (effective rp_filter
+/// above 0), sorted: one walk of /proc/sys/net/ipv4/conf and a netlink
+/// lookup per interface, so a caller with many channels reads it once. A
+/// link down now is left out only when `received` (RX packets per
+/// interface over a span, drop_counters::since()) is none or says it
+/// received none over the span: one set down before the span's end may
+/// have taken drops before (its counters are read while down), and
+/// counts (issue #15 h15n: left out, a busy innocent join interface was
+/// blamed definitely).
+[[nodiscard]] std::vector<std::string> reverse_path_filtering_interfaces(
+    const std::map<std::string, std::uint64_t>* received = nullptr);
 /// The RX packets (`rx`, per interface) summed over every interface of
 /// `filtering` (reverse_path_filtering_interfaces()) other than `join`;
 /// none when one of them is not in `rx`, or when an interface of
@@ -368,7 +378,7 @@ enum class rp_own_share { unknown, definite, possible, none };
     std::uint64_t drops, const std::vector<planned_join>& plan, const std::set<std::string>& silent_on,
     const std::set<std::string>& received_on, const std::map<std::string, std::uint64_t>& rx_packets,
     std::string_view specs, const std::set<std::string>& silent_blamed = {},
-    const std::set<std::string>& vanished = {});
+    const std::set<std::string>& vanished = {}, const span_notes* notes = nullptr);
 
 /// The interfaces of `plan`'s joins (a silent channel's) that
 /// silent_reverse_path_cause() may blame: IPv4 any-source or exclude joins
