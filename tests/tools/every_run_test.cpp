@@ -3438,6 +3438,35 @@ TEST(NetEveryRun, AnRpFilterTurnedOffDuringTheRunDoesNotBlameABusyJoinInterface)
       << r.output;
 }
 
+// Trial t15r4 H3b (HIGH): mv0's rp_filter (or conf/all's) is off at the
+// run's start and at its end, on only while the flood it drops comes in:
+// the two readings agree, and the bound left mv0 out and blamed eth0,
+// busy with datagrams that pass. The kernel's netconf notification of
+// each change makes the bound unknown.
+void expect_rp_filter_toggled_within_the_run_not_blamed(const std::string& key, const char* group) {
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  ASSERT_NO_FATAL_FAILURE(strict_mv0::add(rx, false));
+  rx.ns().write_sysctl("net.ipv4.conf.mv0.rp_filter", "0");
+  const auto r = all_hosts_floods(*net, group, "6", [&] { rx.ns().write_sysctl(key, "1"); },
+                                  [&] { rx.ns().write_sysctl(key, "0"); });
+  json v;
+  ASSERT_NO_FATAL_FAILURE(expect_busy_eth0_not_blamed(r, v));
+  EXPECT_NE(v["message"].get<std::string>().find("mv0"), std::string::npos) << r.output;
+  EXPECT_NE(v["message"].get<std::string>().find("rp_filter changed during the run"), std::string::npos)
+      << r.output;
+}
+
+TEST(NetEveryRun, AnRpFilterTurnedOnAndOffWithinTheRunDoesNotBlameABusyJoinInterface) {
+  MCNET_REQUIRE_NETNS();
+  expect_rp_filter_toggled_within_the_run_not_blamed("net.ipv4.conf.mv0.rp_filter", "239.255.94.19");
+}
+
+TEST(NetEveryRun, ConfAllsRpFilterTurnedOnAndOffWithinTheRunDoesNotBlameABusyJoinInterface) {
+  MCNET_REQUIRE_NETNS();
+  expect_rp_filter_toggled_within_the_run_not_blamed("net.ipv4.conf.all.rp_filter", "239.255.94.20");
+}
+
 // Trial t15r4 H5 (HIGH): t15q2 H1's set-up (mv0 strict, its 224.0.0.1
 // datagrams dropped by the filter) with an IPv6-only join on eth0:
 // TcpExtIPReversePathFilter counts IPv4 only, and Linux has no

@@ -9401,6 +9401,10 @@ struct link_news {
   // not, made before it or within it: its packets are not known to the
   // reverse-path bound (trial t15r3 H3).
   std::set<std::string> gone;
+  // Every interface whose rp_filter a netconf notification said changed
+  // (drop_counters::every_interface: conf/all's or conf/default's), even
+  // when back by the end (trial t15r4 H3b).
+  std::set<std::string> rp_changed;
 };
 
 // The checks (interface, firewall) whose FAIL says that this host drops
@@ -9455,6 +9459,10 @@ bool note_deletions(netlink::watcher& w, const std::vector<planned>& plan, doubl
     // Notifications lost (ENOBUFS), the links dumped again: one made and
     // deleted meanwhile is in neither dump.
     if (e.what == netlink::event::kind::resynced) news.gone.insert(std::string(drop_counters::link_events_lost));
+    if (auto changed = rp_filter_changed(e, w.state())) {
+      news.rp_changed.insert(*changed);
+      continue;
+    }
     if (e.what == netlink::event::kind::address_removed) {
       const auto& a = e.address_value;
       const bool v4 = a.local.is_v4();
@@ -10190,6 +10198,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   };
   auto over = after.since(before);
   over.add_gone(news.gone);  // made and deleted within the listening too (trial t15r3 H3)
+  over.add_rp_changed(news.rp_changed);  // rp_filter changed and back within it (trial t15r4 H3b)
   const auto notes = span_notes::of(over);  // the wording's renamed and rp_filter-changed interfaces
   const auto socket_drops = kernel_drops(shards);
   // What the packet sockets saw come in from the senders the joins take,

@@ -4,9 +4,13 @@
 
 #include <mcnet/tools/doctor.hpp>
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include <mcnet/core/interface.hpp>
 
@@ -62,6 +66,36 @@ void read_rp_filter(drop_counters& out) {
 }
 
 }  // namespace
+
+void drop_counters::add_rp_changed(const std::set<std::string>& changed) {
+  const auto add = [this](const std::string& name) {
+    rx_rp_changed.insert(name);
+    rx_vanished.insert(name);
+  };
+  if (changed.contains(std::string(every_interface))) {
+    for (const auto& [name, value] : rp_filter) add(name);
+    for (const auto& [name, index] : rx_index) {
+      if (name != "lo") add(name);
+    }
+  }
+  for (const auto& name : changed) {
+    if (!name.empty() && name != every_interface) add(name);
+  }
+}
+
+std::optional<std::string> rp_filter_changed(const netlink::event& e, const netlink::snapshot& state) {
+  if (e.what != netlink::event::kind::netconf_changed) return std::nullopt;
+  const auto& c = e.netconf_value;
+  // An appearing interface's announcement carries every setting
+  // (NETCONFA_ALL); a sysctl write, the one it changed.
+  if (c.family != AF_INET || !c.rp_filter || c.forwarding) return std::nullopt;
+  if (c.index == netlink::netconf::all || c.index == netlink::netconf::defaults) {
+    return std::string(drop_counters::every_interface);
+  }
+  if (c.index <= 0) return std::nullopt;
+  const auto* l = state.link_by_index(static_cast<std::uint32_t>(c.index));
+  return l != nullptr && !l->name.empty() ? l->name : fmt::format("index {}", c.index);
+}
 
 void drop_counters::add_gone(const std::set<std::string>& gone) {
   for (const auto& g : gone) {

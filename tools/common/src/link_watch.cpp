@@ -204,6 +204,10 @@ bool link_watch::process(receive_session& session) {
     // link made and deleted meanwhile is in neither dump, so the
     // reverse-path bound is not known.
     if (e.what == kind::resynced) session.link_gone(std::string(drop_counters::link_events_lost));
+    if (auto changed = rp_filter_changed(e, watcher_.state())) {
+      session.link_rp_changed(*changed);
+      continue;
+    }
     if (e.what == kind::link_added || e.what == kind::link_changed || e.what == kind::link_removed) {
       const auto& l = e.link_value;
       if (e.what != kind::link_removed) {

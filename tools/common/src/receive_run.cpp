@@ -127,6 +127,7 @@ int receive_run(const recv_settings& s, const reporter& out) {
   session.silent_hints_with([&members, &drops_before, &session](const receive_session::silent_channels& silent) {
     auto over = drop_counters::read().since(drops_before);
     over.add_gone(session.links_gone());  // made and deleted within the run too (trial t15r3 H3)
+    over.add_rp_changed(session.links_rp_changed());  // rp_filter changed and back (trial t15r4 H3b)
     return silent_hints(members, silent, silent_check_stop(), over);
   });
   session.count_drop_causes(drops_before);

@@ -1441,6 +1441,7 @@ void receive_session::summary() {
   if (drop_causes_) {
     over_run_ = (end_counters_ ? *end_counters_ : read_drops_()).since(drops_before_);
     over_run_.add_gone(links_gone_);
+    over_run_.add_rp_changed(links_rp_changed_);
   }
   out_.text("summary:");
   // Streams whose numbers came from more than one sender (trial16j MEDIUM 3).

@@ -19,6 +19,8 @@
 #include <string_view>
 #include <vector>
 
+#include <mcnet/netlink/watcher.hpp>
+
 namespace mcnet::tools {
 
 /// The counters at one moment, or (since()) their change over a span.
@@ -93,6 +95,17 @@ struct drop_counters {
   /// (unknown_interfaces_clause() says "link events were lost"). No
   /// interface has this name: a name holds no space.
   static constexpr std::string_view link_events_lost = "(link events lost)";
+  /// In add_rp_changed(): conf/all's or conf/default's rp_filter changed,
+  /// which may change every interface's effective value.
+  static constexpr std::string_view every_interface = "(every interface)";
+  /// Add `changed` (interfaces whose rp_filter a netconf notification said
+  /// changed during the span, by name; every_interface for conf/all or
+  /// conf/default: each interface this reading knows) to rx_rp_changed and
+  /// rx_vanished: which drops they took is not known, even when the value
+  /// is back at the span's end (trial t15r4 H3b: c0 and mvc turned strict
+  /// and off again within the run took every drop, the two readings agreed,
+  /// and an innocent join interface was blamed).
+  void add_rp_changed(const std::set<std::string>& changed);
 
   /// The calling thread's network namespace's counters now.
   [[nodiscard]] static drop_counters read();
@@ -118,6 +131,16 @@ struct span_notes {
   /// (trial t15r3 L1: said "mvc (renamed mvz)"); else empty.
   [[nodiscard]] std::string renamed_from(const std::string& name) const;
 };
+/// The interface whose IPv4 rp_filter event `e` says changed: its name
+/// (`state`'s name for its index; "index N" when the watcher no longer has
+/// it), drop_counters::every_interface for conf/all or conf/default, or
+/// nullopt when `e` is no such change: another kind of event, IPv6 (no
+/// rp_filter), a notification without rp_filter, or the announcement of an
+/// interface that appeared (the kernel's RTM_NEWNETCONF with every setting,
+/// forwarding among them: its value is the one it starts with, not a
+/// change).
+[[nodiscard]] std::optional<std::string> rp_filter_changed(const netlink::event& e, const netlink::snapshot& state);
+
 /// Why the packets of `names` (drop_counters::rx_vanished, those other
 /// than the join) over `during` are not known, as a clause: "c0 and mvc
 /// were deleted, moved away or re-created during the run: the packets they
