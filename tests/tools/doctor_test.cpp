@@ -9625,18 +9625,7 @@ TEST(NetDoctor, BroadcastChatterIsNoGroupsDatagramsComingInElsewhereOrForAnother
   ASSERT_TRUE(routed.status.success()) << routed.output;
   const auto port = std::to_string(free_port(rx));
   const std::string group = "239.255.94.41";
-  const auto chatter = [&, &tx = tx] {
-    const auto r = tx.exec({python, "-c",
-                            "import socket, time\n"
-                            "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
-                            "s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)\n"
-                            "s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b'eth0')\n"
-                            "for i in range(300):\n"
-                            "    s.sendto(b'chatter', ('255.255.255.255', 137))\n"
-                            "    time.sleep(0.01)\n"},
-                           {}, 20s);
-    EXPECT_TRUE(r.status.success()) << r.output;
-  };
+  const auto chatter = [&, &tx = tx] { test::tools::broadcast_chatter(tx, python, "eth0"); };
   const auto ignored = [&rx] {
     return rx.run([] { return tools::drop_counters::read(); }).udp_ignored_multi.value_or(0);
   };

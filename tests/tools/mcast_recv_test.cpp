@@ -39,6 +39,7 @@ namespace {
 using test::tools::expect_schema_conform;
 using test::tools::find_event;
 using test::tools::free_port;
+using test::tools::hold_membership;
 using test::tools::json_lines;
 using test::tools::receive_while;
 using test::tools::receive_while_sending;
@@ -1195,35 +1196,6 @@ TEST(NetMcastRecv, UnicastAndBroadcastToThePortAreNotCounted) {
   EXPECT_EQ((*summary)["total"]["packets"], 0);
 }
 
-// Another socket of `rx` (python3 `python`) that joins `group` on `iface`
-// (bound to another port: the membership is the interface's), prints
-// "joined" and holds it 30 s at most; returned once it said so (or 30 s).
-test::process hold_membership(const test::host& rx, const std::string& python, const std::string& group,
-                              const std::string& iface) {
-  const bool v6 = group.find(':') != std::string::npos;
-  const std::string script =
-      "import socket, struct, sys, time\n"
-      "v6 = " + std::string(v6 ? "True" : "False") + "\n"
-      "g = '" + group + "'\n"
-      "i = socket.if_nametoindex('" + iface + "')\n"
-      "if v6:\n"
-      "    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)\n"
-      "    s.bind(('::', 0))\n"
-      "    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, socket.inet_pton(socket.AF_INET6, g) + struct.pack('@I', i))\n"
-      "else:\n"
-      "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
-      "    s.bind(('0.0.0.0', 0))\n"
-      "    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, struct.pack('4s4si', socket.inet_aton(g), socket.inet_aton('0.0.0.0'), i))\n"
-      "print('joined', flush=True)\n"
-      "time.sleep(30)\n";
-  auto holder = rx.start({python, "-c", script});
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (holder.standard_output().find("joined") == std::string::npos &&
-         std::chrono::steady_clock::now() < deadline && !holder.wait_for(10ms)) {
-  }
-  return holder;
-}
-
 // trial20o M1, measured on this kernel: another socket of the receiving
 // host joins a group on eth1, mcast-recv joins it on eth0 only, and a
 // sender on eth1's LAN sends to it. IPv4 filters by the interface joined:
@@ -1314,10 +1286,12 @@ TEST(NetMcastRecv, AnIpv6GroupJoinedElsewhereByAnotherSocketIsSetApart) {
 // The body of the two tests below (IPv4, IPv6): `group` (IPv6 when it has
 // a ':') joined on rx's eth1 by another socket (python's), and a run of
 // mcast-recv joined to it on eth0 while host 0 sends 30 datagrams of it
-// that come in on eth1. The run counts none; its verdict is a `route` FAIL
-// for the target on eth0, whose message `expect_message` checks and whose
-// fix is `mcast-recv -i eth1 TARGET` (TARGET quoted for IPv6), which,
-// pasted (with --json and a duration), receives them.
+// that come in on eth1. The run counts none; its verdict is a `route` line
+// for the target on eth0 (IPv6: a FAIL; IPv4, with Udp IgnoredMulti alone:
+// a WARN, possibly), whose message `expect_message` checks and whose fix
+// (IPv4: the note's "should they:" command) is `mcast-recv -i eth1 TARGET`
+// (TARGET quoted for IPv6), which, pasted (with --json and a duration),
+// receives them.
 void expect_joined_elsewhere_verdict(
     const std::string& python, const std::string& group,
     const std::function<void(const std::string& message, const std::string& target, const json& v)>& expect_message) {
@@ -1340,12 +1314,27 @@ void expect_joined_elsewhere_verdict(
   }
   const auto& v = (*summary)["verdict"];
   ASSERT_TRUE(v.is_object()) << *summary;
-  EXPECT_EQ(v["status"], "FAIL") << v;
+  // IPv4: Udp IgnoredMulti alone, which counts broadcasts and other
+  // groups' datagrams too, says at most possibly (trial t15r4 H4): a WARN,
+  // the move in the note, no fix. IPv6: the datagrams reached the run.
+  EXPECT_EQ(v["status"], v6 ? "FAIL" : "WARN") << v;
   EXPECT_EQ(v["check"], "route") << v;
   EXPECT_EQ(v["subject"], target + " on eth0") << v;
   expect_message(v["message"].get<std::string>(), target, v);
-  ASSERT_TRUE(v["fix"].is_string()) << v;
-  const auto fix = v["fix"].get<std::string>();
+  std::string fix;
+  if (v6) {
+    ASSERT_TRUE(v["fix"].is_string()) << v;
+    fix = v["fix"].get<std::string>();
+  } else {
+    EXPECT_TRUE(v["fix"].is_null()) << v;
+    EXPECT_EQ(v["data"]["possible"], true) << v;
+    ASSERT_TRUE(v["note"].is_string()) << v;
+    const auto note = v["note"].get<std::string>();
+    const std::string should = "should they: ";
+    const auto at = note.find(should);
+    ASSERT_NE(at, std::string::npos) << v;
+    fix = note.substr(at + should.size());
+  }
   EXPECT_EQ(fix, v6 ? "mcast-recv -i eth1 '" + target + "'" : "mcast-recv -i eth1 " + target) << v;
   // The fix, pasted (with --json and a duration), receives them.
   auto moved = rx.start({"sh", "-c", std::string(MCAST_RECV) + " --json -d 2 " + fix.substr(11)});
@@ -1364,9 +1353,11 @@ void expect_joined_elsewhere_verdict(
 // where another socket joined the group, never reach this run: the kernel
 // ignores them for want of a socket of theirs (Udp IgnoredMulti), and the
 // verdict blamed the sender's port. The group listed on eth1 by
-// /proc/net/igmp, not on the join's, says where they came: a `route` FAIL
-// naming eth1, its fix the command line with the join moved there, and no
-// word of a wrong port.
+// /proc/net/igmp, not on the join's, says where they may come: a `route`
+// WARN naming eth1, at most possibly (Udp IgnoredMulti counts broadcasts
+// and other groups' datagrams too, and a run has no packet socket: trial
+// t15r4 H4), the command line with the join moved there in its note,
+// which receives them, and no word of a wrong port.
 TEST(NetMcastRecv, NothingArrivedButAnIpv4GroupJoinedElsewhereIsTheVerdictNotThePort) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(python, "python3", "python3");

@@ -265,4 +265,41 @@ run_result receive_while_sending(const host& rx, std::vector<std::string> recv_a
   return receive_while(rx, std::move(recv_args), [&] { send_together(hosts, send_args); });
 }
 
+process hold_membership(const host& rx, const std::string& python, const std::string& group,
+                        const std::string& iface) {
+  const bool v6 = group.find(':') != std::string::npos;
+  const std::string script =
+      std::string("import socket, struct, sys, time\nv6 = ") + (v6 ? "True" : "False") + "\ng = '" + group +
+      "'\ni = socket.if_nametoindex('" + iface + "')\n" +
+      "if v6:\n"
+      "    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)\n"
+      "    s.bind(('::', 0))\n"
+      "    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, socket.inet_pton(socket.AF_INET6, g) + struct.pack('@I', i))\n"
+      "else:\n"
+      "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+      "    s.bind(('0.0.0.0', 0))\n"
+      "    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, struct.pack('4s4si', socket.inet_aton(g), socket.inet_aton('0.0.0.0'), i))\n"
+      "print('joined', flush=True)\n"
+      "time.sleep(30)\n";
+  auto holder = rx.start({python, "-c", script});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (holder.standard_output().find("joined") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline && !holder.wait_for(std::chrono::milliseconds(10))) {
+  }
+  return holder;
+}
+
+void broadcast_chatter(const host& tx, const std::string& python, const std::string& iface, int count) {
+  const std::string script = std::string("import socket, time\n"
+                                           "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                                           "s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)\n"
+                                           "s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b'") +
+                             iface + "')\n" + std::string("for i in range(") + std::to_string(count) +
+                             "):\n"
+                             "    s.sendto(b'chatter', ('255.255.255.255', 137))\n"
+                             "    time.sleep(0.01)\n";
+  const auto r = tx.exec({python, "-c", script}, {}, std::chrono::seconds(20));
+  EXPECT_TRUE(r.status.success()) << r.output;
+}
+
 }  // namespace mcnet::test::tools

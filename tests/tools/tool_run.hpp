@@ -124,4 +124,16 @@ void send_together(const std::vector<std::pair<const host*, std::vector<std::str
 run_result receive_while_sending(const host& rx, std::vector<std::string> recv_args, const network& net,
                                  std::initializer_list<std::size_t> senders, const std::vector<std::string>& send_args);
 
+/// Another socket of `rx` (python3 `python`) that joins `group` on `iface`
+/// (bound to another port: the membership is the interface's), prints
+/// "joined" and holds it 30 s at most; returned once it said so (or 30 s).
+process hold_membership(const host& rx, const std::string& python, const std::string& group,
+                        const std::string& iface);
+
+/// A LAN's broadcast chatter from `tx` (python3 `python`): `count` UDP
+/// datagrams to 255.255.255.255:137 (NetBIOS-like) out of `iface`, 10 ms
+/// apart, to completion. No group's datagrams, yet a receiver's Udp
+/// IgnoredMulti rises by each (trial t15r4 H4).
+void broadcast_chatter(const host& tx, const std::string& python, const std::string& iface, int count = 300);
+
 }  // namespace mcnet::test::tools

@@ -11024,21 +11024,8 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       // broadcasts and every group's datagrams that no socket took, so its
       // rise alone says possibly (trial t15r4 H4): no fix, the move in the
       // note.
-      std::vector<std::string> said;
-      for (const auto& e : maybe_elsewhere) {
-        said.push_back(fmt::format("the host joined {} on {} for another socket, not on {}, the join interface",
-                                   e.join->m->request.group.unmap().to_string(), names_text(e.where),
-                                   text_name(e.join->iface.name.view())));
-      }
-      why = fmt::format("; the kernel ignored {} meanwhile for want of a socket to take them (Udp IgnoredMulti; "
-                        "namespace-wide: it counts broadcasts and other groups' datagrams too), and {}: possibly the "
-                        "sender's datagrams come in there (Linux gives an IPv4 socket a group's datagrams only from "
-                        "the interfaces it joined it on), possibly the counter is other traffic's",
-                        count_text(ignored, "datagram", "datagrams"), fmt::join(said, "; "));
-      const auto& first = maybe_elsewhere.front();
-      note = fmt::format("tcpdump -ni {} udp and dst host {} shows whether they come in there; should they: {}",
-                         shell_quoted(first.where.front()), first.join->m->request.group.unmap().to_string(),
-                         moved_run(members_of(plan), *first.join->m, first.where.front()));
+      why = "; " + possibly_joined_elsewhere(maybe_elsewhere, ignored, "meanwhile");
+      note = possibly_joined_elsewhere_note(plan, maybe_elsewhere.front());
     } else if (ignored > 0 && !rp_ours && csum == 0 && !every_join_tapped(plan, taps)) {
       // No packet socket on every join interface: the counter alone, which
       // counts broadcasts and other groups' datagrams too (trial t15r4 H4).

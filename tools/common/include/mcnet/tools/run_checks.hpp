@@ -894,6 +894,20 @@ struct joined_elsewhere {
 };
 [[nodiscard]] std::vector<joined_elsewhere> ipv4_joined_elsewhere(const std::vector<planned_join>& plan);
 
+/// What Udp IgnoredMulti's rise by `ignored` during `during` ("meanwhile",
+/// "during the run") says of the joins `maybe` (ipv4_joined_elsewhere())
+/// when no packet socket watched those interfaces: at most possibly, as the
+/// counter counts broadcasts and other groups' datagrams too (trial t15r4
+/// H4). The doctor's listen line and a run's `route` WARN say it alike.
+[[nodiscard]] std::string possibly_joined_elsewhere(const std::vector<joined_elsewhere>& maybe,
+                                                    std::uint64_t ignored, std::string_view during);
+
+/// The note of possibly_joined_elsewhere(): the capture that tells, and the
+/// command line with the join `e` moved to its first interface should they
+/// come in there (never a fix: the counter alone decides nothing).
+[[nodiscard]] std::string possibly_joined_elsewhere_note(const std::vector<planned_join>& plan,
+                                                         const joined_elsewhere& e);
+
 /// The IPv4 joins of `plan`, the only ones the reverse-path filter concerns
 /// (trial t15r4 H5): Linux has no reverse-path filter for IPv6, and
 /// TcpExtIPReversePathFilter counts IPv4 datagrams only, so an IPv6 join
