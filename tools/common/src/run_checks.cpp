@@ -1546,10 +1546,13 @@ run_verdict nothing_arrived_verdict(
       ignored == 0 || groups.empty()
           ? (rp_first.empty() ? std::string("nothing arrived and no local check found a cause: ")
                               : rp_first + "no other local check found a cause: ")
+          // The counter counts broadcasts and other groups' datagrams
+          // too (trial t15r4 H4, as the doctor's listen line says it).
           : fmt::format("{}the kernel ignored {} during the run for want of a socket bound to their "
-                        "port (Udp IgnoredMulti, Udp6IgnoredMulti; namespace-wide): datagrams of a group joined here "
-                        "came for another port, maybe the sender's port is not the spec's (tcpdump -ni IFACE udp and "
-                        "dst host {} shows theirs); if not, ",
+                        "port (Udp IgnoredMulti, Udp6IgnoredMulti; namespace-wide: they count broadcasts and other "
+                        "groups' datagrams too): possibly datagrams of a group joined here came for another port, "
+                        "the sender's not the spec's (tcpdump -ni IFACE udp and dst host {} shows theirs, if they "
+                        "come), possibly other traffic; if not, ",
                         rp_first.empty() ? std::string("nothing arrived, and ") : rp_first,
                         count_text(ignored, "multicast datagram", "multicast datagrams"),
                         fmt::join(groups, " or dst host "));
