@@ -68,9 +68,11 @@ void read_rp_filter(drop_counters& out) {
 }  // namespace
 
 void drop_counters::add_rp_changed(const std::set<std::string>& changed) {
+  // One already unknown (deleted, moved away, made anew) keeps that
+  // reason: an interface made within the span, its rp_filter written, then
+  // deleted is said deleted.
   const auto add = [this](const std::string& name) {
-    rx_rp_changed.insert(name);
-    rx_vanished.insert(name);
+    if (rx_vanished.insert(name).second) rx_rp_changed.insert(name);
   };
   if (changed.contains(std::string(every_interface))) {
     for (const auto& [name, value] : rp_filter) add(name);

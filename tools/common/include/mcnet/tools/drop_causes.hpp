@@ -101,7 +101,8 @@ struct drop_counters {
   /// Add `changed` (interfaces whose rp_filter a netconf notification said
   /// changed during the span, by name; every_interface for conf/all or
   /// conf/default: each interface this reading knows) to rx_rp_changed and
-  /// rx_vanished: which drops they took is not known, even when the value
+  /// rx_vanished (one already there keeps its reason: deleted, moved away,
+  /// made anew): which drops they took is not known, even when the value
   /// is back at the span's end (trial t15r4 H3b: c0 and mvc turned strict
   /// and off again within the run took every drop, the two readings agreed,
   /// and an innocent join interface was blamed).
