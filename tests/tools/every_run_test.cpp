@@ -3510,6 +3510,13 @@ void expect_rp_filter_toggled_within_the_run_not_blamed(const std::string& key, 
   EXPECT_NE(v["message"].get<std::string>().find("mv0"), std::string::npos) << r.output;
   EXPECT_NE(v["message"].get<std::string>().find("rp_filter changed during the run"), std::string::npos)
       << r.output;
+  // eth0, strict itself, kept its effective value while conf/all went 0,
+  // 1, 0: not among them (trial t15r5 L4).
+  ASSERT_TRUE(v["reverse_path"].is_object()) << r.output;
+  const auto& unknown = v["reverse_path"]["unknown_interfaces"];
+  ASSERT_TRUE(unknown.is_array()) << r.output;
+  EXPECT_NE(std::ranges::find(unknown, json("mv0")), unknown.end()) << r.output;
+  EXPECT_EQ(std::ranges::find(unknown, json("eth0")), unknown.end()) << r.output;
 }
 
 TEST(NetEveryRun, AnRpFilterTurnedOnAndOffWithinTheRunDoesNotBlameABusyJoinInterface) {

@@ -11066,6 +11066,14 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       note = fmt::format("a capture names the port they come for, if they come (tcpdump -ni IFACE '{}'); the spec's "
                          "port must be the sender's",
                          capture_filter_of(groups));
+      // The reverse-path drops too, possibly these: the pointer to their
+      // line stays (trial t15r5 L5: the verdict lost it).
+      if (rp_possible) {
+        why += fmt::format("; the reverse-path filter dropped {} meanwhile (TcpExtIPReversePathFilter, "
+                           "namespace-wide): possibly these, possibly other traffic (see the rp_filter line)",
+                           count_text(*rp, "datagram", "datagrams"));
+        note += "; should the reverse-path drops be these, the rp_filter line's note lets them in";
+      }
     } else if (rp_possible) {
       why = fmt::format("; the reverse-path filter dropped {} meanwhile (TcpExtIPReversePathFilter, "
                         "namespace-wide): possibly these, possibly other traffic (see the rp_filter line)",

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -48,15 +49,19 @@ void read_received(drop_counters& out) {
   }
 }
 
+// conf/NAME's own rp_filter (the calling thread's namespace); none when
+// it cannot be read.
+std::optional<int> own_rp_filter(const std::string& name) {
+  std::ifstream in("/proc/sys/net/ipv4/conf/" + name + "/rp_filter");
+  int v = 0;
+  if (!(in >> v)) return std::nullopt;
+  return v;
+}
+
 // Each interface's effective rp_filter, max(conf/all, conf/IFACE), by
 // name (those whose value cannot be read are left out).
 void read_rp_filter(drop_counters& out) {
-  const auto value = [](const std::string& name) -> std::optional<int> {
-    std::ifstream in("/proc/sys/net/ipv4/conf/" + name + "/rp_filter");  // the calling thread's namespace
-    int v = 0;
-    if (!(in >> v)) return std::nullopt;
-    return v;
-  };
+  const auto value = [](const std::string& name) { return own_rp_filter(name); };
   const auto all = value("all").value_or(0);
   for (const auto& [name, packets] : out.rx_packets) {
     (void)packets;
@@ -74,14 +79,30 @@ void drop_counters::add_rp_changed(const std::set<std::string>& changed) {
   const auto add = [this](const std::string& name) {
     if (rx_vanished.insert(name).second) rx_rp_changed.insert(name);
   };
-  if (changed.contains(std::string(every_interface))) {
-    for (const auto& [name, value] : rp_filter) add(name);
+  // conf/all's values the notifications gave ("(conf/all N)"): an
+  // interface whose own value is at least the largest kept its effective
+  // value, max(all, own), all along (trial t15r5 L4: b0, strict itself,
+  // was named when conf/all went 0, 1, 0). A start value of conf/all that
+  // differs from its end one is since()'s to see.
+  std::optional<int> all_max;
+  for (const auto& name : changed) {
+    int v = 0;
+    if (std::sscanf(name.c_str(), "(conf/all %d)", &v) == 1) all_max = std::max(all_max.value_or(v), v);
+  }
+  const bool every = changed.contains(std::string(every_interface));
+  if (every || all_max) {
+    std::set<std::string> names;
+    for (const auto& [name, value] : rp_filter) names.insert(name);
     for (const auto& [name, index] : rx_index) {
-      if (name != "lo") add(name);
+      if (name != "lo") names.insert(name);
+    }
+    for (const auto& name : names) {
+      const auto own = own_rp_filter(name);
+      if (every || !own || *own < *all_max) add(name);
     }
   }
   for (const auto& name : changed) {
-    if (!name.empty() && name != every_interface) add(name);
+    if (!name.empty() && name != every_interface && !name.starts_with("(conf/all ")) add(name);
   }
 }
 
@@ -91,9 +112,8 @@ std::optional<std::string> rp_filter_changed(const netlink::event& e, const netl
   // An appearing interface's announcement carries every setting
   // (NETCONFA_ALL); a sysctl write, the one it changed.
   if (c.family != AF_INET || !c.rp_filter || c.forwarding) return std::nullopt;
-  if (c.index == netlink::netconf::all || c.index == netlink::netconf::defaults) {
-    return std::string(drop_counters::every_interface);
-  }
+  if (c.index == netlink::netconf::all) return fmt::format("(conf/all {})", *c.rp_filter);
+  if (c.index == netlink::netconf::defaults) return std::string(drop_counters::every_interface);
   if (c.index <= 0) return std::nullopt;
   const auto* l = state.link_by_index(static_cast<std::uint32_t>(c.index));
   return l != nullptr && !l->name.empty() ? l->name : fmt::format("index {}", c.index);

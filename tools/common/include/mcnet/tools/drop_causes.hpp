@@ -95,8 +95,10 @@ struct drop_counters {
   /// (unknown_interfaces_clause() says "link events were lost"). No
   /// interface has this name: a name holds no space.
   static constexpr std::string_view link_events_lost = "(link events lost)";
-  /// In add_rp_changed(): conf/all's or conf/default's rp_filter changed,
-  /// which may change every interface's effective value.
+  /// In add_rp_changed(): conf/default's rp_filter changed, which may
+  /// change every interface whose own value was never written. (conf/all's
+  /// change is "(conf/all N)", N its new value: every interface whose own
+  /// value is below the largest N.)
   static constexpr std::string_view every_interface = "(every interface)";
   /// Add `changed` (interfaces whose rp_filter a netconf notification said
   /// changed during the span, by name; every_interface for conf/all or
@@ -134,7 +136,8 @@ struct span_notes {
 };
 /// The interface whose IPv4 rp_filter event `e` says changed: its name
 /// (`state`'s name for its index; "index N" when the watcher no longer has
-/// it), drop_counters::every_interface for conf/all or conf/default, or
+/// it), "(conf/all N)" for conf/all (N its new value),
+/// drop_counters::every_interface for conf/default, or
 /// nullopt when `e` is no such change: another kind of event, IPv6 (no
 /// rp_filter), a notification without rp_filter, or the announcement of an
 /// interface that appeared (the kernel's RTM_NEWNETCONF with every setting,
