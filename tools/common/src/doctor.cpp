@@ -11056,15 +11056,20 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       // counts broadcasts and other groups' datagrams too (trial t15r4 H4).
       // With one, what it saw decides: no datagram of the group on any
       // port, no other port (other_port above).
-      std::set<std::string> groups;
-      for (const auto& p : plan) groups.insert(p.m->request.group.unmap().with_scope_id(0).to_string());
+      std::set<std::string> groups, ifaces;
+      for (const auto& p : plan) {
+        groups.insert(p.m->request.group.unmap().with_scope_id(0).to_string());
+        if (p.iface.index != 0) ifaces.insert(std::string(p.iface.name.view()));
+      }
       why = fmt::format("; the kernel ignored {} meanwhile for want of a socket bound to their port (Udp "
                         "IgnoredMulti, Udp6IgnoredMulti; namespace-wide: they count broadcasts and other groups' "
                         "datagrams too): possibly datagrams of a group joined here came for another port, possibly "
                         "other traffic",
                         count_text(ignored, "datagram", "datagrams"));
-      note = fmt::format("a capture names the port they come for, if they come (tcpdump -ni IFACE '{}'); the spec's "
+      // The join interface when there is one (trial t15r6 F5).
+      note = fmt::format("a capture names the port they come for, if they come (tcpdump -ni {} '{}'); the spec's "
                          "port must be the sender's",
+                         ifaces.size() == 1 ? shell_quoted(*ifaces.begin()) : std::string("IFACE"),
                          capture_filter_of(groups));
       // The reverse-path drops too, possibly these: the pointer to their
       // line stays (trial t15r5 L5: the verdict lost it).

@@ -1551,10 +1551,13 @@ run_verdict nothing_arrived_verdict(
           : fmt::format("{}the kernel ignored {} during the run for want of a socket bound to their "
                         "port (Udp IgnoredMulti, Udp6IgnoredMulti; namespace-wide: they count broadcasts and other "
                         "groups' datagrams too): possibly datagrams of a group joined here came for another port, "
-                        "the sender's not the spec's (tcpdump -ni IFACE '{}' shows theirs, if they "
+                        "the sender's not the spec's (tcpdump -ni {} '{}' shows theirs, if they "
                         "come), possibly other traffic; if not, ",
                         rp_first.empty() ? std::string("nothing arrived, and ") : rp_first,
                         count_text(ignored, "multicast datagram", "multicast datagrams"),
+                        // The join interface when there is one (trial t15r6 F5).
+                        join_interface_names(plan).size() == 1 ? shell_quoted(join_interface_names(plan).front())
+                                                               : std::string("IFACE"),
                         capture_filter_of(groups));
   // An include source that is this host's own address (the join
   // interface's): from another host, a martian source the kernel drops
