@@ -61,12 +61,11 @@ std::optional<int> own_rp_filter(const std::string& name) {
 // Each interface's effective rp_filter, max(conf/all, conf/IFACE), by
 // name (those whose value cannot be read are left out).
 void read_rp_filter(drop_counters& out) {
-  const auto value = [](const std::string& name) { return own_rp_filter(name); };
-  const auto all = value("all").value_or(0);
+  const auto all = own_rp_filter("all").value_or(0);
   for (const auto& [name, packets] : out.rx_packets) {
     (void)packets;
     if (name == "lo") continue;
-    if (const auto v = value(name)) out.rp_filter[name] = std::max(all, *v);
+    if (const auto v = own_rp_filter(name)) out.rp_filter[name] = std::max(all, *v);
   }
 }
 

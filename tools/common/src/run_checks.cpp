@@ -1527,7 +1527,8 @@ run_verdict nothing_arrived_verdict(
   // A frame past the MTU is dropped by the interface, which counts it
   // itself (trial20k 13: a veth among its RX dropped), not in this report.
   std::string link_counts;
-  for (const auto& name : join_interface_names(plan)) {
+  const auto join_names = join_interface_names(plan);
+  for (const auto& name : join_names) {
     link_counts += fmt::format("{}ip -s link show dev {}", link_counts.empty() ? "" : ", ", shell_quoted(name));
   }
   if (link_counts.empty()) link_counts = "ip -s link show dev IFACE";
@@ -1556,8 +1557,7 @@ run_verdict nothing_arrived_verdict(
                         rp_first.empty() ? std::string("nothing arrived, and ") : rp_first,
                         count_text(ignored, "multicast datagram", "multicast datagrams"),
                         // The join interface when there is one (trial t15r6 F5).
-                        join_interface_names(plan).size() == 1 ? shell_quoted(join_interface_names(plan).front())
-                                                               : std::string("IFACE"),
+                        join_names.size() == 1 ? shell_quoted(join_names.front()) : std::string("IFACE"),
                         capture_filter_of(groups));
   // An include source that is this host's own address (the join
   // interface's): from another host, a martian source the kernel drops
