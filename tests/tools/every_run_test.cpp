@@ -3547,6 +3547,9 @@ TEST(NetEveryRun, WithTheIpv6SpecFirstTheReversePathDropsAreNeverTheIpv6Groups) 
   ASSERT_NO_FATAL_FAILURE(expect_busy_eth0_not_blamed(r, v));
   ASSERT_EQ(v["subject"], "ff3e::5e:35") << r.output;
   EXPECT_EQ(v["message"].get<std::string>().find("reverse-path"), std::string::npos) << r.output;
+  // JSON says the drops are the IPv4 joins' (trial t15r6 F4).
+  ASSERT_TRUE(v["reverse_path"].is_object()) << r.output;
+  EXPECT_EQ(v["reverse_path"]["ipv4_only"], true) << r.output;
   // Said as the IPv4 joins', in the note.
   ASSERT_TRUE(v["note"].is_string()) << r.output;
   EXPECT_NE(v["note"].get<std::string>().find("reverse-path filtering may keep the IPv4 joins' datagrams away"),
@@ -3575,6 +3578,58 @@ TEST(NetEveryRun, ManySilentGroupsOnOneInterfaceAreSaidOnce) {
   // The capture that names their port: every multicast datagram past 8
   // groups, on the one join interface (trial t15r6 F5: IFACE was left).
   EXPECT_NE(message.find("tcpdump -ni eth0 'udp and (ip multicast or ip6 multicast)'"), std::string::npos) << message;
+}
+
+// Trial t15r6 F2, F3, P1: silent groups joined on eth0 whose route leaves
+// by eth1. The run's verdict moved the first group alone (`mcast-recv -i
+// eth1 GROUP1`, 119 left behind), the doctor gave one route line per group,
+// each moving its own, and the note's doctor command listed every spec
+// (60 KB at 3,000 groups, whose end took half a minute: a quadratic spec
+// list). One line for them all, one move, specs as ranges.
+TEST(NetEveryRun, SilentGroupsRoutedByAnotherInterfaceAreOneLineThatMovesThemAll) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto route = rx.exec({"ip", "route", "add", "239.255.97.0/24", "dev", "eth1"});
+  ASSERT_TRUE(route.status.success()) << route.output;
+  const auto port = std::to_string(free_port(rx));
+  std::vector<std::string> specs;
+  for (int i = 1; i <= 120; ++i) specs.push_back(fmt::format("239.255.97.{}:{}%eth0", i, port));
+  std::vector<std::string> args{MCAST_RECV, "--json", "-d", "0.5"};
+  args.insert(args.end(), specs.begin(), specs.end());
+  const auto r = rx.exec(args);
+  expect_schema_conform(r.standard_output);
+  const auto v = verdict_of(json_lines(r.standard_output));
+  EXPECT_EQ(v["check"], "route") << r.output;
+  EXPECT_EQ(v["subject"], "239.255.97.1") << r.output;
+  ASSERT_TRUE(v["data"]["groups"].is_array()) << r.output;
+  EXPECT_EQ(v["data"]["groups"].size(), 120u) << r.output;
+  EXPECT_NE(v["message"].get<std::string>().find("the same for 119 more groups joined on eth0 whose route leaves by "
+                                                 "eth1: 239.255.97.2, "),
+            std::string::npos)
+      << r.output;
+  ASSERT_TRUE(v["note"].is_string()) << r.output;
+  const auto note = v["note"].get<std::string>();
+  EXPECT_NE(note.find(fmt::format("should the sender be on eth1's side: mcast-recv -i eth1 239.255.97.1:{}+120;", port)),
+            std::string::npos)
+      << note;
+  EXPECT_NE(note.find(fmt::format("mcast-recv doctor --listen 5 239.255.97.1:{}%eth0+120 hears", port)),
+            std::string::npos)
+      << note;
+  EXPECT_LT(note.size(), 600u) << note;
+  // The doctor: one route line for the 120 groups, its move every one.
+  std::vector<std::string> doctor{MCAST_RECV, "doctor", "--json"};
+  doctor.insert(doctor.end(), specs.begin(), specs.end());
+  const auto d = rx.exec(doctor, {}, 30s);
+  std::vector<json> routes;
+  for (const auto& e : json_lines(d.standard_output)) {
+    if (e.value("event", "") == "check" && e["check"] == "route") routes.push_back(e);
+  }
+  ASSERT_EQ(routes.size(), 1u) << d.output;
+  EXPECT_EQ(routes[0]["data"]["groups"].size(), 120u) << d.output;
+  EXPECT_NE(routes[0]["note"].get<std::string>().find(fmt::format("mcast-recv -i eth1 239.255.97.1:{}+120", port)),
+            std::string::npos)
+      << d.output;
 }
 
 // Trial t15r4 H5 (HIGH): t15q2 H1's set-up (mv0 strict, its 224.0.0.1

@@ -3475,6 +3475,111 @@ TEST(McastRecvSilent, SpecRangesGiveRunsOfConsecutiveGroupsWithTheirCount) {
   EXPECT_EQ(tools::spec_ranges({members[0]}), tools::spec_arguments({members[0]}));
 }
 
+namespace {
+
+// Memberships of N consecutive groups from 239.2.0.1 on port 5000, joined
+// on `iface` (index `index`).
+std::vector<tools::membership> consecutive_joins(int n, const char* iface, std::uint32_t index) {
+  std::vector<tools::membership> members;
+  for (int i = 1; i <= n; ++i) {
+    tools::membership m;
+    m.request.group = *core::ip_address::parse(fmt::format("239.2.{}.{}", i / 256, i % 256));
+    m.request.port = 5000;
+    m.iface.index = index;
+    m.iface.name = *core::interface_name::make(iface);
+    members.push_back(m);
+  }
+  return members;
+}
+
+std::vector<const tools::membership*> pointers(const std::vector<tools::membership>& members) {
+  std::vector<const tools::membership*> out;
+  for (const auto& m : members) out.push_back(&m);
+  return out;
+}
+
+}  // namespace
+
+// Trial t15r6 F3: a suggested command for thousands of groups was every
+// spec (60 KB). Up to specs_each_at_most specs each is written; past it,
+// runs of consecutive groups are ranges.
+TEST(McastRecvSilent, SpecListWritesRangesPastEightSpecs) {
+  const auto eight = consecutive_joins(8, "b0", 3);
+  EXPECT_EQ(tools::spec_list(eight), tools::spec_arguments(eight));
+  EXPECT_EQ(tools::spec_list(eight).find('+'), std::string::npos);
+  auto many = consecutive_joins(3000, "b0", 3);
+  many.push_back(many.front());  // twice: said once
+  EXPECT_EQ(tools::spec_list(many), "239.2.0.1:5000%b0+3000");
+  EXPECT_EQ(std::ranges::count(tools::spec_arguments(many), ' '), 2999);  // every spec, each once
+}
+
+// Trial t15r6 F2: placed_command() past 64 memberships writes the moved
+// ones, and past eight specs as ranges; the others stay as they are.
+TEST(McastRecvSilent, PlacedCommandWritesRangesOfTheMovedGroups) {
+  const auto members = consecutive_joins(400, "b0", 3);
+  const auto line = pointers(members);
+  EXPECT_EQ(tools::placed_command(line, [](const tools::membership&) { return std::optional<std::string>("a0"); }),
+            "mcast-recv -i a0 239.2.0.1:5000+400");
+  // Every second group moves: 200 specs, no range possible.
+  const auto half = tools::placed_command(line, [](const tools::membership& m) -> std::optional<std::string> {
+    if (m.request.group.to_string().back() % 2 == 1) return "a0";
+    return std::nullopt;
+  });
+  EXPECT_TRUE(half.starts_with("mcast-recv -i a0 239.2.0.1:5000 239.2.0.3:5000 ")) << half;
+  // Few: each spec written, moved or not.
+  const auto few = consecutive_joins(3, "b0", 3);
+  EXPECT_EQ(tools::placed_command(pointers(few),
+                                  [](const tools::membership& m) -> std::optional<std::string> {
+                                    if (m.request.group.to_string() == "239.2.0.2") return "a0";
+                                    return std::nullopt;
+                                  }),
+            "mcast-recv 239.2.0.1:5000%b0 239.2.0.2:5000%a0 239.2.0.3:5000%b0");
+}
+
+// Trial t15r6 F2: the undecided route lines of one situation are one line
+// whose move is every group's; another situation keeps its own line.
+TEST(McastRecvSilent, MergeRouteMovesMakesOneLinePerSituation) {
+  auto members = consecutive_joins(20, "b0", 3);
+  const auto line = pointers(members);
+  std::vector<tools::check_result> checks;
+  const auto route_line = [&](const tools::membership& m, const char* via, tools::check_status status) {
+    return tools::check_result{"route",
+                               m.request.group.to_string(),
+                               status,
+                               "the join names b0",
+                               "",
+                               {{"route_interface", via}, {"join_interface", "b0"}, {"undecided", true}},
+                               "should the sender be on " + std::string(via) + "'s side: " +
+                                   tools::moved_run(line, m, via)};
+  };
+  checks.push_back({"interface", "b0", tools::check_status::ok, "up", "", {}, ""});
+  for (int i = 0; i < 20; ++i) {
+    checks.push_back(route_line(members[static_cast<std::size_t>(i)], i < 15 ? "a0" : "c0", tools::check_status::ok));
+  }
+  checks.push_back({"rp_filter", "b0", tools::check_status::ok, "off", "", {}, ""});
+  tools::merge_route_moves(checks, line);
+  ASSERT_EQ(checks.size(), 4u);
+  EXPECT_EQ(checks[0].check, "interface");
+  EXPECT_EQ(checks[1].subject, "239.2.0.1");
+  EXPECT_EQ(checks[1].data["groups"].size(), 15u);
+  EXPECT_EQ(checks[1].message,
+            "the join names b0; the same for 14 more groups joined on b0 whose route leaves by a0: 239.2.0.2, "
+            "239.2.0.3, 239.2.0.4, 239.2.0.5, 239.2.0.6, 239.2.0.7, 239.2.0.8, 239.2.0.9 and 6 more");
+  EXPECT_EQ(checks[1].note,
+            "should the sender be on a0's side: mcast-recv 239.2.0.1:5000%a0+15 239.2.0.16:5000%b0+5");
+  EXPECT_EQ(checks[2].subject, "239.2.0.16");
+  EXPECT_EQ(checks[2].note,
+            "should the sender be on c0's side: mcast-recv 239.2.0.1:5000%b0+15 239.2.0.16:5000%c0+5");
+  EXPECT_EQ(checks[3].check, "rp_filter");
+  // One line alone stays as it was.
+  std::vector<tools::check_result> one{route_line(members[0], "a0", tools::check_status::ok)};
+  const auto before = one.front().note;
+  tools::merge_route_moves(one, line);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one.front().note, before);
+  EXPECT_FALSE(one.front().data.contains("groups"));
+}
+
 TEST(ReceiveSession, DropsSeenKeepTheLargestCount) {
   fixture f;
   f.start();

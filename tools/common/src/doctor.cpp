@@ -1975,6 +1975,41 @@ void input_rule_checks(const std::vector<planned>& plan, std::vector<check_resul
   }
 }
 
+// The listen line's "the join of G is on X, and its datagrams come in by
+// Y" clauses with one X and Y said once for all their groups ("the joins
+// of G1, G2 and G3 are on X, and their datagrams come in by Y"; trial
+// t15r6 F2: one clause per group of 600); other clauses as they are, in
+// their order.
+std::vector<std::string> grouped_elsewhere(const std::vector<std::string>& clauses) {
+  constexpr std::string_view head = "the join of ";
+  constexpr std::string_view on = " is on ";
+  constexpr std::string_view by = ", and its datagrams come in by ";
+  std::vector<std::string> out;
+  std::map<std::pair<std::string, std::string>, std::pair<std::size_t, std::vector<std::string>>> groups;
+  for (const auto& c : clauses) {
+    const auto at_on = c.find(on);
+    const auto at_by = c.find(by);
+    if (!c.starts_with(head) || at_on == std::string::npos || at_by == std::string::npos || at_by < at_on) {
+      out.push_back(c);
+      continue;
+    }
+    std::pair<std::string, std::string> links{c.substr(at_on + on.size(), at_by - at_on - on.size()),
+                                              c.substr(at_by + by.size())};
+    auto [it, fresh] = groups.try_emplace(std::move(links), out.size(), std::vector<std::string>{});
+    if (fresh) out.push_back(c);
+    auto& said = it->second.second;
+    auto group = c.substr(head.size(), at_on - head.size());
+    if (std::ranges::find(said, group) == said.end()) said.push_back(std::move(group));
+  }
+  for (const auto& [links, at] : groups) {
+    const auto& [index, said] = at;
+    if (said.size() < 2) continue;
+    out[index] = fmt::format("the joins of {} are on {}, and their datagrams come in by {}", names_and(said),
+                             links.first, links.second);
+  }
+  return out;
+}
+
 void route_checks(const netlink::snapshot& snap, const std::vector<planned>& plan,
                   const relied_routes_map& relied, const std::vector<const membership*>& line,
                   std::vector<check_result>& checks) {
@@ -4983,7 +5018,7 @@ check_result link_drops_check(const link_drop& l, std::string_view during, bool 
   }
   note += fmt::format("mcast-recv doctor --size BYTES {} compares the sender's datagram size with the MTU and names "
                       "the MTU it needs; set it on the sender's link too, or send smaller datagrams",
-                      spec_arguments(members));
+                      spec_list(members));
   return {"interface", name, check_status::fail, std::move(message),
           mtu != 0 && mtu < 1500 ? fmt::format("ip link set dev {} mtu 1500", shell_quoted(name)) : std::string(),
           std::move(data), std::move(note)};
@@ -5447,7 +5482,7 @@ void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, st
                        "(often 1 to 4 KiB even for a small one), so a few of them fill it and the rest of a burst is "
                        "dropped",
                        s.recv.rcvbuf, *granted),
-           fmt::format("mcast-recv {}", spec_arguments(planned_members)), data,
+           fmt::format("mcast-recv {}", spec_list(planned_members)), data,
            "without --rcvbuf mcast-recv asks for the most net.core.rmem_max allows, at most 8 MiB; or a larger "
            "--rcvbuf"});
     }
@@ -10376,7 +10411,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   std::vector<membership> planned_members;
   for (const auto& p : plan) planned_members.push_back(*p.m);
   if (buffer_drops > 0) {
-    const auto [fix, note] = larger_buffer_fix(s.recv.rcvbuf, spec_arguments(planned_members));
+    const auto [fix, note] = larger_buffer_fix(s.recv.rcvbuf, spec_list(planned_members));
     // Two causes: the verdict names the one that dropped more (the first
     // line of its status), and a larger count of buffer drops is no less
     // severe than the checksum line.
@@ -10805,21 +10840,31 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
             moved.back().request.port = wrong;
           }
         }
-        fix = "mcast-recv " + spec_arguments(moved);
+        fix = "mcast-recv " + spec_list(moved);
       }
     }
     const std::uint64_t ignored = over.udp_ignored_multi.value_or(0) + over.udp6_ignored_multi.value_or(0);
     // Any-source joins named on another interface than the group's route,
     // with nothing heard there either (the probe's): no interface of this
     // host got them.
-    std::vector<std::string> neither;
+    // By join and route interface, each pair once (trial t15r6 F2: 600
+    // groups, 600 clauses).
+    std::vector<std::pair<std::string, std::string>> neither_links;
+    std::map<std::pair<std::string, std::string>, std::vector<std::string>> neither_groups;
     for (const auto& c : checks) {
       if (c.check == "route" && c.data.value("undecided", false) && c.data.contains("heard_on_route_interface") &&
           c.data["heard_on_route_interface"] == 0) {
-        neither.push_back(fmt::format("{} on {} nor on {}", text_name(c.subject),
-                                      text_name(c.data.value("join_interface", "")),
-                                      text_name(c.data.value("route_interface", ""))));
+        std::pair<std::string, std::string> links{c.data.value("join_interface", ""),
+                                                  c.data.value("route_interface", "")};
+        auto& groups = neither_groups[links];
+        if (groups.empty()) neither_links.push_back(links);
+        groups.push_back(text_name(c.subject));
       }
+    }
+    std::vector<std::string> neither;
+    for (const auto& links : neither_links) {
+      neither.push_back(fmt::format("{} on {} nor on {}", names_and(neither_groups[links]), text_name(links.first),
+                                    text_name(links.second)));
     }
     // Exclude joins whose interface saw datagrams of the group and port
     // come in only from the sources they exclude: the spec keeps them away.
@@ -11012,7 +11057,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     } else if (!elsewhere.empty()) {
       const bool by_source = std::ranges::any_of(elsewhere, [](const std::string& e) { return e.find("'s datagrams come in by") != std::string::npos; });
       const bool by_route = std::ranges::any_of(elsewhere, [](const std::string& e) { return e.find("'s datagrams come in by") == std::string::npos; });
-      why = fmt::format("; {} (see the {} line)", fmt::join(elsewhere, "; "),
+      why = fmt::format("; {} (see the {} line)", fmt::join(grouped_elsewhere(elsewhere), "; "),
                         by_source && by_route ? "route and source_route" : by_source ? "source_route" : "route");
       note = "that line's fix joins where the datagrams come in; check the sender, its TTL and the routers "
              "only if nothing arrives there either";
@@ -11874,6 +11919,8 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
       }
     }
   }
+  // One route line for the groups in one situation (trial t15r6 F2).
+  merge_route_moves(checks, members_of(plan));
   for (const auto& c : checks) print_check(out, c);
   return print_verdict(out, checks, heard_all);
 }

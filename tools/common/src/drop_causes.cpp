@@ -3,6 +3,7 @@
 #include <mcnet/tools/drop_causes.hpp>
 
 #include <mcnet/tools/doctor.hpp>
+#include <mcnet/tools/report.hpp>
 
 #include <sys/socket.h>
 
@@ -213,25 +214,6 @@ drop_counters drop_counters::since(const drop_counters& before) const {
   out.rx_renamed = std::move(renamed);
   return out;
 }
-
-namespace {
-
-// "a, b and c"; past 8 names the first 8 and how many more (trial t15r4
-// L3: 300 throw-away macvlans made one line of them all; JSON's
-// unknown_interfaces keeps every name).
-std::string names_and(const std::vector<std::string>& v) {
-  constexpr std::size_t said = 8;
-  std::string out;
-  const auto shown = v.size() > said ? said : v.size();
-  for (std::size_t i = 0; i < shown; ++i) {
-    if (i > 0) out += i + 1 == v.size() ? " and " : ", ";
-    out += v[i];
-  }
-  if (v.size() > said) out += fmt::format(" and {} more", v.size() - said);
-  return out;
-}
-
-}  // namespace
 
 std::string span_notes::renamed_from(const std::string& name) const {
   const auto it = renamed.find(name);

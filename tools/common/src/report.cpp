@@ -776,6 +776,18 @@ std::string packet_rate_text(const json& pps) {
   return fmt::format("{} pps", significant(v));
 }
 
+std::string names_and(const std::vector<std::string>& v) {
+  constexpr std::size_t said = 8;
+  std::string out;
+  const auto shown = v.size() > said ? said : v.size();
+  for (std::size_t i = 0; i < shown; ++i) {
+    if (i > 0) out += i + 1 == v.size() ? " and " : ", ";
+    out += v[i];
+  }
+  if (v.size() > said) out += fmt::format(" and {} more", v.size() - said);
+  return out;
+}
+
 std::string count_text(std::uint64_t n, std::string_view singular, std::string_view plural) {
   return fmt::format("{} {}", n, n == 1 ? singular : plural);
 }

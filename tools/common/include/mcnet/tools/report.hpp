@@ -169,6 +169,11 @@ struct packet_view {
 [[nodiscard]] std::string packet_rate_text(const nlohmann::ordered_json& pps);
 /// `n` and a noun, singular for 1: "1 packet", "0 packets", "2 packets".
 [[nodiscard]] std::string count_text(std::uint64_t n, std::string_view singular, std::string_view plural);
+/// The names as a list for people: "a", "a and b", "a, b and c"; past 8
+/// the first 8 and how many more ("a, ..., h and 292 more"): one line
+/// for 300 throw-away interfaces or 3,000 groups, where JSON keeps every
+/// name (trial t15r4 L3).
+[[nodiscard]] std::string names_and(const std::vector<std::string>& v);
 
 /// A percentage compared with `limit` (both in percent), without the "%",
 /// with digits enough to show which side of the limit it is on: two

@@ -858,6 +858,13 @@ inline constexpr std::chrono::seconds silent_check_budget{5};
 /// groups: "239.1.1.2:5000%eth0+29" (trial20q 6: a doctor command for 299
 /// silent channels of one +300 spec).
 [[nodiscard]] std::string spec_ranges(const std::vector<membership>& members);
+/// How many specs a suggested command line writes one by one: past it,
+/// spec_list() and placed_command() write consecutive groups as ranges.
+inline constexpr std::size_t specs_each_at_most = 8;
+/// spec_arguments() up to specs_each_at_most specs, spec_ranges() past it:
+/// the SPEC... of a suggested command that stays short for a run of
+/// thousands of groups (trial t15r6 F3: a 60 KB doctor command).
+[[nodiscard]] std::string spec_list(const std::vector<membership>& members);
 
 /// Where placed_command() puts a membership: an interface name, or none to
 /// keep it as it is.
@@ -871,7 +878,8 @@ using placement_of = std::function<std::optional<std::string>(const membership&)
 /// spec once, `%IFACE` on those that move (`mcast-recv 10.77.1.2,232.1.1.1:5000
 /// 10.77.2.2,232.1.1.1:5000%b0`). Past 64 memberships only the ones that
 /// move are written (with -i when they go to one interface): a fix is a
-/// line to paste, not the whole command line of a large run.
+/// line to paste, not the whole command line of a large run. Past
+/// specs_each_at_most specs, consecutive groups are ranges ("+N").
 [[nodiscard]] std::string placed_command(const std::vector<const membership*>& command_line,
                                          const placement_of& where);
 
@@ -879,6 +887,17 @@ using placement_of = std::function<std::optional<std::string>(const membership&)
 /// keeps every other membership of `line` as it is (trial15o F3).
 [[nodiscard]] std::string moved_run(const std::vector<const membership*>& line, const membership& m,
                                     std::string_view to);
+
+/// Merges the undecided route lines (data "undecided": an any-source or
+/// exclude join named on another interface than its group's route) of one
+/// situation (status, join_interface, route_interface, and whether
+/// --listen heard nothing or something on the route's interface) into the
+/// first of them: its message names the other groups (names_and()), its
+/// data lists every group ("groups"), and its move (fix or note) moves
+/// every one of them, keeping the rest of `line` as it is (trial t15r6 F2:
+/// one line per group, each moving its own, undoing the others when
+/// pasted one after the other).
+void merge_route_moves(std::vector<check_result>& checks, const std::vector<const membership*>& line);
 
 /// The memberships of `plan`, in its order: a command_line for placed_command().
 [[nodiscard]] std::vector<const membership*> members_of(const std::vector<planned_join>& plan);
