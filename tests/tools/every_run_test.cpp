@@ -1677,6 +1677,71 @@ TEST(DropCauses, AnInterfaceMadeAnewDuringTheSpanIsCountedFromItsCreation) {
   EXPECT_EQ(c.data["recreated"], true);
 }
 
+// The rp_filter changes a netconf notification tells of, typed: an
+// interface's by name ("index N" when the watcher no longer has it),
+// conf/all's and conf/default's with their new value (trial t15r4 H3b);
+// no other event is one.
+TEST(DropCauses, AnRpFilterNotificationIsTheChangeItTellsOf) {
+  using change = tools::rp_filter_change;
+  using scope = change::scope;
+  mcnet::netlink::snapshot state;
+  state.links.push_back(mcnet::netlink::link{.index = 3, .name = "eth1"});
+  const auto event = [](std::int32_t index, int value) {
+    mcnet::netlink::event e;
+    e.what = mcnet::netlink::event::kind::netconf_changed;
+    e.netconf_value.family = AF_INET;
+    e.netconf_value.index = index;
+    e.netconf_value.rp_filter = value;
+    return e;
+  };
+  EXPECT_EQ(tools::rp_filter_changed(event(3, 1), state), (change{scope::interface, "eth1", 1}));
+  EXPECT_EQ(tools::rp_filter_changed(event(9, 2), state), (change{scope::interface, "index 9", 2}));
+  EXPECT_EQ(tools::rp_filter_changed(event(mcnet::netlink::netconf::all, 2), state), (change{scope::all, "", 2}));
+  EXPECT_EQ(tools::rp_filter_changed(event(mcnet::netlink::netconf::defaults, 0), state),
+            (change{scope::defaults, "", 0}));
+  auto v6 = event(3, 1);
+  v6.netconf_value.family = AF_INET6;
+  EXPECT_FALSE(tools::rp_filter_changed(v6, state)) << "IPv6 has no rp_filter";
+  auto appeared = event(3, 1);
+  appeared.netconf_value.forwarding = 0;
+  EXPECT_FALSE(tools::rp_filter_changed(appeared, state)) << "an appearing interface's settings are no change";
+  auto other = event(3, 1);
+  other.netconf_value.rp_filter.reset();
+  EXPECT_FALSE(tools::rp_filter_changed(other, state)) << "another setting changed";
+  auto link = event(3, 1);
+  link.what = mcnet::netlink::event::kind::link_changed;
+  EXPECT_FALSE(tools::rp_filter_changed(link, state));
+  EXPECT_FALSE(tools::rp_filter_changed(event(0, 1), state));
+}
+
+// drop_counters::add_rp_changed: an interface's own change names it (one
+// already unknown keeps its reason); conf/default's names each interface
+// the reading knows but lo; conf/all's each one whose own value is below
+// conf/all's largest or cannot be read (none of these names exists here).
+TEST(DropCauses, RpFilterChangesNameTheInterfacesTheyTouched) {
+  using change = tools::rp_filter_change;
+  using scope = change::scope;
+  tools::drop_counters span;
+  span.rx_index = {{"lo", 1}, {"h15none0", 2}, {"h15none1", 3}};
+  span.rp_filter = {{"h15none2", 1}};
+  span.rx_vanished = {"mvc"};
+  auto own = span;
+  own.add_rp_changed({change{scope::interface, "c0", 1}, change{scope::interface, "mvc", 0}});
+  EXPECT_EQ(own.rx_rp_changed, (std::set<std::string>{"c0"})) << "mvc stays deleted, moved away or made anew";
+  EXPECT_EQ(own.rx_vanished, (std::set<std::string>{"c0", "mvc"}));
+  const std::set<std::string> known{"h15none0", "h15none1", "h15none2"};
+  for (const auto where : {scope::defaults, scope::all}) {
+    auto every = span;
+    every.add_rp_changed({change{where, "", 1}});
+    EXPECT_EQ(every.rx_rp_changed, known) << static_cast<int>(where);
+    EXPECT_FALSE(every.rx_vanished.contains("lo")) << static_cast<int>(where);
+  }
+  auto none = span;
+  none.add_rp_changed({});
+  EXPECT_TRUE(none.rx_rp_changed.empty());
+  EXPECT_EQ(none.rx_vanished, span.rx_vanished);
+}
+
 // trial t15t H1: a join on a bridge br0 whose port eth1 (MTU 1280) drops
 // every oversized frame as it comes in (eth1 RX dropped +170, br0's
 // counters +0). The run and doctor --listen read the ports' counters too:

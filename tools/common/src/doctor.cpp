@@ -9486,10 +9486,10 @@ struct link_news {
   // not, made before it or within it: its packets are not known to the
   // reverse-path bound (trial t15r3 H3).
   std::set<std::string> gone;
-  // Every interface whose rp_filter a netconf notification said changed
-  // (drop_counters::every_interface: conf/all's or conf/default's), even
-  // when back by the end (trial t15r4 H3b).
-  std::set<std::string> rp_changed;
+  // Every rp_filter change a netconf notification told of (an interface's,
+  // conf/all's or conf/default's), even when back by the end (trial t15r4
+  // H3b).
+  std::set<rp_filter_change> rp_changed;
 };
 
 // The checks (interface, firewall) whose FAIL says that this host drops
@@ -11112,8 +11112,9 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                         ignored, fmt::join(said, "; "));
       const auto& first = seen_elsewhere.front();
       fix = moved_run(members_of(plan), *first.join->m, first.where.front());
-      note = fmt::format("the fix joins where they come in (tcpdump -ni {} udp and dst host {} shows them there)",
-                         shell_quoted(first.where.front()), first.join->m->request.group.unmap().to_string());
+      note = fmt::format("the fix joins where they come in (tcpdump -ni {} {} shows them there)",
+                         shell_quoted(first.where.front()),
+                         capture_filter_of({first.join->m->request.group.unmap().to_string()}));
     } else if (!maybe_elsewhere.empty()) {
       // No packet socket there (no CAP_NET_RAW): Udp IgnoredMulti counts
       // broadcasts and every group's datagrams that no socket took, so its
@@ -11126,11 +11127,9 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       // counts broadcasts and other groups' datagrams too (trial t15r4 H4).
       // With one, what it saw decides: no datagram of the group on any
       // port, no other port (other_port above).
-      std::set<std::string> groups, ifaces;
-      for (const auto& p : plan) {
-        groups.insert(p.m->request.group.unmap().with_scope_id(0).to_string());
-        if (p.iface.index != 0) ifaces.insert(std::string(p.iface.name.view()));
-      }
+      std::set<std::string> groups;
+      for (const auto& p : plan) groups.insert(p.m->request.group.unmap().with_scope_id(0).to_string());
+      const auto ifaces = join_interface_names(plan);
       why = fmt::format("; the kernel ignored {} meanwhile for want of a socket bound to their port (Udp "
                         "IgnoredMulti, Udp6IgnoredMulti; namespace-wide: they count broadcasts and other groups' "
                         "datagrams too): possibly datagrams of a group joined here came for another port, possibly "
@@ -11139,7 +11138,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       // The join interface when there is one (trial t15r6 F5).
       note = fmt::format("a capture names the port they come for, if they come (tcpdump -ni {} '{}'); the spec's "
                          "port must be the sender's",
-                         ifaces.size() == 1 ? shell_quoted(*ifaces.begin()) : std::string("IFACE"),
+                         ifaces.size() == 1 ? shell_quoted(ifaces.front()) : std::string("IFACE"),
                          capture_filter_of(groups));
       // The reverse-path drops too, possibly these: the pointer to their
       // line stays (trial t15r5 L5: the verdict lost it).

@@ -8,7 +8,6 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -72,24 +71,25 @@ void read_rp_filter(drop_counters& out) {
 
 }  // namespace
 
-void drop_counters::add_rp_changed(const std::set<std::string>& changed) {
+void drop_counters::add_rp_changed(const std::set<rp_filter_change>& changed) {
   // One already unknown (deleted, moved away, made anew) keeps that
   // reason: an interface made within the span, its rp_filter written, then
   // deleted is said deleted.
   const auto add = [this](const std::string& name) {
     if (rx_vanished.insert(name).second) rx_rp_changed.insert(name);
   };
-  // conf/all's values the notifications gave ("(conf/all N)"): an
-  // interface whose own value is at least the largest kept its effective
-  // value, max(all, own), all along (trial t15r5 L4: b0, strict itself,
-  // was named when conf/all went 0, 1, 0). A start value of conf/all that
-  // differs from its end one is since()'s to see.
+  // conf/all's values the notifications gave: an interface whose own
+  // value is at least the largest kept its effective value, max(all, own),
+  // all along (trial t15r5 L4: b0, strict itself, was named when conf/all
+  // went 0, 1, 0). A start value of conf/all that differs from its end one
+  // is since()'s to see.
+  using scope = rp_filter_change::scope;
   std::optional<int> all_max;
-  for (const auto& name : changed) {
-    int v = 0;
-    if (std::sscanf(name.c_str(), "(conf/all %d)", &v) == 1) all_max = std::max(all_max.value_or(v), v);
+  bool every = false;  // conf/default's: any interface's own value never written
+  for (const auto& c : changed) {
+    if (c.where == scope::all) all_max = std::max(all_max.value_or(c.value), c.value);
+    if (c.where == scope::defaults) every = true;
   }
-  const bool every = changed.contains(std::string(every_interface));
   if (every || all_max) {
     std::set<std::string> names;
     for (const auto& [name, value] : rp_filter) names.insert(name);
@@ -101,22 +101,24 @@ void drop_counters::add_rp_changed(const std::set<std::string>& changed) {
       if (every || !own || *own < *all_max) add(name);
     }
   }
-  for (const auto& name : changed) {
-    if (!name.empty() && name != every_interface && !name.starts_with("(conf/all ")) add(name);
+  for (const auto& c : changed) {
+    if (c.where == scope::interface && !c.name.empty()) add(c.name);
   }
 }
 
-std::optional<std::string> rp_filter_changed(const netlink::event& e, const netlink::snapshot& state) {
+std::optional<rp_filter_change> rp_filter_changed(const netlink::event& e, const netlink::snapshot& state) {
   if (e.what != netlink::event::kind::netconf_changed) return std::nullopt;
   const auto& c = e.netconf_value;
   // An appearing interface's announcement carries every setting
   // (NETCONFA_ALL); a sysctl write, the one it changed.
   if (c.family != AF_INET || !c.rp_filter || c.forwarding) return std::nullopt;
-  if (c.index == netlink::netconf::all) return fmt::format("(conf/all {})", *c.rp_filter);
-  if (c.index == netlink::netconf::defaults) return std::string(drop_counters::every_interface);
+  using scope = rp_filter_change::scope;
+  if (c.index == netlink::netconf::all) return rp_filter_change{scope::all, {}, *c.rp_filter};
+  if (c.index == netlink::netconf::defaults) return rp_filter_change{scope::defaults, {}, *c.rp_filter};
   if (c.index <= 0) return std::nullopt;
   const auto* l = state.link_by_index(static_cast<std::uint32_t>(c.index));
-  return l != nullptr && !l->name.empty() ? l->name : fmt::format("index {}", c.index);
+  return rp_filter_change{scope::interface, l != nullptr && !l->name.empty() ? l->name : fmt::format("index {}", c.index),
+                          *c.rp_filter};
 }
 
 void drop_counters::add_gone(const std::set<std::string>& gone) {

@@ -1394,11 +1394,11 @@ std::string possibly_joined_elsewhere(const std::vector<joined_elsewhere>& maybe
 
 std::string possibly_joined_elsewhere_note(const std::vector<planned_join>& plan, const joined_elsewhere& e) {
   const auto& via = e.where.front();
-  const auto group = e.join->m->request.group.unmap().to_string();
   // An interface gone since ("interface index N") has no name for -i.
   return core::interface_ref::by_name(via)
-             ? fmt::format("tcpdump -ni {} udp and dst host {} shows whether they come in there; should they: {}",
-                           shell_quoted(via), group, moved_run(members_of(plan), *e.join->m, via))
+             ? fmt::format("tcpdump -ni {} {} shows whether they come in there; should they: {}", shell_quoted(via),
+                           capture_filter_of({e.join->m->request.group.unmap().to_string()}),
+                           moved_run(members_of(plan), *e.join->m, via))
              : fmt::format("{} is gone: nothing of the group comes in there any more", via);
 }
 

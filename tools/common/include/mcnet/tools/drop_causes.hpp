@@ -11,6 +11,7 @@
 /// (docs/tools.md, "Checks in every run"), the doctor over --listen. A
 /// counter that cannot be read is unmeasured (none), never 0.
 
+#include <compare>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -22,6 +23,26 @@
 #include <mcnet/netlink/watcher.hpp>
 
 namespace mcnet::tools {
+
+/// One change of an IPv4 rp_filter a netconf notification told of
+/// (rp_filter_changed()); drop_counters::add_rp_changed() takes those of a
+/// span.
+struct rp_filter_change {
+  /// Whose value changed.
+  enum class scope : std::uint8_t {
+    interface,  ///< one interface's own (conf/IFACE): `name`
+    all,        ///< conf/all's: the kernel applies max(conf/all, conf/IFACE)
+    defaults,   ///< conf/default's: also every interface's own value never written
+  };
+  scope where = scope::interface;
+  /// scope::interface: the interface's name (the watcher's for its index;
+  /// "index N" when it no longer has it); empty for the others.
+  std::string name{};
+  /// The new value: 0 off, 1 strict, 2 loose.
+  int value = 0;
+  /// Ordered (and equal) by scope, name, value.
+  friend auto operator<=>(const rp_filter_change&, const rp_filter_change&) = default;
+};
 
 /// The counters at one moment, or (since()) their change over a span.
 struct drop_counters {
@@ -95,20 +116,19 @@ struct drop_counters {
   /// (unknown_interfaces_clause() says "link events were lost"). No
   /// interface has this name: a name holds no space.
   static constexpr std::string_view link_events_lost = "(link events lost)";
-  /// In add_rp_changed(): conf/default's rp_filter changed, which may
-  /// change every interface whose own value was never written. (conf/all's
-  /// change is "(conf/all N)", N its new value: every interface whose own
-  /// value is below the largest N.)
-  static constexpr std::string_view every_interface = "(every interface)";
-  /// Add `changed` (interfaces whose rp_filter a netconf notification said
-  /// changed during the span, by name; every_interface for conf/all or
-  /// conf/default: each interface this reading knows) to rx_rp_changed and
-  /// rx_vanished (one already there keeps its reason: deleted, moved away,
-  /// made anew): which drops they took is not known, even when the value
-  /// is back at the span's end (trial t15r4 H3b: c0 and mvc turned strict
-  /// and off again within the run took every drop, the two readings agreed,
-  /// and an innocent join interface was blamed).
-  void add_rp_changed(const std::set<std::string>& changed);
+  /// Add the interfaces of `changed` (the rp_filter changes netconf
+  /// notifications told of during the span, rp_filter_changed()) to
+  /// rx_rp_changed and rx_vanished (one already there keeps its reason:
+  /// deleted, moved away, made anew): which drops they took is not known,
+  /// even when the value is back at the span's end (trial t15r4 H3b: c0
+  /// and mvc turned strict and off again within the run took every drop,
+  /// the two readings agreed, and an innocent join interface was blamed).
+  /// An interface's own change names it; conf/default's names each
+  /// interface this reading knows (its value may be any of theirs that was
+  /// never written); conf/all's each one whose own value is below the
+  /// largest value conf/all took, or cannot be read (one at least that
+  /// large kept max(all, own) all along: trial t15r5 L4).
+  void add_rp_changed(const std::set<rp_filter_change>& changed);
 
   /// The calling thread's network namespace's counters now.
   [[nodiscard]] static drop_counters read();
@@ -134,16 +154,15 @@ struct span_notes {
   /// (trial t15r3 L1: said "mvc (renamed mvz)"); else empty.
   [[nodiscard]] std::string renamed_from(const std::string& name) const;
 };
-/// The interface whose IPv4 rp_filter event `e` says changed: its name
-/// (`state`'s name for its index; "index N" when the watcher no longer has
-/// it), "(conf/all N)" for conf/all (N its new value),
-/// drop_counters::every_interface for conf/default, or
-/// nullopt when `e` is no such change: another kind of event, IPv6 (no
-/// rp_filter), a notification without rp_filter, or the announcement of an
-/// interface that appeared (the kernel's RTM_NEWNETCONF with every setting,
-/// forwarding among them: its value is the one it starts with, not a
-/// change).
-[[nodiscard]] std::optional<std::string> rp_filter_changed(const netlink::event& e, const netlink::snapshot& state);
+/// The IPv4 rp_filter change event `e` tells of: an interface's (named by
+/// `state`'s name for its index; "index N" when the watcher no longer has
+/// it), conf/all's or conf/default's, with the new value; nullopt when `e`
+/// is no such change: another kind of event, IPv6 (no rp_filter), a
+/// notification without rp_filter, or the announcement of an interface that
+/// appeared (the kernel's RTM_NEWNETCONF with every setting, forwarding
+/// among them: its value is the one it starts with, not a change).
+[[nodiscard]] std::optional<rp_filter_change> rp_filter_changed(const netlink::event& e,
+                                                                const netlink::snapshot& state);
 
 /// Why the packets of `names` (drop_counters::rx_vanished, those other
 /// than the join) over `during` are not known, as a clause: "c0 and mvc

@@ -506,14 +506,14 @@ class receive_session {
   void link_gone(const std::string& name) { links_gone_.insert(name); }
   /// Those of link_gone().
   [[nodiscard]] const std::set<std::string>& links_gone() const noexcept { return links_gone_; }
-  /// An interface's (or, drop_counters::every_interface, conf/all's or
-  /// conf/default's) rp_filter changed during the run, as a netconf
-  /// notification said (link_watch; rp_filter_changed()): the reverse-path
-  /// bound does not know which drops it took (drop_counters::add_rp_changed;
-  /// trial t15r4 H3b: turned on and off again within the run).
-  void link_rp_changed(const std::string& name) { links_rp_changed_.insert(name); }
+  /// An interface's (or conf/all's, conf/default's) rp_filter changed
+  /// during the run, as a netconf notification said (link_watch;
+  /// rp_filter_changed()): the reverse-path bound does not know which drops
+  /// the interfaces it touched took (drop_counters::add_rp_changed; trial
+  /// t15r4 H3b: turned on and off again within the run).
+  void link_rp_changed(const rp_filter_change& change) { links_rp_changed_.insert(change); }
   /// Those of link_rp_changed().
-  [[nodiscard]] const std::set<std::string>& links_rp_changed() const noexcept { return links_rp_changed_; }
+  [[nodiscard]] const std::set<rp_filter_change>& links_rp_changed() const noexcept { return links_rp_changed_; }
 
   /// Print the summary (text, CSV rows, JSON event), after counting the
   /// datagrams `auto` still held (stream_table::settle), and write
@@ -686,7 +686,7 @@ class receive_session {
   bool drop_causes_ = false;               // count_drop_causes
   drop_counters drops_before_;             // before the joins, with count_drop_causes
   std::set<std::string> links_gone_;       // link_gone()
-  std::set<std::string> links_rp_changed_;  // link_rp_changed()
+  std::set<rp_filter_change> links_rp_changed_;  // link_rp_changed()
   std::function<drop_counters()> read_drops_;  // count_drop_causes
   std::optional<drop_counters> end_counters_;   // take_final_drops
   std::string drop_causes_short_;          // summary(): "bad UDP checksum 10, ..." (v4 and v6 summed), when counted
