@@ -5206,7 +5206,7 @@ std::string listen_cut_short(const std::vector<check_result>& checks, std::strin
   if (stopped != checks.end() && message != stopped->message) {
     std::vector<std::string> left;
     if (const auto at = stopped->data.find("not_made"); at != stopped->data.end() && at->is_array()) {
-      for (const auto& name : *at) left.push_back(name.is_string() ? name.get<std::string>() : name.dump());
+      for (const auto& name : *at) left.push_back(name.is_string() ? name.get<std::string>() : json_text(name));
     }
     message += fmt::format("; but a signal ended the doctor before the {} checks", names_and(left));
   }
