@@ -3520,6 +3520,13 @@ TEST(McastRecvSilent, PlacedCommandWritesRangesOfTheMovedGroups) {
   const auto line = pointers(members);
   EXPECT_EQ(tools::placed_command(line, [](const tools::membership&) { return std::optional<std::string>("a0"); }),
             "mcast-recv -i a0 239.2.0.1:5000+400");
+  // moved_run()'s shortcut for a large line writes what placed_command() does.
+  EXPECT_EQ(tools::moved_run(line, members[5], "a0"),
+            tools::placed_command(line, [&members](const tools::membership& m) -> std::optional<std::string> {
+              if (tools::same_join(m, members[5])) return "a0";
+              return std::nullopt;
+            }));
+  EXPECT_EQ(tools::moved_run(line, members[5], "a0"), "mcast-recv -i a0 239.2.0.6:5000");
   // Every second group moves: 200 specs, no range possible.
   const auto half = tools::placed_command(line, [](const tools::membership& m) -> std::optional<std::string> {
     if (m.request.group.to_string().back() % 2 == 1) return "a0";
