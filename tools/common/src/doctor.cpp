@@ -4558,9 +4558,13 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     // climbed for traffic of another interface, not for this join.
     const bool by_listen = std::ranges::any_of(passing, [](const std::string& t) { return t.find("--listen heard") != std::string::npos; });
     return {"rp_filter", "TcpExtIPReversePathFilter", check_status::warn,
-            fmt::format("{}, but this {}'s datagrams pass the check: {}; the drops are of other traffic, probably "
+            fmt::format("{}, but {} datagrams pass the check: {}; the drops are of other traffic, probably "
                         "another interface's",
-                        counted, during == "the run" ? "run" : "join", fmt::join(passing, "; ")),
+                        counted,
+                        during == "the run" ? "this run's"
+                        : plan.size() == 1  ? "this join's"
+                                            : "these joins'",  // trial t15r8 D3': 600 joins were "this join's"
+                        fmt::join(passing, "; ")),
             "", d,
             fmt::format("nothing to change for these joins{}; nstat -az TcpExtIPReversePathFilter counts the drops, "
                         "and tcpdump on the other interfaces shows whose they are",
