@@ -4312,7 +4312,8 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
                                        ? loose_fix(join)
                                        : filter_off_fix(rp, join));
           continue;
-        } else if (others && counted_others && counted_others->sum < drops) {
+        } else if (others && counted_others &&
+                   reverse_path_at_least(drops, counted_others->sum) > reverse_path_slack(counted_others->sum)) {
           // The others received fewer packets than were dropped: at least
           // the rest came in on the join interfaces.
           if (outnumbered.empty()) {
@@ -4726,7 +4727,7 @@ std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t
       !gone.empty()
           ? fmt::format("; {}, so the run cannot tell how many of them are this channel's",
                         unknown_interfaces_clause(gone, "the run", notes != nullptr ? *notes : span_notes{}))
-      : all_known && sum < drops
+      : all_known && reverse_path_at_least(drops, sum) > reverse_path_slack(sum)
           ? fmt::format("; {} received {} during the run (/proc/net/dev), fewer than the {} dropped: at least {} "
                         "of them came in on {}; how many of those are this channel's the run cannot tell",
                         and_list(counted, notes), count_text(sum, "packet", "packets"), drops, drops - sum,
@@ -4747,7 +4748,8 @@ rp_own_share reverse_path_own_share(std::optional<std::uint64_t> own_rx, std::op
                                     std::uint64_t drops) noexcept {
   if (own_rx && *own_rx == 0) return rp_own_share::none;
   if (!own_rx || !others_rx) return rp_own_share::unknown;
-  return reverse_path_at_least(drops, *others_rx) > 0 ? rp_own_share::definite : rp_own_share::possible;
+  return reverse_path_at_least(drops, *others_rx) > reverse_path_slack(*others_rx) ? rp_own_share::definite
+                                                                                    : rp_own_share::possible;
 }
 
 std::optional<std::uint64_t> reverse_path_others_rx(std::string_view join, const std::vector<std::string>& filtering,
@@ -10027,7 +10029,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   // The link events, opened before the counters' first reading: every
   // interface deleted after it is seen (trial t15r3 H3).
   auto link_events = netlink::watcher::open();
-  const auto before = drop_counters::read();
+  const auto before = drop_counters::read(drop_counters::reading::first);
   const auto no_routes_before = net_counters::read_snmp6("Ip6InNoRoutes");
   using key = std::tuple<core::ip_address, core::ip_address, std::uint16_t>;  // source, group, port
   std::map<key, source_count> seen;
@@ -10307,7 +10309,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   }
   // The counters' last reading, then the link events up to it: an
   // interface made and deleted before the reading is seen.
-  const auto after = drop_counters::read();
+  const auto after = drop_counters::read(drop_counters::reading::last);
   if (link_events) {
     (void)note_deletions(*link_events, plan,
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), deleted,

@@ -80,7 +80,7 @@ int receive_run(const recv_settings& s, const reporter& out) {
   // is joined is reported too.
   auto watcher = mcnet::netlink::watcher::open(1 << 20, false);
   // Before the joins: a sender may start as soon as they are reported.
-  const auto drops_before = drop_counters::read();
+  const auto drops_before = drop_counters::read(drop_counters::reading::first);
   // The MLD reports sent before the joins: those the joins send say the MLD version in use.
   const mld_since mld{read_mld_reports(), "the run's joins"};
   std::size_t handled = members.size();
@@ -125,7 +125,7 @@ int receive_run(const recv_settings& s, const reporter& out) {
   // The drop counters since the joins: a silent channel's interface's own
   // drops, when no other channel there received (trial t15t H2).
   session.silent_hints_with([&members, &drops_before, &session](const receive_session::silent_channels& silent) {
-    auto over = drop_counters::read().since(drops_before);
+    auto over = drop_counters::read(drop_counters::reading::last).since(drops_before);
     over.add_gone(session.links_gone());  // made and deleted within the run too (trial t15r3 H3)
     over.add_rp_changed(session.links_rp_changed());  // rp_filter changed and back (trial t15r4 H3b)
     return silent_hints(members, silent, silent_check_stop(), over);

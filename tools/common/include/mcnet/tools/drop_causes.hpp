@@ -130,8 +130,15 @@ struct drop_counters {
   /// large kept max(all, own) all along: trial t15r5 L4).
   void add_rp_changed(const std::set<rp_filter_change>& changed);
 
-  /// The calling thread's network namespace's counters now.
-  [[nodiscard]] static drop_counters read();
+  /// Which reading of a span: the first reads the interfaces' RX counters
+  /// (/proc/net/dev) before the drop counters, the last one after them, so
+  /// that a datagram arriving between the two reads counts in the RX
+  /// packets' rise whenever it counts in the drops' (a datagram is counted
+  /// in its interface's RX before the kernel drops it).
+  enum class reading { first, last };
+  /// The calling thread's network namespace's counters now (a single
+  /// snapshot: either order).
+  [[nodiscard]] static drop_counters read(reading which = reading::last);
   /// The change from `before` to these, per counter: none where either
   /// reading is none; 0 where a counter went back (it never does, short of a
   /// namespace's counters being reset). An interface's: its counts now

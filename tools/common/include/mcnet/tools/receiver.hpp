@@ -476,7 +476,9 @@ class receive_session {
   /// those above 0; a --max-loss failure with kernel drops names them.
   /// `read` reads the counters at the summary (a test gives its own).
   void count_drop_causes(const drop_counters& before,
-                         std::function<drop_counters()> read = &drop_counters::read) {
+                         std::function<drop_counters()> read = [] {
+                           return drop_counters::read(drop_counters::reading::last);
+                         }) {
     drop_causes_ = true;
     drops_before_ = before;
     read_drops_ = std::move(read);
