@@ -3323,8 +3323,11 @@ struct two_senders {
       : a(v6 ? one.v6().to_string() : one.v4().to_string()), b(v6 ? two.v6().to_string() : two.v4().to_string()) {}
   // The doctor with --listen 1.5 on `spec` while both senders send 20 datagrams each.
   [[nodiscard]] doctor_run doctor_hearing(const std::string& spec, const std::string& group_hex) const {
+    // 0.4 s of datagrams: the doctor opens its packet sockets after the
+    // join the test waits for, so a burst sent at once could pass before
+    // them (seen once in a loaded full run: nothing seen, every rule undecided).
     return doctor_while(rx, {"-i", "eth0", "--listen", "1.5", spec}, group_hex,
-                        [&] { send_together({&one, &two}, {"-i", "eth0", "-c", "20", "-r", "400pps", spec}); });
+                        [&] { send_together({&one, &two}, {"-i", "eth0", "-c", "160", "-r", "400pps", spec}); });
   }
 };
 
