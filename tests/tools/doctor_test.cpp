@@ -9787,3 +9787,40 @@ TEST(NetDoctor, ASignalEndsTheDoctorOfManyGroupsWhereItIsAndTheVerdictSaysSo) {
   for (const auto& c : d.checks("listen")) said = said || (c["data"].is_object() && c["data"].value("interrupted", false));
   EXPECT_TRUE(said) << d.r.output;
 }
+
+// Trial t15r10 N2-D: without a packet socket, 3,000 silent groups on a
+// join interface that received no packets at all made the rp_filter line
+// say "nothing at all arrived on b0" once per group, a 506 KB line. Once
+// per interface, naming the groups (the first 8 and how many more).
+// Nothing is sent: crafted counts.
+TEST(NetDoctor, AJoinInterfaceThatReceivedNothingIsSaidOnceForAllItsGroups) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 1, .hosts = {{.lans = {0}}}});
+  const auto& h = (*net)[0];
+  h.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  const auto c = h.run([] {
+    std::vector<tools::membership> members;
+    for (int i = 1; i <= 300; ++i) {
+      tools::membership m;
+      m.request.group = *core::ip_address::parse(fmt::format("239.255.{}.{}", 94 + i / 250, i % 250 + 1));
+      m.request.port = 5035;
+      m.iface = *core::interface_ref::by_name("eth0");
+      m.request.interface_index = m.iface.index;
+      members.push_back(m);
+    }
+    const auto plan = tools::plan_joins(members);
+    const std::map<std::string, std::uint64_t> received{{"eth0", 0}};
+    const auto r = tools::reverse_path_check(700, "--listen", plan, nlohmann::ordered_json::object(), {}, nullptr,
+                                             &received);
+    return json{{"message", r.message}, {"harmless", r.data.value("harmless", false)}};
+  });
+  const auto message = c["message"].get<std::string>();
+  const std::string clause = "any source on eth0: nothing at all arrived on eth0 during --listen";
+  const auto first = message.find(clause);
+  ASSERT_NE(first, std::string::npos) << message;
+  EXPECT_EQ(message.find(clause, first + 1), std::string::npos) << message;
+  EXPECT_NE(message.find("no sender sends 239.255.94.2, 239.255.94.3, "), std::string::npos) << message;
+  EXPECT_NE(message.find(" and 292 more there, or nothing forwards them there"), std::string::npos) << message;
+  EXPECT_LT(message.size(), 1200u) << message;
+  EXPECT_EQ(c["harmless"], true) << message;
+}
