@@ -8391,6 +8391,7 @@ void membership_checks(const std::vector<planned>& plan, const std::vector<shard
                         "", {}, "ip maddr show dev " + shell_quoted(name) + " shows what the kernel lists there"});
       continue;
     }
+    const auto& users = found->second->users;  // /proc/net/igmp(6)'s count of its users
     std::vector<std::string> listed;
     bool unlisted = false;  // /proc/net/mcfilter left the group out
     const netlink::group_filter* kernel = nullptr;  // the interface's filter of the group, as --interfaces gives it
@@ -8442,9 +8443,9 @@ void membership_checks(const std::vector<planned>& plan, const std::vector<shard
       filter = {{"mode", merged.mode}, {"sources", merged.sources}};
       const auto sockets = own.size() == 1 ? std::string("the doctor's socket's filter")
                                            : fmt::format("the doctor's {} sockets' filters", own.size());
-      const auto others = found->second->users && *found->second->users > own.size()
+      const auto others = users && *users > own.size()
                               ? fmt::format("; {} user(s) besides, whose filters the doctor cannot read",
-                                            *found->second->users - own.size())
+                                            *users - own.size())
                               : std::string();
       if (from.empty() || listed.empty()) {
         from = fmt::format(" ({}{}: /proc/net/mcfilter{} {})", sockets, others, r.group.is_v4() ? "" : "6",
@@ -8459,11 +8460,11 @@ void membership_checks(const std::vector<planned>& plan, const std::vector<shard
     checks.push_back({"membership", subject, check_status::ok,
                       fmt::format("the kernel lists {} on {} ({} user(s)); filter {}{}{}", r.group.to_string(),
                                   text_name(name),
-                                  found->second->users ? std::to_string(*found->second->users) : std::string("?"), filter_text,
+                                  users ? std::to_string(*users) : std::string("?"), filter_text,
                                   known || listed.empty() ? "" : fmt::format("; sources {}", fmt::join(listed, ", ")),
                                   from),
                       "",
-                      {{"users", found->second->users ? json(*found->second->users) : json(nullptr)},
+                      {{"users", users ? json(*users) : json(nullptr)},
                        {"sources", listed},
                        {"sources_from", sources_from},
                        {"filter", std::move(filter)}},

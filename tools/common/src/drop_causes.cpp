@@ -134,26 +134,18 @@ drop_counters drop_counters::read(reading which) {
   // coming in between counts in the RX packets' rise whenever it counts in
   // the drops' (trial t15r10 N2-A: the other order made the drops outrun
   // the packets of the interface that had them all).
-  drop_counters early;
-  if (which == reading::first) read_received(early);
-  drop_counters out{net_counters::read("netstat", "TcpExt", "IPReversePathFilter"),
-                    net_counters::read("snmp", "Udp", "InErrors"),
-                    net_counters::read("snmp", "Udp", "RcvbufErrors"),
-                    net_counters::read("snmp", "Udp", "InCsumErrors"),
-                    net_counters::read_snmp6("Udp6InErrors"),
-                    net_counters::read_snmp6("Udp6RcvbufErrors"),
-                    net_counters::read_snmp6("Udp6InCsumErrors"),
-                    net_counters::read("snmp", "Udp", "IgnoredMulti"),
-                    net_counters::read_snmp6("Udp6IgnoredMulti")};
-  if (which == reading::first) {
-    out.rx_packets = std::move(early.rx_packets);
-    out.rx_multicast = std::move(early.rx_multicast);
-    out.rx_dropped = std::move(early.rx_dropped);
-    out.rx_errors = std::move(early.rx_errors);
-    out.rx_index = std::move(early.rx_index);
-  } else {
-    read_received(out);
-  }
+  drop_counters out{};
+  if (which == reading::first) read_received(out);
+  out.reverse_path = net_counters::read("netstat", "TcpExt", "IPReversePathFilter");
+  out.udp_in_errors = net_counters::read("snmp", "Udp", "InErrors");
+  out.udp_rcvbuf = net_counters::read("snmp", "Udp", "RcvbufErrors");
+  out.udp_csum = net_counters::read("snmp", "Udp", "InCsumErrors");
+  out.udp6_in_errors = net_counters::read_snmp6("Udp6InErrors");
+  out.udp6_rcvbuf = net_counters::read_snmp6("Udp6RcvbufErrors");
+  out.udp6_csum = net_counters::read_snmp6("Udp6InCsumErrors");
+  out.udp_ignored_multi = net_counters::read("snmp", "Udp", "IgnoredMulti");
+  out.udp6_ignored_multi = net_counters::read_snmp6("Udp6IgnoredMulti");
+  if (which == reading::last) read_received(out);
   read_rp_filter(out);
   return out;
 }

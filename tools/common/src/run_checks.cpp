@@ -1439,6 +1439,7 @@ run_verdict nothing_arrived_verdict(
   std::string firewall_unread;  // the firewall check's SKIP, when it could not read the rules
   std::vector<std::string> sampled;  // rules that drop a share only: noted, no cause of nothing at all
   auto plan = plan_joins(members);
+  const auto all_specs = spec_list(members);  // the SPEC... of every suggested command below
   // Include sources on their join interface's own subnet (source, join
   // interface index): they come in from the link, no router between, so
   // neither a TTL nor another interface is a lead for them (trial t15s M2).
@@ -1459,7 +1460,6 @@ run_verdict nothing_arrived_verdict(
     // side or what should reach the named link did not (a sender's TTL
     // behind a router, the router). The run cannot tell which: the choices,
     // no fix.
-    const auto all_specs = spec_list(members);
     for (auto& c : checks) {
       if (c.check != "route" || c.status != check_status::ok || !c.data.value("undecided", false)) continue;
       const auto join = c.data.value("join_interface", "");
@@ -1599,7 +1599,7 @@ run_verdict nothing_arrived_verdict(
   const auto full = over_run.udp_rcvbuf.value_or(0) + over_run.udp6_rcvbuf.value_or(0);
   const auto others_queue = own_drops ? others_full_queue(full, *own_drops, "the run", members) : std::nullopt;
   if (const auto ours = own_drops ? std::min(full, *own_drops) : full; ours > 0) {
-    auto [fix, note] = larger_buffer_fix(rcvbuf, spec_list(members));
+    auto [fix, note] = larger_buffer_fix(rcvbuf, all_specs);
     checks.push_back({"drops", "the run", check_status::fail,
                       fmt::format("the kernel dropped {} for a full receive queue during the run (Udp "
                                   "RcvbufErrors {}, Udp6RcvbufErrors {}; namespace-wide{}): a receive buffer too "
@@ -1701,7 +1701,7 @@ run_verdict nothing_arrived_verdict(
       (other_side.empty() ? std::string()
                           : fmt::format("; {}; nothing here says which (mcast-recv doctor --listen 5 {} listens on "
                                         "both)",
-                                        fmt::join(other_side, "; "), spec_list(members))) +
+                                        fmt::join(other_side, "; "), all_specs)) +
       own_source +
       (firewall_unread.empty() ? std::string()
                                : "; this host's own firewall was not read either: " + firewall_unread) +
@@ -1724,7 +1724,7 @@ run_verdict nothing_arrived_verdict(
     with_other_side.note += fmt::format("{}should nothing arrive once it is fixed: {}; nothing here says which "
                                         "(mcast-recv doctor --listen 5 {} listens on both)",
                                         with_other_side.note.empty() ? "" : "; ", fmt::join(choices, "; "),
-                                        spec_list(members));
+                                        all_specs);
     cause = &with_other_side;
   }
   // Another socket's full queue beside a cause: said with it (it may be
