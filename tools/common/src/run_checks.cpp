@@ -642,6 +642,34 @@ std::vector<std::string> join_interface_names(const std::vector<planned_join>& p
   return out;
 }
 
+namespace {
+
+// The join interfaces of `plan` that received no packets at all over the
+// run (/proc/net/dev; the same link at both readings, so the count is
+// known), in the plan's order: nothing of any sender reached them.
+std::vector<std::string> received_none(const std::vector<planned_join>& plan, const drop_counters& over_run) {
+  std::vector<std::string> out;
+  for (auto& name : join_interface_names(plan)) {
+    const auto rx = over_run.rx_packets.find(name);
+    if (rx == over_run.rx_packets.end() || rx->second != 0 || over_run.rx_vanished.contains(name)) continue;
+    out.push_back(std::move(name));
+  }
+  return out;
+}
+
+// Names as prose lists them: "a", "a or b", "a, b or c" (each through
+// text_name).
+std::string names_or_text(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " or " : ", ";
+    out += text_name(names[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
 std::optional<check_result> checksum_drop_check(const drop_counters& over, std::string_view during,
                                                check_status status, const std::vector<std::string>& interfaces) {
   const auto csum = over.udp_csum.value_or(0) + over.udp6_csum.value_or(0);
@@ -1655,6 +1683,46 @@ run_verdict nothing_arrived_verdict(
   const auto ignored = over_run.udp_ignored_multi.value_or(0) + over_run.udp6_ignored_multi.value_or(0);
   std::set<std::string> groups;
   for (const auto& m : members) groups.insert(m.request.group.unmap().with_scope_id(0).to_string());
+  // The join interfaces that received no packets at all over the run: no
+  // datagram of any sender reached them, which puts what keeps the groups
+  // away past this host or before its interfaces, whatever the verdict's
+  // check (trial t15r10 N2-B: a route WARN with reverse-path drops that
+  // came in elsewhere never said that b0, the join interface, had received
+  // nothing).
+  const auto quiet = received_none(plan, over_run);
+  std::string quiet_text;
+  // Every join's interface among them, each without a frame dropped or a
+  // receive error: no datagram past its MTU either (the interface counts
+  // those itself).
+  bool quiet_frames = !quiet.empty() && quiet.size() == join_names.size() &&
+                      std::ranges::all_of(plan, [](const planned_join& p) { return p.iface.index != 0; });
+  for (const auto& name : quiet) {
+    const auto dropped = over_run.rx_dropped.find(name);
+    const auto errors = over_run.rx_errors.find(name);
+    if (dropped == over_run.rx_dropped.end() || dropped->second != 0 || errors == over_run.rx_errors.end() ||
+        errors->second != 0) {
+      quiet_frames = false;
+    }
+  }
+  if (!quiet.empty()) {
+    // The reverse-path drops, when every IPv4 join's interface is among
+    // them: none of the drops is theirs.
+    const bool rp_elsewhere =
+        over_run.reverse_path && *over_run.reverse_path > 0 && !plan4.empty() &&
+        std::ranges::all_of(plan4, [&quiet](const planned_join& p) {
+          return p.iface.index != 0 && std::ranges::find(quiet, std::string(p.iface.name.view())) != quiet.end();
+        });
+    quiet_text = fmt::format(
+        "nothing at all arrived on {} during the run ({} no packets{}, /proc/net/dev): no sender sends {} there, or "
+        "nothing forwards {} there{}",
+        names_or_text(quiet), quiet.size() == 1 ? "it received" : "they received",
+        quiet_frames ? " and dropped none" : "",
+        groups.size() == 1 ? "the group" : "the groups", groups.size() == 1 ? "it" : "them",
+        rp_elsewhere ? fmt::format(", and the {} dropped by reverse-path filtering (TcpExtIPReversePathFilter) came "
+                                   "in elsewhere, none on {}",
+                                   count_text(*over_run.reverse_path, "datagram", "datagrams"), names_or_text(quiet))
+                     : std::string());
+  }
   const std::string rp_first =
       possible_reverse_path.empty()
           ? std::string()
@@ -1689,10 +1757,13 @@ run_verdict nothing_arrived_verdict(
                               text_name(c.subject), c.note);
   }
   const std::string none =
-      lead + "the sender, its TTL, a router or a firewall on the way are "
-      "the suspects (mcast-recv doctor --listen SEC checks more), or datagrams larger than the join interface's MTU, "
-      "which it drops as frames, counting them itself, not in this report (a veth among its RX dropped, a NIC "
-      "among its receive errors: " + link_counts + "; mcast-recv doctor --size BYTES checks the sender's size)" +
+      lead + (quiet_text.empty() ? std::string() : quiet_text + "; ") +
+      "the sender, its TTL, a router or a firewall on the way are the suspects (mcast-recv doctor --listen SEC "
+      "checks more)" +
+      (quiet_frames ? std::string()
+                    : ", or datagrams larger than the join interface's MTU, which it drops as frames, counting them "
+                      "itself, not in this report (a veth among its RX dropped, a NIC among its receive errors: " +
+                          link_counts + "; mcast-recv doctor --size BYTES checks the sender's size)") +
       (behind.empty() ? std::string()
                       : fmt::format("; the source {} is behind a router: a sender's TTL 1 (mcast-send's and most "
                                     "senders' default) never crosses it, so the sender's TTL comes first (on the "
@@ -1787,6 +1858,17 @@ run_verdict nothing_arrived_verdict(
     with_covered.message += covered;
     cause = &with_covered;
   }
+  // A cause beside join interfaces that received nothing at all: said
+  // with it (unless it is about that interface itself: down, its own
+  // drops).
+  check_result with_quiet;
+  if (cause != nullptr && !quiet_text.empty() &&
+      !(cause->check == "interface" && std::ranges::find(quiet, cause->subject) != quiet.end()) &&
+      cause->message.find("nothing at all arrived on") == std::string::npos) {
+    with_quiet = *cause;
+    with_quiet.message += "; " + quiet_text;
+    cause = &with_quiet;
+  }
   run_verdict v;
   // No cause found is no success: nothing arrived (trial20k 7: a script
   // testing status == "OK" read a dead feed as fine).
@@ -1804,7 +1886,9 @@ run_verdict nothing_arrived_verdict(
              {"data", cause && cause->data.is_object() && !cause->data.empty() ? json(cause->data) : json(nullptr)},
              {"reverse_path", !possible_reverse_path.empty() && possible_reverse_path_data.is_object()
                                   ? possible_reverse_path_data
-                                  : json(nullptr)}};
+                                  : json(nullptr)},
+             // The join interfaces that received no packets over the run.
+             {"received_none", quiet.empty() ? json(nullptr) : json(quiet)}};
   v.text = cause ? verdict_lines(cause, none) : std::vector<std::string>{"verdict: UNKNOWN: " + none};
   if (cause == nullptr && !possible_reverse_path_note.empty()) {
     v.text.push_back(fmt::format("     note: {}", possible_reverse_path_note));
