@@ -1975,31 +1975,37 @@ void input_rule_checks(const std::vector<planned>& plan, std::vector<check_resul
   }
 }
 
-// The listen line's "the join of G is on X, and its datagrams come in by
-// Y" clauses with one X and Y said once for all their groups ("the joins
-// of G1, G2 and G3 are on X, and their datagrams come in by Y"; trial
-// t15r6 F2: one clause per group of 600); other clauses as they are, in
-// their order.
-std::vector<std::string> grouped_elsewhere(const std::vector<std::string>& clauses) {
-  constexpr std::string_view head = "the join of ";
-  constexpr std::string_view on = " is on ";
-  constexpr std::string_view by = ", and its datagrams come in by ";
+// A join that --listen found not where its datagrams come in, as the
+// listen line names it: the route line's (by the group's route or a probe)
+// or an include source's (its source_route line).
+struct joined_off {
+  std::string group;   ///< the group, as text
+  std::string join;    ///< the join interface, as prose shows it (text_name)
+  std::string arrive;  ///< where the datagrams come in, as prose shows it
+  std::string source;  ///< an include source's address; empty: the route line's finding
+};
+
+// The listen line's clauses for `offs`, in their order: "the join of G is
+// on X, and its datagrams come in by Y", one X and Y said once for all
+// their groups ("the joins of G1, G2 and G3 are on X, and their datagrams
+// come in by Y"; trial t15r6 F2: one clause per group of 600); an include
+// source's, "the join of G is on X, and S's datagrams come in by Y", each
+// as it is.
+std::vector<std::string> joined_off_clauses(const std::vector<joined_off>& offs) {
   std::vector<std::string> out;
   std::map<std::pair<std::string, std::string>, std::pair<std::size_t, std::vector<std::string>>> groups;
-  for (const auto& c : clauses) {
-    const auto at_on = c.find(on);
-    const auto at_by = c.find(by);
-    if (!c.starts_with(head) || at_on == std::string::npos || at_by == std::string::npos || at_by < at_on) {
-      out.push_back(c);
+  for (const auto& o : offs) {
+    if (!o.source.empty()) {
+      out.push_back(fmt::format("the join of {} is on {}, and {}'s datagrams come in by {}", o.group, o.join, o.source,
+                                o.arrive));
       continue;
     }
-    std::pair<std::string, std::string> links{c.substr(at_on + on.size(), at_by - at_on - on.size()),
-                                              c.substr(at_by + by.size())};
-    auto [it, fresh] = groups.try_emplace(std::move(links), out.size(), std::vector<std::string>{});
-    if (fresh) out.push_back(c);
+    auto [it, fresh] = groups.try_emplace({o.join, o.arrive}, out.size(), std::vector<std::string>{});
+    if (fresh) {
+      out.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}", o.group, o.join, o.arrive));
+    }
     auto& said = it->second.second;
-    auto group = c.substr(head.size(), at_on - head.size());
-    if (std::ranges::find(said, group) == said.end()) said.push_back(std::move(group));
+    if (std::ranges::find(said, o.group) == said.end()) said.push_back(o.group);
   }
   for (const auto& [links, at] : groups) {
     const auto& [index, said] = at;
@@ -10552,7 +10558,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   // (the route line's WARN, data.arrive_interface) that heard nothing
   // there: --listen confirms the prediction, a FAIL that the verdict names
   // rather than the listen line's "nothing arrived".
-  std::vector<std::string> elsewhere;  // "JOIN, not ARRIVE, for GROUP"
+  std::vector<joined_off> elsewhere;
   std::set<std::string> ambiguous_said;  // the IPv6 route lines said once for all their group's joins
   // The route and source_route lines by subject: each join looks at its
   // own, not at every line (trial t15r7 D1: 3,000 joins x 3,000 lines).
@@ -10610,8 +10616,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           c.fix = moved_run(line, *p.m, via);
           c.note = fmt::format("or the spec {}", spec_on(*p.m, via));
           c.data["arrive_interface"] = via;
-          elsewhere.push_back(fmt::format("the join of {} is on {}, and {}'s datagrams come in by {}",
-                                          r.group.to_string(), text_name(p.iface.name.view()), r.source->to_string(), text_name(via)));
+          elsewhere.push_back({r.group.to_string(), text_name(p.iface.name.view()), text_name(via), r.source->to_string()});
         } else if (const auto a = std::ranges::find_if(arrivals, [&](const arrival& x) {
                      return x.index == p.iface.index && x.group == group && x.port == r.port && x.source == src &&
                             x.arrived > 0;
@@ -10665,8 +10670,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                              ? c.data["source_subnet_interface"].get<std::string>()
                              : c.data.value("route_interface", std::string());
         if (!via.empty() && via != p.iface.name.view()) {
-          elsewhere.push_back(fmt::format("the join of {} is on {}, and {}'s datagrams come in by {}",
-                                          r.group.to_string(), text_name(p.iface.name.view()), r.source->to_string(), text_name(via)));
+          elsewhere.push_back({r.group.to_string(), text_name(p.iface.name.view()), text_name(via), r.source->to_string()});
         }
         continue;
       }
@@ -10754,8 +10758,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         }
         c.data["arrive_interface"] = to.size() == 1 ? *to.begin() : best->name;
         for (const auto& t : to.empty() ? std::set<std::string>{best->name} : to) {
-          elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}",
-                                          r.group.to_string(), text_name(p.iface.name.view()), text_name(t)));
+          elsewhere.push_back({r.group.to_string(), text_name(p.iface.name.view()), text_name(t), {}});
         }
         continue;
       }
@@ -10810,8 +10813,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                             "(the other groups keep their route)",
                                             r.group.to_string(), shell_quoted(best->name));
         c.data["arrive_interface"] = best->name;
-        elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}",
-                                        r.group.to_string(), text_name(p.iface.name.view()), text_name(best->name)));
+        elsewhere.push_back({r.group.to_string(), text_name(p.iface.name.view()), text_name(best->name), {}});
         continue;
       }
       // An any-source join named on another interface than the route's:
@@ -10834,8 +10836,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           c.note = fmt::format("or the spec {}", spec_on(*p.m, via));
           c.data["arrive_interface"] = via;
           c.data["heard_on_route_interface"] = pr->heard;
-          elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}",
-                                          r.group.to_string(), text_name(p.iface.name.view()), text_name(via)));
+          elsewhere.push_back({r.group.to_string(), text_name(p.iface.name.view()), text_name(via), {}});
         } else {
           c.message += fmt::format("; --listen heard none of them on {} nor on {} in {} (the doctor joined on {} "
                                    "too to see)",
@@ -10855,8 +10856,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       c.status = check_status::fail;
       c.message += fmt::format("; --listen heard none of them on {} in {}", text_name(p.iface.name.view()), heard_for_text);
       c.note = c.note.substr(0, c.note.find("; keep "));  // --listen has shown it
-      elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}", r.group.to_string(),
-                                      text_name(p.iface.name.view()), text_name(c.data.value("arrive_interface", ""))));
+      elsewhere.push_back({r.group.to_string(), text_name(p.iface.name.view()), text_name(c.data.value("arrive_interface", "")), {}});
     }
   }
   const auto firewall_dropped = decide_source_rules(checks, snap, plan, taps);
@@ -11174,9 +11174,9 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                            : "the sender, its TTL and the routers on the way delivered them: what dropped them is on "
                              "this host";
     } else if (!elsewhere.empty()) {
-      const bool by_source = std::ranges::any_of(elsewhere, [](const std::string& e) { return e.find("'s datagrams come in by") != std::string::npos; });
-      const bool by_route = std::ranges::any_of(elsewhere, [](const std::string& e) { return e.find("'s datagrams come in by") == std::string::npos; });
-      why = fmt::format("; {} (see the {} line)", fmt::join(grouped_elsewhere(elsewhere), "; "),
+      const bool by_source = std::ranges::any_of(elsewhere, [](const joined_off& e) { return !e.source.empty(); });
+      const bool by_route = std::ranges::any_of(elsewhere, [](const joined_off& e) { return e.source.empty(); });
+      why = fmt::format("; {} (see the {} line)", fmt::join(joined_off_clauses(elsewhere), "; "),
                         by_source && by_route ? "route and source_route" : by_source ? "source_route" : "route");
       note = "that line's fix joins where the datagrams come in; check the sender, its TTL and the routers "
              "only if nothing arrives there either";
