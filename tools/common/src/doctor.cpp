@@ -8293,27 +8293,6 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
 
 // ---- membership after the join ----------------------------------------------
 
-// The include sources of `group` on `index` as the doctor's own sockets
-// hold them (MCAST_MSFILTER): /proc/net/mcfilter leaves groups out (see
-// netlink::group_filter::listed), the socket's filter does not (trial15o
-// F15). Empty when no socket holds an include filter for it.
-std::vector<std::string> own_sources(const std::vector<shard>& shards, const std::vector<std::size_t>& holding,
-                                     const core::ip_address& group, std::uint32_t index) {
-  std::vector<std::string> out;
-  std::array<core::ip_address, 64> buffer{};
-  for (const auto at : holding) {
-    const auto& sh = shards[at];
-    if (sh.family != (group.is_v4() ? AF_INET : AF_INET6)) continue;
-    const auto state = core::source_filter(sh.sock, group, index, buffer);
-    if (!state || state->mode != core::filter_mode::include) continue;
-    for (std::size_t i = 0; i < std::min(state->count, buffer.size()); ++i) {
-      auto a = buffer[i].unmap().with_scope_id(0).to_string();
-      if (std::ranges::find(out, a) == out.end()) out.push_back(std::move(a));
-    }
-  }
-  return out;
-}
-
 // The filter of `group` on `index` as each of the doctor's own sockets
 // holds it (MCAST_MSFILTER), mode and sources, one per socket that joined
 // it there: where /proc/net/mcfilter leaves the group out, or its counts
@@ -8333,6 +8312,23 @@ std::vector<socket_filter> own_filters(const std::vector<shard>& shards, const s
       if (std::ranges::find(f.sources, a) == f.sources.end()) f.sources.push_back(std::move(a));
     }
     out.push_back(std::move(f));
+  }
+  return out;
+}
+
+// The include sources of `group` on `index` as the doctor's own sockets
+// hold them (own_filters(): MCAST_MSFILTER), each once: /proc/net/mcfilter
+// leaves groups out (see netlink::group_filter::listed), the socket's
+// filter does not (trial15o F15). Empty when no socket holds an include
+// filter for it.
+std::vector<std::string> own_sources(const std::vector<shard>& shards, const std::vector<std::size_t>& holding,
+                                     const core::ip_address& group, std::uint32_t index) {
+  std::vector<std::string> out;
+  for (auto& f : own_filters(shards, holding, group, index)) {
+    if (!f.include) continue;
+    for (auto& a : f.sources) {
+      if (std::ranges::find(out, a) == out.end()) out.push_back(std::move(a));
+    }
   }
   return out;
 }
