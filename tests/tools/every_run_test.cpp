@@ -2023,6 +2023,44 @@ TEST(NetEveryRun, TwoDropCausesTheVerdictNamesTheOneThatDroppedMore) {
       << checksum;
 }
 
+// The routes of every table are read once a second for the lookups of one
+// moment (trial t15r5 P1), and were kept for the process: a second network
+// namespace's checks within that second judged the first one's routes.
+// Two hosts alike (eth1 10.77.1.1/24, strict), the first with a host route
+// taking part of eth1's subnet to eth0; their start checks one after the
+// other in one process: the second has no such route.
+TEST(NetEveryRun, EachNetworkNamespacesChecksReadItsOwnRoutes) {
+  MCNET_REQUIRE_NETNS();
+  auto with_route = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}}});
+  auto without = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}}});
+  const auto& a = (*with_route)[0];
+  const auto& b = (*without)[0];
+  for (const auto* h : {&a, &b}) h->ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  ASSERT_TRUE(a.exec({"ip", "route", "add", "10.77.1.200/32", "dev", "eth0"}).status.success());
+  const auto routes_elsewhere = [](const test::host& h) {
+    return h.run([] {
+      tools::membership m;
+      m.request.group = *core::ip_address::parse("239.255.93.33");
+      m.request.port = 5033;
+      m.iface = *core::interface_ref::by_name("eth1");
+      m.request.interface_index = m.iface.index;
+      json found = json::array();
+      for (const auto& c :
+           tools::setup_checks(*mcnet::netlink::take_snapshot({.groups = false}), tools::plan_joins({m}))) {
+        if (c.check == "rp_filter" && c.data.is_object() && c.data.contains("routes_elsewhere")) {
+          found.push_back(c.data["routes_elsewhere"].dump());
+        }
+      }
+      return found;
+    });
+  };
+  const auto first = routes_elsewhere(a);
+  const auto second = routes_elsewhere(b);
+  ASSERT_EQ(first.size(), 1u) << first;
+  EXPECT_NE(first.dump().find("10.77.1.200"), std::string::npos) << first;
+  EXPECT_TRUE(second.empty()) << "the other namespace's routes: " << second;
+}
+
 // trial t15s M1: conf/all.rp_filter 1, an any-source run on eth1, a host
 // route taking a sender of eth1's subnet to eth0, no default route. The
 // run's start warning (the rp_filter line of eth1) gave loose mode on eth1,

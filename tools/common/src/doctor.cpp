@@ -10,6 +10,7 @@
 #include <spawn.h>
 #include <net/if.h>
 #include <pcap/pcap.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -2784,21 +2785,29 @@ std::vector<std::string> subnet_routes_elsewhere(const netlink::snapshot& snap, 
   // Every table's routes, read once for the lookups of one moment: the end
   // of a run looks up each silent channel's join at once (trial t15r5 P1:
   // 400 silent groups ran ip 402 times, and 3,000 kept a 4 s run going for
-  // a minute and more). A dump older than a second is read again.
+  // a minute and more). A dump older than a second is read again, and so
+  // is one of another network namespace: the calling thread's (ip, run
+  // from it, dumps that one), told by the namespace's inode, since threads
+  // of one process may be in different namespaces (the tests' hosts are).
   struct route_dump {
     std::mutex m;
     std::chrono::steady_clock::time_point read_at{};
+    std::pair<dev_t, ino_t> netns{};
     std::optional<nlohmann::json> routes;
   };
   static route_dump dump;
+  struct stat ns{};
+  if (::stat("/proc/thread-self/ns/net", &ns) != 0) ns = {};
+  const std::pair<dev_t, ino_t> netns{ns.st_dev, ns.st_ino};
   const std::scoped_lock lock(dump.m);
   const auto now = std::chrono::steady_clock::now();
-  if (!dump.routes || now - dump.read_at > std::chrono::seconds(1)) {
+  if (!dump.routes || dump.netns != netns || netns.second == 0 || now - dump.read_at > std::chrono::seconds(1)) {
     dump.routes.reset();
     const auto r = run_program({"ip", "-j", "-4", "route", "show", "table", "all"}, std::chrono::seconds(5));
     if (!r || r->exit != 0) return {};
     dump.routes = nlohmann::json::parse(r->out, nullptr, false);
     dump.read_at = std::chrono::steady_clock::now();
+    dump.netns = netns;
   }
   return routes_taking_subnet(*dump.routes, subnets, join);
 }
