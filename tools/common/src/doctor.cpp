@@ -8664,61 +8664,120 @@ std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot
 }
 
 // A capture (libpcap: a packet socket underneath, read only, it sends
-// nothing) on an IPv4 join interface where the reverse-path filter is on,
-// with a filter that passes only UDP datagrams coming in to the group and
-// port: it sees them arrive before the filter may drop them (trial15i H1:
-// the namespace-wide counter alone proves nothing).
+// nothing) on a join interface (an IPv4 one where the reverse-path filter
+// is on, among others), with a filter that passes only UDP datagrams
+// coming in to the groups asked there: it sees them arrive before the
+// filter may drop them (trial15i H1: the namespace-wide counter alone
+// proves nothing). One per device, shared by every tap there (trial
+// t15r11 M3: one a group made --listen of 3,000 groups take a minute and
+// more, the kernel waiting out a grace period as each packet socket was
+// set up and closed).
 struct pcap_closer {
   void operator()(pcap_t* p) const noexcept { pcap_close(p); }
 };
-struct wire_tap {
+struct capture {
   std::unique_ptr<pcap_t, pcap_closer> pcap;
-  int fd = -1;              // pcap_get_selectable_fd(): for poll()
-  std::size_t ip_at = 0;    // the IP header's offset in a captured frame (by the link type)
-  wire_seen seen;
-  bool rp = false;          // opened for the reverse-path filter (else for an exclude join only)
-  std::string port{};       // a bridge's port it captures on (seen.index the bridge's); empty: the join interface
+  int fd = -1;            // pcap_get_selectable_fd(): for poll()
+  std::size_t ip_at = 0;  // the IP header's offset in a captured frame (by the link type)
+  std::set<core::ip_address> groups;  // its taps' groups: other frames are passed over
+  /// What it saw of those groups: per group and UDP port, each source and
+  /// its datagrams, in the order first seen.
+  std::map<std::pair<core::ip_address, std::uint16_t>, std::vector<std::pair<core::ip_address, std::uint64_t>>> from;
+};
+struct wire_tap {
+  std::shared_ptr<capture> cap;  // the device's capture
+  wire_seen seen;                // filled from it by tally()
+  bool rp = false;               // opened for the reverse-path filter (else for an exclude join only)
+  std::string port{};            // a bridge's port it captures on (seen.index the bridge's); empty: the join interface
 };
 
-// Past this many groups a packet socket's ring is small_tap_buffer bytes,
-// not libpcap's 2 MiB: the kernel zeroes each ring as it maps it, and a
-// doctor --listen of 1,000 groups opened 2 GB of them (trial t15r7 D1).
-// Each tap captures one group's datagrams, 128 bytes of each.
-constexpr std::size_t many_taps = 64;
-constexpr int small_tap_buffer = 256 * 1024;
+// A tap asked for: the datagrams of `group` (any port, `port` the join's)
+// coming in on `device`, counted for interface `index` (the device, or the
+// bridge whose port it is).
+struct tap_request {
+  std::uint32_t index = 0;
+  std::string device;
+  core::ip_address group;
+  std::uint16_t port = 0;
+};
 
-std::optional<wire_tap> open_tap(std::uint32_t index, std::string_view name, const core::ip_address& group,
-                                 std::uint16_t port, int buffer_bytes = 0) {
+// Past this many groups on one device its filter passes every multicast
+// UDP datagram of their families, the groups picked out as they are read:
+// a filter naming each group grows with them (BPF programs are at most
+// 4,096 instructions).
+constexpr std::size_t groups_named_at_most = 16;
+
+std::shared_ptr<capture> open_capture(std::string_view device, const std::set<core::ip_address>& groups) {
   std::array<char, PCAP_ERRBUF_SIZE> err{};
-  std::unique_ptr<pcap_t, pcap_closer> p(pcap_create(std::string(name).c_str(), err.data()));
-  if (!p) return std::nullopt;
+  auto c = std::make_shared<capture>();
+  c->pcap.reset(pcap_create(std::string(device).c_str(), err.data()));
+  if (!c->pcap) return nullptr;
+  auto* p = c->pcap.get();
   // The IP and UDP headers are all that is read: 64 bytes past the link's.
-  if (pcap_set_snaplen(p.get(), 128) != 0 || pcap_set_immediate_mode(p.get(), 1) != 0 ||
-      pcap_set_promisc(p.get(), 0) != 0 || (buffer_bytes > 0 && pcap_set_buffer_size(p.get(), buffer_bytes) != 0)) {
-    return std::nullopt;
+  if (pcap_set_snaplen(p, 128) != 0 || pcap_set_immediate_mode(p, 1) != 0 || pcap_set_promisc(p, 0) != 0) {
+    return nullptr;
   }
-  if (pcap_activate(p.get()) < 0) return std::nullopt;  // no CAP_NET_RAW: the counter alone, as a run has
-  std::size_t ip_at = 0;
-  switch (pcap_datalink(p.get())) {
-    case DLT_EN10MB: ip_at = 14; break;
-    case DLT_LINUX_SLL: ip_at = 16; break;
-    case DLT_LINUX_SLL2: ip_at = 20; break;
-    case DLT_RAW: ip_at = 0; break;
-    default: return std::nullopt;  // a link type whose IP header is not found here
+  if (pcap_activate(p) < 0) return nullptr;  // no CAP_NET_RAW: the counter alone, as a run has
+  switch (pcap_datalink(p)) {
+    case DLT_EN10MB: c->ip_at = 14; break;
+    case DLT_LINUX_SLL: c->ip_at = 16; break;
+    case DLT_LINUX_SLL2: c->ip_at = 20; break;
+    case DLT_RAW: c->ip_at = 0; break;
+    default: return nullptr;  // a link type whose IP header is not found here
   }
-  // Every port of the group: datagrams for another port than the spec's
+  // Every port of the groups: datagrams for another port than the spec's
   // are counted apart, the port named (trial15u F2: a wrong port).
-  const auto expression = fmt::format("{} and udp and dst host {}", group.is_v4() ? "ip" : "ip6", group.to_string());
-  bpf_program prog{};
-  if (pcap_compile(p.get(), &prog, expression.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) return std::nullopt;
-  const int set = pcap_setfilter(p.get(), &prog);
-  pcap_freecode(&prog);
-  if (set != 0 || pcap_setdirection(p.get(), PCAP_D_IN) != 0 || pcap_setnonblock(p.get(), 1, err.data()) != 0) {
-    return std::nullopt;
+  std::string expression;
+  if (groups.size() <= groups_named_at_most) {
+    std::vector<std::string> hosts;
+    for (const auto& g : groups) hosts.push_back("dst host " + g.to_string());
+    expression = fmt::format("udp and ({})", fmt::join(hosts, " or "));
+  } else {
+    const bool v4 = std::ranges::any_of(groups, [](const core::ip_address& g) { return g.is_v4(); });
+    const bool v6 = std::ranges::any_of(groups, [](const core::ip_address& g) { return !g.is_v4(); });
+    expression = v4 && v6 ? "udp and ((ip and ip multicast) or (ip6 and ip6 multicast))"
+                 : v4     ? "ip and udp and ip multicast"
+                          : "ip6 and udp and ip6 multicast";
   }
-  const int fd = pcap_get_selectable_fd(p.get());
-  if (fd < 0) return std::nullopt;
-  return wire_tap{std::move(p), fd, ip_at, wire_seen{index, group, port, {}}};
+  bpf_program prog{};
+  if (pcap_compile(p, &prog, expression.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) return nullptr;
+  const int set = pcap_setfilter(p, &prog);
+  pcap_freecode(&prog);
+  if (set != 0 || pcap_setdirection(p, PCAP_D_IN) != 0 || pcap_setnonblock(p, 1, err.data()) != 0) return nullptr;
+  c->fd = pcap_get_selectable_fd(p);
+  if (c->fd < 0) return nullptr;
+  c->groups = groups;
+  return c;
+}
+
+// A tap for each request, in their order, one capture per device for
+// every group asked there; none for a request whose device could not be
+// captured on (no CAP_NET_RAW, a link type not handled).
+std::vector<std::optional<wire_tap>> open_taps(const std::vector<tap_request>& wanted) {
+  std::map<std::string, std::set<core::ip_address>> groups_of;
+  for (const auto& w : wanted) groups_of[w.device].insert(w.group);
+  std::map<std::string, std::shared_ptr<capture>> caps;
+  for (const auto& [device, groups] : groups_of) caps[device] = open_capture(device, groups);
+  std::vector<std::optional<wire_tap>> out;
+  out.reserve(wanted.size());
+  for (const auto& w : wanted) {
+    auto& c = caps[w.device];
+    if (!c) {
+      out.emplace_back();
+      continue;
+    }
+    out.push_back(wire_tap{c, wire_seen{w.index, w.group, w.port, {}}});
+  }
+  return out;
+}
+
+// The opened taps of open_taps(wanted).
+std::vector<wire_tap> opened_taps(const std::vector<tap_request>& wanted) {
+  std::vector<wire_tap> out;
+  for (auto& t : open_taps(wanted)) {
+    if (t) out.push_back(std::move(*t));
+  }
+  return out;
 }
 
 // A packet socket on each candidate link of an IPv6 group with no
@@ -8728,63 +8787,82 @@ std::optional<wire_tap> open_tap(std::uint32_t index, std::string_view name, con
 // counts what each saw for the probe on its link (IPv4 takes them in
 // without a route: its probes hear).
 std::vector<wire_tap> open_unrouted_taps(const netlink::snapshot& snap, const std::vector<planned>& plan) {
-  std::vector<wire_tap> out;
+  std::vector<tap_request> wanted;
   for (const auto& p : plan) {
     const auto& r = p.m->request;
     if (p.iface.index != 0 || p.m->iface.index != 0 || r.group.is_v4()) continue;
     const auto group = r.group.unmap().with_scope_id(0);
     for (const auto* l : unrouted_candidates(snap, r.group)) {
-      if (std::ranges::any_of(out, [&](const wire_tap& t) {
-            return t.seen.index == l->index && t.seen.group == group && t.seen.port == r.port;
+      if (std::ranges::any_of(wanted, [&](const tap_request& w) {
+            return w.index == l->index && w.group == group && w.port == r.port;
           })) {
         continue;
       }
-      if (auto t = open_tap(l->index, l->name, group, r.port)) out.push_back(std::move(*t));
+      wanted.push_back({l->index, l->name, group, r.port});
     }
   }
-  return out;
+  return opened_taps(wanted);
 }
 
-void read_tap(wire_tap& t) {
+void read_capture(capture& c) {
   const auto count = [](u_char* user, const pcap_pkthdr* h, const u_char* bytes) {
-    auto& tap = *reinterpret_cast<wire_tap*>(user);
-    // The source: at byte 12 of an IPv4 header (20 bytes at least), at
-    // byte 8 of an IPv6 one (40 bytes).
+    auto& cap = *reinterpret_cast<capture*>(user);
+    // The destination and source: at bytes 16 and 12 of an IPv4 header (20
+    // bytes at least), at bytes 24 and 8 of an IPv6 one (40 bytes).
     // The UDP header follows the IPv4 header (its IHL) or the IPv6 one
     // (the filter's `udp` takes UDP as its next header); a later fragment
     // of an IPv4 datagram has none, and counts with the first.
-    core::ip_address source;
+    if (h->caplen < cap.ip_at + 1) return;
+    const auto* ip = bytes + cap.ip_at;
+    core::ip_address group, source;
     std::size_t udp_at = 0;
-    if (tap.seen.group.is_v4()) {
-      if (h->caplen < tap.ip_at + 20) return;
-      std::array<std::uint8_t, 4> src{};
-      std::memcpy(src.data(), bytes + tap.ip_at + 12, src.size());
-      source = core::ip_address::v4_bytes(src);
-      const auto* ip = bytes + tap.ip_at;
+    if ((ip[0] >> 4U) == 4) {
+      if (h->caplen < cap.ip_at + 20) return;
+      std::array<std::uint8_t, 4> a{};
+      std::memcpy(a.data(), ip + 16, a.size());
+      group = core::ip_address::v4_bytes(a);
+      std::memcpy(a.data(), ip + 12, a.size());
+      source = core::ip_address::v4_bytes(a);
       if (((ip[6] & 0x1fU) | ip[7]) != 0) return;  // a later fragment
-      udp_at = tap.ip_at + static_cast<std::size_t>(ip[0] & 0x0fU) * 4;
+      udp_at = cap.ip_at + static_cast<std::size_t>(ip[0] & 0x0fU) * 4;
+    } else if ((ip[0] >> 4U) == 6) {
+      if (h->caplen < cap.ip_at + 40 || ip[6] != IPPROTO_UDP) return;
+      std::array<std::uint8_t, 16> a{};
+      std::memcpy(a.data(), ip + 24, a.size());
+      group = core::ip_address::v6_bytes(a);
+      std::memcpy(a.data(), ip + 8, a.size());
+      source = core::ip_address::v6_bytes(a);
+      udp_at = cap.ip_at + 40;
     } else {
-      if (h->caplen < tap.ip_at + 40) return;
-      std::array<std::uint8_t, 16> src{};
-      std::memcpy(src.data(), bytes + tap.ip_at + 8, src.size());
-      source = core::ip_address::v6_bytes(src);
-      udp_at = tap.ip_at + 40;
-    }
-    if (h->caplen < udp_at + 4) return;
-    const auto port = static_cast<std::uint16_t>((bytes[udp_at + 2] << 8U) | bytes[udp_at + 3]);
-    if (port != tap.seen.port) {
-      ++tap.seen.other_ports[port];
       return;
     }
-    auto it = std::ranges::find(tap.seen.from, source, &std::pair<core::ip_address, std::uint64_t>::first);
-    if (it == tap.seen.from.end()) {
-      tap.seen.from.emplace_back(source, 1);
+    if (h->caplen < udp_at + 4 || !cap.groups.contains(group)) return;
+    const auto port = static_cast<std::uint16_t>((bytes[udp_at + 2] << 8U) | bytes[udp_at + 3]);
+    auto& from = cap.from[{group, port}];
+    auto it = std::ranges::find(from, source, &std::pair<core::ip_address, std::uint64_t>::first);
+    if (it == from.end()) {
+      from.emplace_back(source, 1);
     } else {
       ++it->second;
     }
   };
   // Bounded: at most 1,024 frames a call (what one poll woke for).
-  (void)pcap_dispatch(t.pcap.get(), 1024, count, reinterpret_cast<u_char*>(&t));
+  (void)pcap_dispatch(c.pcap.get(), 1024, count, reinterpret_cast<u_char*>(&c));
+}
+
+// `t.seen` from its capture: the sources of its group and port, and the
+// group's datagrams for other ports.
+void tally(wire_tap& t) {
+  t.seen.from.clear();
+  t.seen.other_ports.clear();
+  const auto& from = t.cap->from;
+  for (auto it = from.lower_bound({t.seen.group, 0}); it != from.end() && it->first.first == t.seen.group; ++it) {
+    if (it->first.second == t.seen.port) {
+      t.seen.from = it->second;
+      continue;
+    }
+    for (const auto& [source, n] : it->second) t.seen.other_ports[it->first.second] += n;
+  }
 }
 
 // After --listen: the senders a packet socket saw arrive on each join
@@ -10071,6 +10149,14 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   // reverse-path filter is on: read after the sockets.
   std::vector<wire_tap> taps;
   bool taps_complete = true;
+  // The taps to open, each with what it is for, opened together once
+  // every join is looked at: one capture per device.
+  struct wanted_tap {
+    tap_request request;
+    bool rp = false;
+    std::string port;  // a bridge's port it captures on
+  };
+  std::vector<wanted_tap> wanted;
   // A firewall rule that drops or may drop them: the packet sockets say
   // whether they came in, so that nothing arrived is never blamed on the
   // sender when they did (trial15o F5), and whether every datagram that
@@ -10119,11 +10205,11 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       continue;
     }
     const auto group = r.group.unmap().with_scope_id(0);
-    const auto same = [&](const wire_tap& t) {
-      return t.seen.index == p.iface.index && t.seen.group == group && t.seen.port == r.port;
+    const auto same = [&](const wanted_tap& t) {
+      return t.request.index == p.iface.index && t.request.group == group && t.request.port == r.port;
     };
-    if (std::ranges::any_of(taps, same)) {
-      for (auto& t : taps) {
+    if (std::ranges::any_of(wanted, same)) {
+      for (auto& t : wanted) {
         if (same(t)) t.rp = t.rp || rp_on;
       }
       continue;
@@ -10132,18 +10218,25 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     for (const auto& port : ports) devices.push_back(port.name);
     if (devices.empty()) devices.emplace_back(p.iface.name.view());
     for (const auto& device : devices) {
-      auto t = open_tap(p.iface.index, device, group, r.port, plan.size() > many_taps ? small_tap_buffer : 0);
-      if (!t) {
-        if (rp_on) taps_complete = false;
+      wanted.push_back({{p.iface.index, device, group, r.port}, rp_on, ports.empty() ? std::string() : device});
+    }
+  }
+  if (!stop_requested() && !wanted.empty()) {
+    std::vector<tap_request> requests;
+    requests.reserve(wanted.size());
+    for (const auto& w : wanted) requests.push_back(w.request);
+    auto opened = open_taps(requests);
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+      if (!opened[i]) {
+        if (wanted[i].rp) taps_complete = false;
         continue;
       }
-      t->rp = rp_on;
-      if (!ports.empty()) t->port = device;
-      taps.push_back(std::move(*t));
+      opened[i]->rp = wanted[i].rp;
+      opened[i]->port = wanted[i].port;
+      taps.push_back(std::move(*opened[i]));
     }
   }
   const std::size_t sockets = fds.size();
-  for (const auto& t : taps) fds.push_back({t.fd, POLLIN, 0});
   std::vector<std::size_t> copies_of;  // shard::copies sockets, read and thrown away
   for (std::size_t i = 0; i < shards.size(); ++i) {
     if (!shards[i].copies) continue;
@@ -10163,26 +10256,29 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   }
   // An IPv6 group with no interface to join on: the packet socket on each
   // of its probes' links (open_unrouted_taps) says which one they came in on.
-  const std::size_t probe_taps_at = fds.size();
-  for (const auto& t : probe_taps) fds.push_back({t.fd, POLLIN, 0});
   // An IPv4 join's group the host joined on another interface for another
   // socket (never the doctor's probes): a packet socket there says whether
   // the group's datagrams come in there (trial t15r4 H4: Udp IgnoredMulti
   // counts broadcasts and other groups' datagrams too).
   const auto elsewhere_joins = joined ? others_joined(plan, probes) : std::vector<joined_elsewhere>{};
-  std::vector<wire_tap> elsewhere_taps;
+  std::vector<tap_request> elsewhere_wanted;
   for (const auto& e : elsewhere_joins) {
     const auto& r = e.join->m->request;
     for (const auto& w : e.where) {
       const auto at = core::interface_ref::by_name(w);
-      if (!at) continue;
-      if (auto t = open_tap(at->index, w, r.group.unmap().with_scope_id(0), r.port)) {
-        elsewhere_taps.push_back(std::move(*t));
-      }
+      if (at) elsewhere_wanted.push_back({at->index, w, r.group.unmap().with_scope_id(0), r.port});
     }
   }
-  const std::size_t elsewhere_taps_at = fds.size();
-  for (const auto& t : elsewhere_taps) fds.push_back({t.fd, POLLIN, 0});
+  std::vector<wire_tap> elsewhere_taps = opened_taps(elsewhere_wanted);
+  // Every capture once, whatever taps share it: polled and read as one.
+  std::vector<capture*> caps;
+  for (const auto* set : {&taps, &probe_taps, &elsewhere_taps}) {
+    for (const auto& t : *set) {
+      if (std::ranges::find(caps, t.cap.get()) == caps.end()) caps.push_back(t.cap.get());
+    }
+  }
+  const std::size_t caps_at = fds.size();
+  for (const auto* c : caps) fds.push_back({c->fd, POLLIN, 0});
   constexpr std::size_t batch = 32;
   std::vector<std::array<std::byte, 65536>> buffers(batch);
   std::vector<core::control_buffer> controls(batch);
@@ -10253,20 +10349,12 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         if (!note_deletions(*link_events, plan, at, deleted, gaps, news)) fds[i].fd = -1;
         continue;
       }
-      if (i >= elsewhere_taps_at) {
-        read_tap(elsewhere_taps[i - elsewhere_taps_at]);
-        continue;
-      }
-      if (i >= probe_taps_at) {
-        read_tap(probe_taps[i - probe_taps_at]);
-        continue;
-      }
-      if (i >= sockets + taps.size()) {
-        (void)drain_copies(shards[copies_of[i - sockets - taps.size()]]);
+      if (i >= caps_at) {
+        read_capture(*caps[i - caps_at]);
         continue;
       }
       if (i >= sockets) {
-        read_tap(taps[i - sockets]);
+        (void)drain_copies(shards[copies_of[i - sockets]]);
         continue;
       }
       (void)read_socket(i);
@@ -10284,11 +10372,12 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   // drained with or without packet sockets: the kernel counts a queued
   // datagram's bad checksum (InCsumErrors) only when it is read, and the
   // counters are read next.
-  if (!taps.empty() || !probe_taps.empty() || !elsewhere_taps.empty()) {
-    for (auto& t : taps) read_tap(t);
-    for (auto& t : probe_taps) read_tap(t);
-    for (auto& t : elsewhere_taps) read_tap(t);
+  if (!caps.empty()) {
+    for (auto* c : caps) read_capture(*c);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (auto* set : {&taps, &probe_taps, &elsewhere_taps}) {
+    for (auto& t : *set) tally(t);
   }
   for (std::size_t i = 0; i < sockets; ++i) {
     for (int k = 0; k < 64 && read_socket(i) > 0; ++k) {
