@@ -1946,10 +1946,14 @@ TEST(NetEveryRun, AJoinInterfacesOwnReceiveDropsAreTheVerdictWithTheReversePathF
       over_run.reverse_path = 0;
       over_run.rx_dropped = {{"eth0", 0}, {"eth1", dropped}};
       over_run.rx_errors = {{"eth0", 0}, {"eth1", 0}};
+      over_run.rx_packets = {{"eth0", 0}, {"eth1", 0}};
       return tools::nothing_arrived_verdict({m}, over_run).event;
     });
   };
   const auto v = verdict(150);
+  // Frames came to eth1 (it dropped them): not an interface that received
+  // nothing (trial t15r11 M2: received_none named it beside the MTU FAIL).
+  EXPECT_TRUE(v["received_none"].is_null()) << v;
   EXPECT_EQ(v["status"], "FAIL") << v;
   EXPECT_EQ(v["check"], "interface") << v;
   EXPECT_EQ(v["subject"], "eth1") << v;
@@ -1967,9 +1971,18 @@ TEST(NetEveryRun, AJoinInterfacesOwnReceiveDropsAreTheVerdictWithTheReversePathF
     }
   }
   EXPECT_TRUE(rp_next) << "the filter drops them once the MTU lets them in\n" << v;
-  // No drops of its own: the run cannot tell, UNKNOWN as before.
+  // No drops of its own: the run cannot tell, UNKNOWN as before, and eth1
+  // received nothing at all.
   const auto none = verdict(0);
   EXPECT_EQ(none["status"], "UNKNOWN") << none;
+  EXPECT_EQ(none["received_none"], json::array({"eth1"})) << none;
+  // Down: its own FAIL says why nothing came, not "no sender sends" (trial
+  // t15r11 M2).
+  ASSERT_TRUE(h.exec({"ip", "link", "set", "dev", "eth1", "down"}).status.success());
+  const auto down = verdict(0);
+  EXPECT_EQ(down["check"], "interface") << down;
+  EXPECT_TRUE(down["received_none"].is_null()) << down;
+  EXPECT_EQ(down["message"].get<std::string>().find("nothing at all arrived"), std::string::npos) << down;
 }
 
 // A run that read nothing while the receive queues overflowed (Udp
@@ -2946,6 +2959,30 @@ TEST(NetEveryRun, ARunWhoseJoinInterfaceReceivedNothingSaysSoBesideDropsElsewher
   EXPECT_NE(line.find("nothing at all arrived on eth1 during the run"), std::string::npos) << line;
 }
 
+// Trial t15r11 M1: a group joined on eth1, named there while its route
+// leaves by eth0, and joined on eth0 too, with nobody sending: the route
+// WARN said the sender may be on eth0's side and moved the join there,
+// while the run itself was joined on eth0 and got nothing. Not a cause
+// then: UNKNOWN. With another port on eth0, the WARN stays.
+TEST(NetEveryRun, AJoinNamedOffTheRouteIsNoCauseWhenTheRoutesInterfaceWasJoinedToo) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto port = free_port(rx);
+  const auto group = std::string("239.255.94.71:");
+  const auto both = rx.exec({MCAST_RECV, "--json", "-d", "0.3", group + std::to_string(port) + "%eth1",
+                             group + std::to_string(port) + "%eth0"});
+  expect_schema_conform(both.standard_output);
+  const auto v = verdict_of(json_lines(both.standard_output));
+  EXPECT_EQ(v["status"], "UNKNOWN") << both.output;
+  EXPECT_TRUE(v["check"].is_null()) << both.output;
+  const auto other_port = rx.exec({MCAST_RECV, "--json", "-d", "0.3", group + std::to_string(port) + "%eth1",
+                                   group + std::to_string(port + 1) + "%eth0"});
+  const auto w = verdict_of(json_lines(other_port.standard_output));
+  EXPECT_EQ(w["status"], "WARN") << other_port.output;
+  EXPECT_EQ(w["check"], "route") << other_port.output;
+}
+
 // Trial t15y G2 (HIGH): conf/all=1, own values 0, two any-source joins
 // (eth0, eth1) whose senders have no route back, and a third filtering
 // interface, c0 (a veth pair to near), busy with more packets than were
@@ -3769,7 +3806,7 @@ TEST(NetEveryRun, SilentGroupsRoutedByAnotherInterfaceAreOneLineThatMovesThemAll
   ASSERT_TRUE(v["data"]["groups"].is_array()) << r.output;
   EXPECT_EQ(v["data"]["groups"].size(), 120u) << r.output;
   EXPECT_NE(v["message"].get<std::string>().find("the same for 119 more groups joined on eth0 whose route leaves by "
-                                                 "eth1: 239.255.97.2, "),
+                                                 "eth1: 239.255.97.2 to 239.255.97.120 (119 consecutive groups)"),
             std::string::npos)
       << r.output;
   ASSERT_TRUE(v["note"].is_string()) << r.output;

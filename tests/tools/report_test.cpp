@@ -1171,6 +1171,28 @@ TEST(Report, InterfaceNamesByIndex) {
 
 // trial20o L6: CSV carries the DSCP and ECN names text and JSON give; a
 // channel row its untracked datagrams (H1), empty in stream rows.
+// Trial t15r11 L6: past 8 groups, consecutive ones are ranges, so that a
+// line about 3,000 groups says which they are, not the first 8.
+TEST(Report, GroupListsPastEightAreRangesOfConsecutiveGroups) {
+  EXPECT_EQ(tools::groups_and({"239.1.1.1", "239.1.1.2"}), "239.1.1.1 and 239.1.1.2");
+  std::vector<std::string> many;
+  for (int i = 1; i <= 3000; ++i) many.push_back(fmt::format("239.4.{}.{}", i / 256, i % 256));
+  EXPECT_EQ(tools::groups_and(many), "239.4.0.1 to 239.4.11.184 (3000 consecutive groups)");
+  std::vector<std::string> gaps{"239.1.1.1", "239.1.1.2", "239.1.1.3", "239.1.1.9", "ff3e::1", "ff3e::2",
+                                "239.1.2.255", "239.1.3.0", "239.9.9.9"};
+  EXPECT_EQ(tools::groups_and(gaps),
+            "239.1.1.1 to 239.1.1.3 (3 consecutive groups), 239.1.1.9, ff3e::1 to ff3e::2 (2 consecutive groups), "
+            "239.1.2.255 to 239.1.3.0 (2 consecutive groups) and 239.9.9.9");
+  // Past 8 runs: how many more groups.
+  std::vector<std::string> scattered;
+  for (int i = 0; i < 12; ++i) scattered.push_back(fmt::format("239.2.{}.1", i));
+  EXPECT_EQ(tools::groups_and(scattered), "239.2.0.1, 239.2.1.1, 239.2.2.1, 239.2.3.1, 239.2.4.1, 239.2.5.1, "
+                                          "239.2.6.1, 239.2.7.1 and 4 more groups");
+  // Not addresses: as names_and() lists them.
+  std::vector<std::string> names{"a", "b", "c", "d", "e", "f", "g", "h", "i"};
+  EXPECT_EQ(tools::groups_and(names), tools::names_and(names));
+}
+
 TEST(Report, CsvHasTheDscpAndEcnNamesAndAChannelsUntracked) {
   auto header = tools::csv_header();
   ASSERT_TRUE(header.ends_with(",tos_values,tos_others,dscp,ecn,untracked,conflict,timestamp_steps,clock_hz,clock_assumed,timestamp_rate_hz,clock_contradicted,stalled_at_end_s,tail_unknown,ended,back,unresumed\n")) << header;

@@ -788,6 +788,38 @@ std::string names_and(const std::vector<std::string>& v) {
   return out;
 }
 
+std::string groups_and(const std::vector<std::string>& groups) {
+  constexpr std::size_t said = 8;
+  if (groups.size() <= said) return names_and(groups);
+  std::vector<core::ip_address> at;
+  at.reserve(groups.size());
+  for (const auto& g : groups) {
+    auto a = core::ip_address::parse(g);
+    if (!a) return names_and(groups);
+    at.push_back(*a);
+  }
+  std::vector<std::string> runs;
+  std::size_t i = 0;
+  std::size_t named = 0;
+  while (i < at.size() && runs.size() < said) {
+    std::size_t k = i + 1;
+    while (k < at.size() && next_group(at[k - 1], at[k])) ++k;
+    runs.push_back(k - i == 1 ? groups[i]
+                              : fmt::format("{} to {} ({} consecutive groups)", groups[i], groups[k - 1], k - i));
+    named += k - i;
+    i = k;
+  }
+  if (named < groups.size()) {
+    runs.push_back(count_text(groups.size() - named, "more group", "more groups"));
+  }
+  std::string out;
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    if (r > 0) out += r + 1 == runs.size() ? " and " : ", ";
+    out += runs[r];
+  }
+  return out;
+}
+
 std::string count_text(std::uint64_t n, std::string_view singular, std::string_view plural) {
   return fmt::format("{} {}", n, n == 1 ? singular : plural);
 }

@@ -174,6 +174,12 @@ struct packet_view {
 /// for 300 throw-away interfaces or 3,000 groups, where JSON keeps every
 /// name (trial t15r4 L3).
 [[nodiscard]] std::string names_and(const std::vector<std::string>& v);
+/// Groups (addresses as text) as names_and() lists them, except that past
+/// 8, consecutive ones (next_group()) are written as ranges, "239.4.0.1
+/// to 239.4.11.184 (3000 consecutive groups)", up to 8 of them and then how
+/// many more groups (trial t15r11 L6: "239.4.0.1, ... and 2992 more"
+/// named 8 of 3,000); names_and() when one does not parse as an address.
+[[nodiscard]] std::string groups_and(const std::vector<std::string>& groups);
 
 /// A percentage compared with `limit` (both in percent), without the "%",
 /// with digits enough to show which side of the limit it is on: two
