@@ -2096,11 +2096,7 @@ TEST(NetDoctor, AReversePathDropOfOneAnySourceSenderWhileAnotherIsHeardIsNamed) 
   const auto& h = (*net)[0];
   h.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
   const auto c = h.run([] {
-    tools::membership m;
-    m.request.group = *core::ip_address::parse("239.255.93.34");
-    m.request.port = 5034;
-    m.iface = *core::interface_ref::by_name("eth0");
-    m.request.interface_index = m.iface.index;
+    auto m = test::tools::named_join("239.255.93.34", 5034, "eth0");
     const std::vector<tools::membership> members{m};
     const auto plan = tools::plan_joins(members);
     // A sender on eth0's own subnet (heard) and one no route leads back to.
@@ -2146,11 +2142,7 @@ TEST(NetDoctor, AReversePathFixForASenderUsingThisHostsOwnAddressOffersNoRouteIn
   h.ns().write_sysctl("net.ipv4.conf.eth1.accept_local", "1");
   const auto own = h.v4(0);
   const auto c = h.run([own] {
-    tools::membership m;
-    m.request.group = *core::ip_address::parse("239.255.93.33");
-    m.request.port = 5033;
-    m.iface = *core::interface_ref::by_name("eth1");
-    m.request.interface_index = m.iface.index;
+    auto m = test::tools::named_join("239.255.93.33", 5033, "eth1");
     const std::vector<tools::membership> members{m};
     const auto plan = tools::plan_joins(members);
     const std::vector<tools::wire_seen> wire{{m.iface.index, m.request.group, 5033, {{own, 50}}}};
@@ -9739,6 +9731,18 @@ TEST(Doctor, TheVerdictSaysItsFixCoversAnotherFailWithTheSameFix) {
   EXPECT_EQ(tools::covered_by_cause(behind, mtu, also),
             "; the fix of the also: line FAIL firewall " + listed.subject + " covers the line FAIL firewall " +
                 left.subject + " too");
+  // trial t15r12 L5: one finding's lines of many groups, the groups as
+  // ranges (3,000 of them made a 143 KB verdict line).
+  std::vector<tools::check_result> many;
+  for (int i = 1; i <= 20; ++i) {
+    many.push_back({"rp_filter", fmt::format("10.77.8.1 -> 239.1.1.{} on b0", i), tools::check_status::fail,
+                    "no route back", "ip route replace 10.77.8.1 dev b0", {}, ""});
+  }
+  many.push_back({"firewall", "udp dport 5000 (IPv4)", tools::check_status::fail, "handle 2",
+                  "ip route replace 10.77.8.1 dev b0", {}, ""});
+  EXPECT_EQ(tools::covered_by_cause(many, &many[0], {}),
+            "; the same fix covers the lines FAIL rp_filter 10.77.8.1 -> 239.1.1.2 to 239.1.1.20 (19 consecutive "
+            "groups) on b0 and FAIL firewall udp dport 5000 (IPv4) too");
 }
 
 namespace {
@@ -9862,6 +9866,21 @@ TEST(NetDoctor, AnIpv6JoinNamedOnALinkWithItsOwnPerLinkRouteIsNotMovedToTheFirst
   const auto* summary = find_event(events, "summary");
   ASSERT_NE(summary, nullptr) << run.output;
   EXPECT_NE((*summary)["verdict"]["check"], "route") << run.output;
+  // trial t15r12 M3: with --listen the other link is listened to, and a
+  // sender there is found (it was "nothing arrived": the sender's TTL, a
+  // router).
+  const std::string other = named == "eth1" ? "eth0" : "eth1";
+  const auto& sender = (*net)[named == "eth1" ? 1 : 2];
+  const auto heard = doctor_while(rx, {"--listen", "2", "-i", named, spec}, "ff3e0000000000000000000000940072", [&] {
+    test::tools::send(sender, {"-i", "eth0", "-c", "100", "-r", "250pps", spec});
+  });
+  const auto moved = heard.checks("route");
+  ASSERT_EQ(moved.size(), 1u) << heard.r.output;
+  EXPECT_EQ(moved[0]["status"], "FAIL") << heard.r.output;
+  EXPECT_EQ(moved[0]["data"]["arrive_interface"], other) << heard.r.output;
+  EXPECT_NE(moved[0]["message"].get<std::string>().find("the sender is on " + other + "'s side"), std::string::npos)
+      << heard.r.output;
+  EXPECT_EQ(moved[0]["fix"], "mcast-recv -i " + other + " '" + spec + "'") << heard.r.output;
 }
 
 // Trial t15r11 L5: an any-source join on eth0 that received 1 packet,
@@ -9874,11 +9893,7 @@ TEST(NetDoctor, APossiblyBlamedJoinsOwnPacketsBoundItsShare) {
   const auto& h = (*net)[0];
   h.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
   const auto message = h.run([] {
-    tools::membership m;
-    m.request.group = *core::ip_address::parse("239.255.94.81");
-    m.request.port = 5081;
-    m.iface = *core::interface_ref::by_name("eth0");
-    m.request.interface_index = m.iface.index;
+    auto m = test::tools::named_join("239.255.94.81", 5081, "eth0");
     const auto plan = tools::plan_joins({m});
     const std::map<std::string, std::uint64_t> received{{"eth0", 1}, {"eth1", 201}};
     return tools::reverse_path_check(200, "the run", plan, nlohmann::ordered_json::object(), {}, nullptr, &received)
@@ -9894,6 +9909,52 @@ TEST(NetDoctor, APossiblyBlamedJoinsOwnPacketsBoundItsShare) {
       << message;
 }
 
+// Trial t15r12 L6: a join named on eth1 (the group's route leaves by eth0)
+// whose datagrams come in on eth1 and are dropped there by the filter (no
+// route back to their source): the route line said --listen heard none on
+// eth1 nor on eth0, beside the rp_filter FAIL naming those very datagrams.
+// It says that a packet socket saw them arrive on eth1.
+TEST(NetDoctor, TheRouteLineSaysWhatThePacketSocketSawArriveOnTheJoinInterface) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& far = (*net)[2];
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  ASSERT_TRUE(far.exec({"ip", "addr", "add", "10.77.8.1/32", "dev", "eth0"}).status.success());
+  const auto port = std::to_string(free_port(rx));
+  const auto spec = "239.255.94.91:" + port;
+  const auto d = doctor_while(rx, {"--listen", "2", "-i", "eth1", spec}, "5B5EFFEF", [&] {
+    test::tools::send(far, {"-i", "eth0", "-c", "100", "-r", "250pps", "10.77.8.1," + spec});
+  });
+  EXPECT_TRUE(check_says(d, "route", "OK", "--listen heard none of them on eth1 nor on eth0")) << d.r.output;
+  EXPECT_TRUE(check_says(d, "route", "OK", ", but a packet socket on eth1 saw 10")) << d.r.output;
+  EXPECT_TRUE(check_says(d, "route", "OK", " arrive there: this host dropped them before any socket")) << d.r.output;
+}
+
+// Trial t15r12 L7: a bridge's port is no interface where the filter is on:
+// what it receives goes up as the bridge's, whose filter checks it (and
+// its packets counted twice in the bound, the port's and the bridge's).
+TEST(NetDoctor, ABridgesPortIsNotAmongTheInterfacesWhereTheFilterIsOn) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 1, .hosts = {{.lans = {0}}}});
+  const auto& h = (*net)[0];
+  h.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  for (const auto& cmd : std::vector<std::vector<std::string>>{
+           {"ip", "link", "add", "br9", "type", "bridge"},
+           {"ip", "link", "add", "c0", "type", "veth", "peer", "name", "c1"},
+           {"ip", "link", "set", "c0", "master", "br9"},
+           {"ip", "link", "set", "c0", "up"},
+           {"ip", "link", "set", "c1", "up"},
+           {"ip", "link", "set", "br9", "up"}}) {
+    const auto r = h.exec(cmd);
+    ASSERT_TRUE(r.status.success()) << r.output;
+  }
+  const auto filtering = h.run([] { return tools::reverse_path_filtering_interfaces(nullptr); });
+  EXPECT_NE(std::ranges::find(filtering, "br9"), filtering.end());
+  EXPECT_NE(std::ranges::find(filtering, "c1"), filtering.end());
+  EXPECT_EQ(std::ranges::find(filtering, "c0"), filtering.end()) << "c0 is br9's port";
+}
+
 // Trial t15r10 N2-D: without a packet socket, 3,000 silent groups on a
 // join interface that received no packets at all made the rp_filter line
 // say "nothing at all arrived on b0" once per group, a 506 KB line. Once
@@ -9907,11 +9968,7 @@ TEST(NetDoctor, AJoinInterfaceThatReceivedNothingIsSaidOnceForAllItsGroups) {
   const auto c = h.run([] {
     std::vector<tools::membership> members;
     for (int i = 1; i <= 300; ++i) {
-      tools::membership m;
-      m.request.group = *core::ip_address::parse(fmt::format("239.255.{}.{}", 94 + i / 250, i % 250 + 1));
-      m.request.port = 5035;
-      m.iface = *core::interface_ref::by_name("eth0");
-      m.request.interface_index = m.iface.index;
+      auto m = test::tools::named_join(fmt::format("239.255.{}.{}", 94 + i / 250, i % 250 + 1), 5035, "eth0");
       members.push_back(m);
     }
     const auto plan = tools::plan_joins(members);

@@ -37,6 +37,7 @@
 #include <mcnet/core/socket_ops.hpp>
 #include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/sockopt.hpp>
+#include <mcnet/tools/receiver.hpp>
 
 #include "lan.hpp"
 #include "privilege.hpp"
@@ -126,6 +127,18 @@ inline std::unique_ptr<network> lan_without_route_back() {
   (*net)[1].ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
   (*net)[1].ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
   return net;
+}
+
+/// An any-source membership of `group`:`port` named on interface `iface`
+/// (as -i names it), looked up in the calling thread's network namespace:
+/// call it inside host::run. A test sets mode and sources after.
+inline mcnet::tools::membership named_join(const std::string& group, std::uint16_t port, const std::string& iface) {
+  mcnet::tools::membership m;
+  m.request.group = *mcnet::core::ip_address::parse(group);
+  m.request.port = port;
+  m.iface = *mcnet::core::interface_ref::by_name(iface);
+  m.request.interface_index = m.iface.index;
+  return m;
 }
 
 /// Two LANs: host 0 is on both (eth0 on LAN 0, eth1 on LAN 1), host 1 on

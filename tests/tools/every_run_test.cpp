@@ -1935,13 +1935,9 @@ TEST(NetEveryRun, AJoinInterfacesOwnReceiveDropsAreTheVerdictWithTheReversePathF
   ASSERT_TRUE(h.exec({"ip", "link", "set", "dev", "eth1", "mtu", "1280"}).status.success());
   const auto verdict = [&](std::uint64_t dropped) {
     return h.run([dropped] {
-      tools::membership m;
-      m.request.group = *core::ip_address::parse("232.1.93.32");
-      m.request.port = 5032;
+      auto m = test::tools::named_join("232.1.93.32", 5032, "eth1");
       m.request.mode = tools::filter::include;
       m.request.source = *core::ip_address::parse("10.77.1.200");
-      m.iface = *core::interface_ref::by_name("eth1");
-      m.request.interface_index = m.iface.index;
       tools::drop_counters over_run;
       over_run.reverse_path = 0;
       over_run.rx_dropped = {{"eth0", 0}, {"eth1", dropped}};
@@ -2052,11 +2048,7 @@ TEST(NetEveryRun, EachNetworkNamespacesChecksReadItsOwnRoutes) {
   ASSERT_TRUE(a.exec({"ip", "route", "add", "10.77.1.200/32", "dev", "eth0"}).status.success());
   const auto routes_elsewhere = [](const test::host& h) {
     return h.run([] {
-      tools::membership m;
-      m.request.group = *core::ip_address::parse("239.255.93.33");
-      m.request.port = 5033;
-      m.iface = *core::interface_ref::by_name("eth1");
-      m.request.interface_index = m.iface.index;
+      auto m = test::tools::named_join("239.255.93.33", 5033, "eth1");
       json found = json::array();
       for (const auto& c :
            tools::setup_checks(*mcnet::netlink::take_snapshot({.groups = false}), tools::plan_joins({m}))) {
@@ -2088,11 +2080,7 @@ TEST(NetEveryRun, AnAnySourceRunsStartWarningAndEndVerdictGiveOneReversePathFix)
   h.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
   ASSERT_TRUE(h.exec({"ip", "route", "add", "10.77.1.200/32", "dev", "eth0"}).status.success());
   const auto found = h.run([] {
-    tools::membership m;
-    m.request.group = *core::ip_address::parse("239.255.93.31");
-    m.request.port = 5031;
-    m.iface = *core::interface_ref::by_name("eth1");
-    m.request.interface_index = m.iface.index;
+    auto m = test::tools::named_join("239.255.93.31", 5031, "eth1");
     const auto start = tools::setup_checks(*mcnet::netlink::take_snapshot({.groups = false}), tools::plan_joins({m}));
     json warned;
     for (const auto& c : start) {
@@ -2165,11 +2153,7 @@ TEST(NetEveryRun, EndMarkersAloneOnAnotherInterfaceNameItInTheFix) {
   auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}}});
   const auto verdict = [&](bool gone) {
     return (*net)[0].run([gone] {
-      tools::membership m;
-      m.request.group = *core::ip_address::parse("ff1e::77:46");
-      m.request.port = 5046;
-      m.iface = *core::interface_ref::by_name("eth0");
-      m.request.interface_index = m.iface.index;
+      auto m = test::tools::named_join("ff1e::77:46", 5046, "eth0");
       const auto eth1 = core::interface_ref::by_name("eth1")->index;
       std::map<tools::receive_session::ingress_key, tools::receive_session::other_interface_count> elsewhere;
       elsewhere[{m.request.group, 5046, gone ? 9999u : eth1}] = {0, 0, 3};
@@ -2981,6 +2965,18 @@ TEST(NetEveryRun, AJoinNamedOffTheRouteIsNoCauseWhenTheRoutesInterfaceWasJoinedT
   const auto w = verdict_of(json_lines(other_port.standard_output));
   EXPECT_EQ(w["status"], "WARN") << other_port.output;
   EXPECT_EQ(w["check"], "route") << other_port.output;
+  // trial t15r12 M1': a source-specific join there hears its source alone,
+  // not another sender on eth0's side: the WARN stays, and its move is one
+  // mcast-recv takes (the any-source spec hears that source too).
+  const auto include = rx.exec({MCAST_RECV, "--json", "-d", "0.3", group + std::to_string(port) + "%eth1",
+                                "10.77.0.9," + group + std::to_string(port) + "%eth0"});
+  const auto x = verdict_of(json_lines(include.standard_output));
+  EXPECT_EQ(x["check"], "route") << include.output;
+  ASSERT_TRUE(x["note"].is_string()) << include.output;
+  EXPECT_NE(x["note"].get<std::string>().find("should the sender be on eth0's side: mcast-recv -i eth0 " + group +
+                                              std::to_string(port) + ";"),
+            std::string::npos)
+      << include.output;
 }
 
 // Trial t15y G2 (HIGH): conf/all=1, own values 0, two any-source joins
@@ -4402,13 +4398,9 @@ TEST(NetEveryRun, AnOnLinkSourceRoutedBackElsewhereIsNoRouterNorOtherInterfaceLe
   rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
   rx.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "1");
   const auto v = rx.run([source] {
-    tools::membership m;
-    m.request.group = *core::ip_address::parse("232.1.3.77");
-    m.request.port = 5077;
+    auto m = test::tools::named_join("232.1.3.77", 5077, "eth1");
     m.request.mode = tools::filter::include;
     m.request.source = *core::ip_address::parse(source);
-    m.iface = *core::interface_ref::by_name("eth1");
-    m.request.interface_index = m.iface.index;
     tools::drop_counters over_run;
     over_run.reverse_path = 0;
     return tools::nothing_arrived_verdict({m}, over_run).event;

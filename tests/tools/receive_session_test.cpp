@@ -3543,6 +3543,41 @@ TEST(McastRecvSilent, PlacedCommandWritesRangesOfTheMovedGroups) {
             "mcast-recv 239.2.0.1:5000%b0 239.2.0.2:5000%a0 239.2.0.3:5000%b0");
 }
 
+// Trial t15r12 M2: a move to where the same group and port are joined in
+// another mode wrote specs mcast-recv refuses together (any-source and
+// source-specific, include and exclude, for one group, port and
+// interface): the any-source spec hears every source, so the
+// source-specific ones there go; an exclude one hears every source it does
+// not name, so the include ones go, and the exclusions of their sources.
+TEST(McastRecvSilent, AMoveNeverWritesConflictingSpecs) {
+  auto any_b0 = consecutive_joins(1, "b0", 3);
+  auto include_a0 = consecutive_joins(1, "a0", 2);
+  include_a0[0].request.mode = tools::filter::include;
+  include_a0[0].request.source = *core::ip_address::parse("10.77.55.2");
+  std::vector<tools::membership> both{any_b0[0], include_a0[0]};
+  const auto to_a0 = [&both](const tools::membership& m) -> std::optional<std::string> {
+    if (tools::same_join(m, both[0])) return "a0";
+    return std::nullopt;
+  };
+  EXPECT_EQ(tools::placed_command(pointers(both), to_a0), "mcast-recv -i a0 239.2.0.1:5000");
+  EXPECT_EQ(tools::moved_run(pointers(both), both[0], "a0"), "mcast-recv -i a0 239.2.0.1:5000");
+  // An include join moved next to an exclude join of another source: the
+  // exclude one hears it; next to one that excludes its very source: that
+  // exclusion goes, and what is left hears every source.
+  auto exclude_a0 = include_a0;
+  exclude_a0[0].request.mode = tools::filter::exclude;
+  exclude_a0[0].request.source = *core::ip_address::parse("10.77.55.9");
+  auto include_b0 = include_a0;
+  include_b0[0].iface = any_b0[0].iface;
+  std::vector<tools::membership> mixed{include_b0[0], exclude_a0[0]};
+  EXPECT_EQ(tools::moved_run(pointers(mixed), mixed[0], "a0"), "mcast-recv -i a0 '!10.77.55.9,239.2.0.1:5000'");
+  mixed[1].request.source = *core::ip_address::parse("10.77.55.2");
+  EXPECT_EQ(tools::moved_run(pointers(mixed), mixed[0], "a0"), "mcast-recv -i a0 239.2.0.1:5000");
+  // Specs that stay where they are keep their modes.
+  EXPECT_EQ(tools::placed_command(pointers(both), [](const tools::membership&) { return std::nullopt; }),
+            "mcast-recv 239.2.0.1:5000%b0 10.77.55.2,239.2.0.1:5000%a0");
+}
+
 // Trial t15r6 F2: the undecided route lines of one situation are one line
 // whose move is every group's; another situation keeps its own line.
 TEST(McastRecvSilent, MergeRouteMovesMakesOneLinePerSituation) {

@@ -549,6 +549,33 @@ std::optional<check_result> source_rules_unknown(const std::vector<check_result>
       "senders"};
 }
 
+// Lines named in a verdict ("FAIL rp_filter 10.77.8.1 -> 239.1.1.1 on
+// b0"), one finding's lines of many groups written once with the groups
+// as groups_and() lists them ("FAIL rp_filter 10.77.8.1 -> 239.1.1.1 to
+// 239.1.12.184 (3000 consecutive groups) on b0"), the others as they are,
+// as names_and() lists them (trial t15r12 L5: a 143 KB verdict line for
+// 3,000 groups).
+std::string lines_text(const std::vector<std::string>& lines) {
+  std::vector<std::pair<std::string, std::string>> keys;  // the text around the group, in the lines' order
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> groups;
+  std::vector<std::string> out;
+  std::map<std::pair<std::string, std::string>, std::size_t> at;  // a key's place in `out`
+  for (const auto& l : lines) {
+    const auto arrow = l.find(" -> ");
+    const auto on = arrow == std::string::npos ? std::string::npos : l.find(" on ", arrow + 4);
+    const auto group = on == std::string::npos ? std::string() : l.substr(arrow + 4, on - arrow - 4);
+    if (group.empty() || !core::ip_address::parse(group)) {
+      out.push_back(l);
+      continue;
+    }
+    std::pair<std::string, std::string> key{l.substr(0, arrow + 4), l.substr(on)};
+    if (at.try_emplace(key, out.size()).second) out.emplace_back();
+    groups[key].push_back(group);
+  }
+  for (const auto& [key, place] : at) out[place] = key.first + groups_and(groups[key]) + key.second;
+  return names_and(out);
+}
+
 std::string covered_by_cause(const std::vector<check_result>& checks, const check_result* cause,
                              const std::vector<const check_result*>& others) {
   if (cause == nullptr) return {};
@@ -581,13 +608,13 @@ std::string covered_by_cause(const std::vector<check_result>& checks, const chec
   std::string out;
   if (!covered.empty()) {
     out = fmt::format("; the same fix covers the {} {} too", covered.size() == 1 ? "line" : "lines",
-                      fmt::join(covered, ", "));
+                      lines_text(covered));
   }
   for (std::size_t i = 0; i < others.size(); ++i) {
     if (by_also[i].empty()) continue;
     out += fmt::format("; the fix of the also: line {} {} {} covers the {} {} too", status_word(others[i]->status),
                        others[i]->check, text_name(others[i]->subject), by_also[i].size() == 1 ? "line" : "lines",
-                       fmt::join(by_also[i], ", "));
+                       lines_text(by_also[i]));
   }
   return out;
 }
@@ -2343,7 +2370,11 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                                       "(table local: {}); the route lookup lists {}'s first, which says nothing of "
                                       "where {}'s datagrams come in: {} receives what comes in on its link",
                                       text_name(join), names_text(per_link), text_name(via), subject, text_name(join)),
-                          "", {{"route_interface", via}, {"join_interface", join}, {"kernel_default_routes", per_link}},
+                          "",
+                          {{"route_interface", via},
+                           {"join_interface", join},
+                           {"kernel_default_routes", per_link},
+                           {"own_per_link_route", true}},
                           ""});
       } else if (arrive != join && !loop) {
         // An any-source or exclude join named by -i or %IFACE on another
@@ -4000,7 +4031,15 @@ std::vector<std::string> reverse_path_filtering_interfaces(const std::map<std::s
   for (const auto& e : std::filesystem::directory_iterator("/proc/sys/net/ipv4/conf", ec)) {
     const auto name = e.path().filename().string();
     if (name == "all" || name == "default" || name == "lo") continue;
-    if (const auto l = netlink::link_by_name(name); l && (l->flags & IFF_UP) == 0 && quiet(name)) continue;
+    const auto l = netlink::link_by_name(name);
+    if (l && (l->flags & IFF_UP) == 0 && quiet(name)) continue;
+    // A bridge's or bond's port: what it receives goes up as its master's,
+    // whose filter checks it (trial t15r12 L7: a bridge's port was named
+    // among the filtering interfaces, its packets counted twice).
+    if (l && l->master != 0) {
+      const auto m = netlink::link_by_index(l->master);
+      if (m && (m->kind == "bridge" || m->kind == "bond" || m->kind == "team")) continue;
+    }
     const auto eff = read_rp(name).effective();
     if (eff && *eff > 0) out.push_back(name);
   }
@@ -8579,6 +8618,15 @@ std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot
       if (p.m->iface.index != 0 && c.data.value("undecided", false) &&
           c.data.value("join_interface", "") == p.iface.name.view()) {
         others.push_back(c.data.value("route_interface", ""));
+      } else if (p.m->iface.index != 0 && c.data.value("own_per_link_route", false) &&
+                 c.data.value("join_interface", "") == p.iface.name.view()) {
+        // An IPv6 join named on one of the links with the kernel's own
+        // ff00::/8: the other such links, where a sender may be (trial
+        // t15r12 M3: none was listened to, and a sender on a0's link read
+        // as the sender's TTL or a router).
+        for (const auto& name : c.data["kernel_default_routes"]) {
+          if (name.get<std::string>() != p.iface.name.view()) others.push_back(name.get<std::string>());
+        }
       } else if (p.m->iface.index == 0 && c.data.value("ambiguous", false)) {
         for (const auto& name : c.data["kernel_default_routes"]) {
           if (name.get<std::string>() != p.iface.name.view()) others.push_back(name.get<std::string>());
@@ -10672,6 +10720,21 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   // there: --listen confirms the prediction, a FAIL that the verdict names
   // rather than the listen line's "nothing arrived".
   std::vector<joined_off> elsewhere;
+  // A packet socket on the join interface that saw the group's datagrams
+  // arrive there, none of them heard: said on the route line, which says
+  // nothing was heard (trial t15r12 L6: beside an rp_filter FAIL naming
+  // the very datagrams).
+  const auto arrived_unheard = [&taps](const planned& p, const core::ip_address& group, std::uint16_t port) {
+    std::uint64_t arrived = 0;
+    for (const auto& t : taps) {
+      if (t.seen.index != p.iface.index || t.seen.group != group || t.seen.port != port) continue;
+      for (const auto& [source, n] : t.seen.from) arrived += n;
+    }
+    if (arrived == 0) return std::string();
+    return fmt::format(", but a packet socket on {} saw {} arrive there: this host dropped them before any socket "
+                       "(see the rp_filter and firewall lines)",
+                       text_name(p.iface.name.view()), count_text(arrived, "datagram", "datagrams"));
+  };
   std::set<std::string> ambiguous_said;  // the IPv6 route lines said once for all their group's joins
   // The route and source_route lines by subject: each join looks at its
   // own, not at every line (trial t15r7 D1: 3,000 joins x 3,000 lines).
@@ -10952,8 +11015,43 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           elsewhere.push_back({r.group.to_string(), text_name(p.iface.name.view()), text_name(via), {}});
         } else {
           c.message += fmt::format("; --listen heard none of them on {} nor on {} in {} (the doctor joined on {} "
-                                   "too to see)",
-                                   text_name(p.iface.name.view()), text_name(via), heard_for_text, text_name(via));
+                                   "too to see){}",
+                                   text_name(p.iface.name.view()), text_name(via), heard_for_text, text_name(via),
+                                   arrived_unheard(p, group, r.port));
+          c.data["heard_on_route_interface"] = 0;
+        }
+        continue;
+      }
+      // An IPv6 join named on a link with the kernel's own ff00::/8: the
+      // probes on the other such links say where they come in.
+      if (c.check == "route" && c.subject == group_text && c.data.value("own_per_link_route", false) &&
+          c.data.value("join_interface", "") == p.iface.name.view()) {
+        const probe* best = nullptr;
+        std::vector<std::string> listened;
+        for (const auto& pr : probes) {
+          if (pr.group != group || pr.sh.port != r.port || pr.source || pr.name == p.iface.name.view()) continue;
+          listened.push_back(pr.name);
+          if (pr.heard > 0 && (best == nullptr || pr.heard > best->heard)) best = &pr;
+        }
+        if (listened.empty()) continue;
+        if (best != nullptr) {
+          c.status = check_status::fail;
+          c.message = fmt::format("the join is on {}, but --listen heard none of them on {} in {} and {} on {}, "
+                                  "another link with the kernel's own route ff00::/8 (the doctor joined there too "
+                                  "to see): the sender is on {}'s side",
+                                  text_name(p.iface.name.view()), text_name(p.iface.name.view()), heard_for_text,
+                                  count_text(best->heard, "datagram", "datagrams"), text_name(best->name),
+                                  text_name(best->name));
+          c.fix = moved_run(line, *p.m, best->name);
+          c.note = fmt::format("or the spec {}", spec_on(*p.m, best->name));
+          c.data["arrive_interface"] = best->name;
+          c.data["heard_on_route_interface"] = best->heard;
+          elsewhere.push_back({r.group.to_string(), text_name(p.iface.name.view()), text_name(best->name), {}});
+        } else {
+          c.message += fmt::format("; --listen heard none of them on {} nor on {} in {} (the doctor joined there "
+                                   "too to see){}",
+                                   text_name(p.iface.name.view()), names_or_text(listened), heard_for_text,
+                                   arrived_unheard(p, group, r.port));
           c.data["heard_on_route_interface"] = 0;
         }
         continue;

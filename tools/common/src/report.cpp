@@ -788,6 +788,15 @@ std::string names_and(const std::vector<std::string>& v) {
   return out;
 }
 
+std::string names_or_text(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " or " : ", ";
+    out += text_name(names[i]);
+  }
+  return out;
+}
+
 std::string groups_and(const std::vector<std::string>& groups) {
   constexpr std::size_t said = 8;
   if (groups.size() <= said) return names_and(groups);

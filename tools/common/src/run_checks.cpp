@@ -3,6 +3,7 @@
 #include <mcnet/tools/run_checks.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <cctype>
 #include <functional>
 #include <limits>
@@ -497,11 +498,78 @@ std::string placed_command(const std::vector<const membership*>& command_line, c
     all = same && first.has_value();
     one = first;
   }
+  // Moved where the same group and port are joined in another mode, the
+  // specs would conflict (mcast-recv refuses any-source and
+  // source-specific, or include and exclude, for one group, port and
+  // interface: trial t15r12 M2, a pasted move exited 1). What they hear
+  // together is written instead: with an any-source spec, that one; with
+  // exclude specs, those whose source no include spec names (each include
+  // spec's source is heard), or an any-source spec when none is left.
+  const auto where_of = [&](std::size_t i) {
+    return to[i] ? std::string_view(*to[i]) : spec_interface(*command_line[i], {});
+  };
+  std::vector<bool> dropped(command_line.size(), false);
+  std::deque<membership> made;  // any-source joins written in place of an exclude spec
+  std::map<std::size_t, const membership*> in_place;
+  {
+    struct at_key {
+      bool any = false;
+      std::set<core::ip_address> included;
+      std::vector<std::size_t> excludes;
+    };
+    using key = std::tuple<core::ip_address, std::uint16_t, std::string_view>;
+    std::map<key, at_key> modes;
+    for (std::size_t i = 0; i < command_line.size(); ++i) {
+      if (!whole && !to[i]) continue;
+      const auto& r = command_line[i]->request;
+      auto& k = modes[{r.group, r.port, where_of(i)}];
+      if (r.mode == filter::any || !r.source) k.any = true;
+      if (r.mode == filter::include && r.source) k.included.insert(*r.source);
+      if (r.mode == filter::exclude && r.source) k.excludes.push_back(i);
+    }
+    for (std::size_t i = 0; i < command_line.size(); ++i) {
+      if (!whole && !to[i]) continue;
+      const auto& r = command_line[i]->request;
+      const auto& k = modes[{r.group, r.port, where_of(i)}];
+      if (!r.source || r.mode == filter::any) continue;
+      if (k.any) dropped[i] = true;
+      else if (r.mode == filter::include && !k.excludes.empty()) dropped[i] = true;
+      else if (r.mode == filter::exclude && k.included.contains(*r.source)) dropped[i] = true;
+    }
+    for (const auto& [at, k] : modes) {
+      if (k.any || k.excludes.empty() ||
+          !std::ranges::all_of(k.excludes, [&dropped](std::size_t i) { return bool(dropped[i]); })) {
+        continue;
+      }
+      // Every exclusion was an include spec's source: every source.
+      auto& m = made.emplace_back(*command_line[k.excludes.front()]);
+      m.request.mode = filter::any;
+      m.request.source.reset();
+      dropped[k.excludes.front()] = false;
+      in_place[k.excludes.front()] = &m;
+    }
+  }
+  // What is left may all be on one interface now: -i then.
+  if (!all) {
+    std::optional<std::string_view> only;
+    bool same = true;
+    for (std::size_t i = 0; i < command_line.size() && same; ++i) {
+      if ((!whole && !to[i]) || dropped[i]) continue;
+      const auto w = where_of(i);
+      if (w.empty() || (only && *only != w)) same = false;
+      if (!only) only = w;
+    }
+    if (same && only) {
+      all = true;
+      one = std::string(*only);
+    }
+  }
   std::vector<spec_item> items;
   items.reserve(command_line.size());
   for (std::size_t i = 0; i < command_line.size(); ++i) {
-    const auto& m = *command_line[i];
-    if (!whole && !to[i]) continue;
+    const auto it = in_place.find(i);
+    const auto& m = it != in_place.end() ? *it->second : *command_line[i];
+    if ((!whole && !to[i]) || dropped[i]) continue;
     items.push_back({&m, all ? std::string_view() : to[i] ? std::string_view(*to[i]) : spec_interface(m, {})});
   }
   const auto specs = ranged_specs(items, specs_each_at_most);
@@ -674,17 +742,6 @@ std::vector<std::string> received_none(const std::vector<planned_join>& plan, co
       if (l == nullptr || !l->is_up() || !l->has_carrier()) continue;
     }
     out.push_back(std::move(name));
-  }
-  return out;
-}
-
-// Names as prose lists them: "a", "a or b", "a, b or c" (each through
-// text_name).
-std::string names_or_text(const std::vector<std::string>& names) {
-  std::string out;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) out += i + 1 == names.size() ? " or " : ", ";
-    out += text_name(names[i]);
   }
   return out;
 }
@@ -1514,19 +1571,38 @@ run_verdict nothing_arrived_verdict(
     // route's side, and what is left is the verdict's (trial t15r11 M1:
     // the WARN's first choice and its move were the join that had just got
     // nothing).
-    std::set<std::tuple<std::string, std::uint16_t, std::string>> joined_at;  // group, port, interface
+    // Only a join there that hears every sender this one would: an
+    // any-source one, or an exclude one that leaves out no sender this
+    // join takes (trial t15r12 M1': an include join of one source there
+    // says nothing of the others).
+    struct filter_at {
+      bool any = false;
+      bool include = false;
+      std::set<core::ip_address> excluded;
+    };
+    std::map<std::tuple<std::string, std::uint16_t, std::string>, filter_at> joined_at;  // group, port, interface
     for (const auto& p : plan) {
-      if (p.iface.index != 0) {
-        joined_at.emplace(p.m->request.group.to_string(), p.m->request.port, std::string(p.iface.name.view()));
-      }
+      if (p.iface.index == 0) continue;
+      const auto& r = p.m->request;
+      auto& f = joined_at[{r.group.to_string(), r.port, std::string(p.iface.name.view())}];
+      if (r.mode == filter::any || !r.source) f.any = true;
+      if (r.mode == filter::include && r.source) f.include = true;
+      if (r.mode == filter::exclude && r.source) f.excluded.insert(*r.source);
     }
+    const auto hears_all_of = [](const filter_at& there, const filter_at& here) {
+      if (there.any) return true;
+      if (there.include || there.excluded.empty() || here.any || here.include) return false;
+      return std::ranges::includes(here.excluded, there.excluded);
+    };
     for (auto& c : checks) {
       if (c.check != "route" || c.status != check_status::ok || !c.data.value("undecided", false)) continue;
       const auto join = c.data.value("join_interface", "");
       const auto via = c.data.value("route_interface", "");
       const bool joined_via_too = std::ranges::all_of(plan, [&](const planned_join& p) {
-        return p.m->request.group.to_string() != c.subject || p.iface.name.view() != join ||
-               joined_at.contains({c.subject, p.m->request.port, via});
+        if (p.m->request.group.to_string() != c.subject || p.iface.name.view() != join) return true;
+        const auto here = joined_at.find({c.subject, p.m->request.port, join});
+        const auto there = joined_at.find({c.subject, p.m->request.port, via});
+        return here != joined_at.end() && there != joined_at.end() && hears_all_of(there->second, here->second);
       });
       if (joined_via_too) continue;
       c.status = check_status::warn;

@@ -174,6 +174,9 @@ struct packet_view {
 /// for 300 throw-away interfaces or 3,000 groups, where JSON keeps every
 /// name (trial t15r4 L3).
 [[nodiscard]] std::string names_and(const std::vector<std::string>& v);
+/// Interface names as prose lists the choices: "a", "a or b", "a, b or c",
+/// each through text_name().
+[[nodiscard]] std::string names_or_text(const std::vector<std::string>& names);
 /// Groups (addresses as text) as names_and() lists them, except that past
 /// 8, consecutive ones (next_group()) are written as ranges, "239.4.0.1
 /// to 239.4.11.184 (3000 consecutive groups)", up to 8 of them and then how
