@@ -3516,10 +3516,10 @@ TEST(McastRecvSilent, SpecListWritesRangesPastEightSpecs) {
 // Trial t15r6 F2: placed_command() past 64 memberships writes the moved
 // ones, and past eight specs as ranges; the others stay as they are.
 TEST(McastRecvSilent, PlacedCommandWritesRangesOfTheMovedGroups) {
-  const auto members = consecutive_joins(400, "b0", 3);
+  const auto members = consecutive_joins(1200, "b0", 3);
   const auto line = pointers(members);
   EXPECT_EQ(tools::placed_command(line, [](const tools::membership&) { return std::optional<std::string>("a0"); }),
-            "mcast-recv -i a0 239.2.0.1:5000+400");
+            "mcast-recv -i a0 239.2.0.1:5000+1200");
   // moved_run()'s shortcut for a large line writes what placed_command() does.
   EXPECT_EQ(tools::moved_run(line, members[5], "a0"),
             tools::placed_command(line, [&members](const tools::membership& m) -> std::optional<std::string> {
@@ -3527,7 +3527,7 @@ TEST(McastRecvSilent, PlacedCommandWritesRangesOfTheMovedGroups) {
               return std::nullopt;
             }));
   EXPECT_EQ(tools::moved_run(line, members[5], "a0"), "mcast-recv -i a0 239.2.0.6:5000");
-  // Every second group moves: 200 specs, no range possible.
+  // Every second group moves: 600 specs, no range possible.
   const auto half = tools::placed_command(line, [](const tools::membership& m) -> std::optional<std::string> {
     if (m.request.group.to_string().back() % 2 == 1) return "a0";
     return std::nullopt;
@@ -3573,6 +3573,23 @@ TEST(McastRecvSilent, AMoveNeverWritesConflictingSpecs) {
   EXPECT_EQ(tools::moved_run(pointers(mixed), mixed[0], "a0"), "mcast-recv -i a0 '!10.77.55.9,239.2.0.1:5000'");
   mixed[1].request.source = *core::ip_address::parse("10.77.55.2");
   EXPECT_EQ(tools::moved_run(pointers(mixed), mixed[0], "a0"), "mcast-recv -i a0 239.2.0.1:5000");
+  // Two exclude joins (trial t15r13 H2): together they take every source
+  // but those both leave out, here none: any-source, not one filter
+  // without either.
+  auto exclude_b0 = exclude_a0;
+  exclude_b0[0].iface = any_b0[0].iface;
+  exclude_b0[0].request.source = *core::ip_address::parse("10.77.55.8");
+  std::vector<tools::membership> excludes{exclude_b0[0], exclude_a0[0]};
+  EXPECT_EQ(tools::moved_run(pointers(excludes), excludes[0], "a0"), "mcast-recv -i a0 239.2.0.1:5000");
+  auto also_9 = exclude_b0;
+  also_9[0].request.source = *core::ip_address::parse("10.77.55.9");
+  excludes.push_back(also_9[0]);  // b0 leaves out .8 and .9, a0 .9: both leave out .9
+  EXPECT_EQ(tools::placed_command(pointers(excludes),
+                                  [](const tools::membership& m) -> std::optional<std::string> {
+                                    if (m.iface.name.view() == "b0") return "a0";
+                                    return std::nullopt;
+                                  }),
+            "mcast-recv -i a0 '!10.77.55.9,239.2.0.1:5000'");
   // Specs that stay where they are keep their modes.
   EXPECT_EQ(tools::placed_command(pointers(both), [](const tools::membership&) { return std::nullopt; }),
             "mcast-recv 239.2.0.1:5000%b0 10.77.55.2,239.2.0.1:5000%a0");

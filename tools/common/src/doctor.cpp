@@ -1359,6 +1359,29 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
 // without one would change to the default.
 std::string spec_on(const membership& m, std::string_view iface) { return spec_argument(m, iface); }
 
+// "or the spec SPEC": `m` alone moved to `iface`; when the command line
+// joins the same group and port there in a mode mcast-recv refuses beside
+// m's (any-source and source-specific, include and exclude), a word that
+// the fix's command takes them together instead (trial t15r13 M1: the
+// note's spec, pasted, exited 1).
+std::string or_the_spec(const std::vector<const membership*>& line, const membership& m, std::string_view iface) {
+  const bool m_any = m.request.mode == filter::any || !m.request.source;
+  const bool clash = std::ranges::any_of(line, [&](const membership* o) {
+    if (o == &m || o->request.group != m.request.group || o->request.port != m.request.port ||
+        o->iface.index == 0 || o->iface.name.view() != iface) {
+      return false;
+    }
+    const bool o_any = o->request.mode == filter::any || !o->request.source;
+    return o_any != m_any || (!o_any && o->request.mode != m.request.mode);
+  });
+  if (clash) {
+    return fmt::format("the spec alone cannot go to {}: the same group and port are joined there in another mode, "
+                       "which mcast-recv refuses beside it; the fix's command takes them together",
+                       text_name(iface));
+  }
+  return fmt::format("or the spec {}", spec_on(m, iface));
+}
+
 
 // The links that are down and could have carried `group`'s route: taking a
 // link down removes the routes through it (IPv4 and IPv6 alike), so a group
@@ -2405,7 +2428,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                               : fmt::format("a join on {} gets them only from a sender on {}'s own link", text_name(join), text_name(join))),
              moved_run(line, *p.m, arrive),
              {{"route_interface", via}, {"join_interface", join}, {"arrive_interface", arrive}},
-             fmt::format("or the spec {}{}", spec_on(*p.m, arrive),
+             fmt::format("{}{}", or_the_spec(line, *p.m, arrive),
                          loop ? std::string()
                               : fmt::format("; keep {} only when the sender is on its link (mcast-recv doctor --listen "
                                             "SEC shows where the datagrams come in)",
@@ -3210,8 +3233,8 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                                                          : std::string("; the route back leaves by ").append(text_name(*back_if)),
                                    back->gateway ? " via " + back->gateway->to_string() : "")),
            pinned_moved_run(snap, line, m, x), data,
-           fmt::format("or the spec {}{}",
-                       spec_on(m, x),
+           fmt::format("{}{}",
+                       or_the_spec(line, m, x),
                        x_strict ? fmt::format("; strict rp_filter on {} drops them there, the route back leaving by "
                                               "{}: then {} too",
                                               text_name(x), text_name(*back_if), loose_fix(x))
@@ -3287,8 +3310,8 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                              back_subnet ? fmt::format(" (its subnet {})", *back_subnet) : std::string())
                                : fmt::format("its datagrams probably arrive on {}", text_name(*back_if))),
            pinned_moved_run(snap, line, m, *back_if), data,
-           fmt::format("or the spec {}{}",
-                       spec_on(m, *back_if),
+           fmt::format("{}{}",
+                       or_the_spec(line, m, *back_if),
                        on_link ? ""
                                : "; probably: the route back predicts the way they come, mcast-recv doctor --listen "
                                  "SEC shows the interface they arrive on")});
@@ -10790,7 +10813,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                   text_name(p.iface.name.view()), r.source->to_string(), heard_for_text,
                                   count_text(pr->heard, "datagram", "datagrams"), text_name(via), text_name(via));
           c.fix = moved_run(line, *p.m, via);
-          c.note = fmt::format("or the spec {}", spec_on(*p.m, via));
+          c.note = or_the_spec(line, *p.m, via);
           c.data["arrive_interface"] = via;
           elsewhere.push_back({r.group.to_string(), text_name(p.iface.name.view()), text_name(via), r.source->to_string()});
         } else if (const auto a = std::ranges::find_if(arrivals, [&](const arrival& x) {
@@ -10836,7 +10859,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           c.message += fmt::format("; a packet socket on {} saw none of {}'s datagrams arrive there during --listen",
                                    text_name(p.iface.name.view()), r.source->to_string());
           c.fix = moved_run(line, *p.m, back);
-          c.note = fmt::format("or the spec {}", spec_on(*p.m, back));
+          c.note = or_the_spec(line, *p.m, back);
           c.data.erase("unless_route");
         }
       }
@@ -10981,7 +11004,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         const bool only_group = std::ranges::all_of(line, [&r](const membership* o) {
           return o->request.group == r.group && o->iface.index == 0;
         });
-        c.note = p.m->iface.index != 0 ? fmt::format("or the spec {}", spec_on(moved, best->name))
+        c.note = p.m->iface.index != 0 ? or_the_spec(line, moved, best->name)
                  : only_group ? fmt::format("or the spec {}; or, for every group without -i, ip route replace "
                                             "224.0.0.0/4 dev {}",
                                             spec_on(moved, best->name), shell_quoted(best->name))
@@ -11009,7 +11032,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                   text_name(p.iface.name.view()), text_name(p.iface.name.view()), heard_for_text,
                                   count_text(pr->heard, "datagram", "datagrams"), text_name(via), r.group.to_string(), text_name(via));
           c.fix = moved_run(line, *p.m, via);
-          c.note = fmt::format("or the spec {}", spec_on(*p.m, via));
+          c.note = or_the_spec(line, *p.m, via);
           c.data["arrive_interface"] = via;
           c.data["heard_on_route_interface"] = pr->heard;
           elsewhere.push_back({r.group.to_string(), text_name(p.iface.name.view()), text_name(via), {}});
@@ -11043,7 +11066,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                   count_text(best->heard, "datagram", "datagrams"), text_name(best->name),
                                   text_name(best->name));
           c.fix = moved_run(line, *p.m, best->name);
-          c.note = fmt::format("or the spec {}", spec_on(*p.m, best->name));
+          c.note = or_the_spec(line, *p.m, best->name);
           c.data["arrive_interface"] = best->name;
           c.data["heard_on_route_interface"] = best->heard;
           elsewhere.push_back({r.group.to_string(), text_name(p.iface.name.view()), text_name(best->name), {}});

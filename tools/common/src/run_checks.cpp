@@ -516,6 +516,11 @@ std::string placed_command(const std::vector<const membership*>& command_line, c
       bool any = false;
       std::set<core::ip_address> included;
       std::vector<std::size_t> excludes;
+      // The exclude specs' sources by the interface they were on before
+      // the move: specs of two joins take together what either takes,
+      // every source but those both leave out (trial t15r13 H2: `!.9` on
+      // b0 and `!.8` on a0 became one filter on a0 without either).
+      std::map<std::string_view, std::set<core::ip_address>> excluded_by_join;
     };
     using key = std::tuple<core::ip_address, std::uint16_t, std::string_view>;
     std::map<key, at_key> modes;
@@ -525,16 +530,35 @@ std::string placed_command(const std::vector<const membership*>& command_line, c
       auto& k = modes[{r.group, r.port, where_of(i)}];
       if (r.mode == filter::any || !r.source) k.any = true;
       if (r.mode == filter::include && r.source) k.included.insert(*r.source);
-      if (r.mode == filter::exclude && r.source) k.excludes.push_back(i);
+      if (r.mode == filter::exclude && r.source) {
+        k.excludes.push_back(i);
+        k.excluded_by_join[spec_interface(*command_line[i], {})].insert(*r.source);
+      }
     }
+    // What every join there leaves out: the sources the specs written keep.
+    std::map<key, std::set<core::ip_address>> left_out;
+    for (const auto& [at, k] : modes) {
+      if (k.excluded_by_join.empty()) continue;
+      auto both = k.excluded_by_join.begin()->second;
+      for (const auto& [join, sources] : k.excluded_by_join) {
+        std::erase_if(both, [&sources](const core::ip_address& a) { return !sources.contains(a); });
+      }
+      left_out[at] = std::move(both);
+    }
+    std::set<std::pair<key, core::ip_address>> written;  // an exclusion written once
     for (std::size_t i = 0; i < command_line.size(); ++i) {
       if (!whole && !to[i]) continue;
       const auto& r = command_line[i]->request;
       const auto& k = modes[{r.group, r.port, where_of(i)}];
       if (!r.source || r.mode == filter::any) continue;
+      const key at{r.group, r.port, where_of(i)};
       if (k.any) dropped[i] = true;
       else if (r.mode == filter::include && !k.excludes.empty()) dropped[i] = true;
-      else if (r.mode == filter::exclude && k.included.contains(*r.source)) dropped[i] = true;
+      else if (r.mode == filter::exclude &&
+               (k.included.contains(*r.source) || !left_out[at].contains(*r.source) ||
+                !written.emplace(at, *r.source).second)) {
+        dropped[i] = true;
+      }
     }
     for (const auto& [at, k] : modes) {
       if (k.any || k.excludes.empty() ||

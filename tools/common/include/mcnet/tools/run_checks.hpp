@@ -887,10 +887,16 @@ using placement_of = std::function<std::optional<std::string>(const membership&)
 /// not drop the channels that work): `mcast-recv -i IFACE SPEC...` when
 /// every one goes to one interface (the specs without theirs), else every
 /// spec once, `%IFACE` on those that move (`mcast-recv 10.77.1.2,232.1.1.1:5000
-/// 10.77.2.2,232.1.1.1:5000%b0`). Past 64 memberships only the ones that
-/// move are written (with -i when they go to one interface): a fix is a
-/// line to paste, not the whole command line of a large run. Past
-/// specs_each_at_most specs, consecutive groups are ranges ("+N").
+/// 10.77.2.2,232.1.1.1:5000%b0`). Past 64 memberships only the ones
+/// that move are written (with -i when they go to one interface), a command
+/// to run beside the run: writing the whole line for each of thousands of
+/// moves is quadratic. Past specs_each_at_most specs, consecutive groups
+/// are ranges ("+N"). Moved where the same group and port are joined in
+/// another mode, what they take together is written, never specs
+/// mcast-recv refuses together: any-source over source-specific, exclude
+/// over include (dropping the exclusions of the include specs' sources),
+/// and the exclude specs of several joins as the sources they all leave
+/// out, any-source when none.
 [[nodiscard]] std::string placed_command(const std::vector<const membership*>& command_line,
                                          const placement_of& where);
 
