@@ -540,7 +540,8 @@ std::string placed_command(const std::vector<const membership*>& command_line, c
     for (const auto& [at, k] : modes) {
       if (k.excluded_by_join.empty()) continue;
       auto both = k.excluded_by_join.begin()->second;
-      for (const auto& [join, sources] : k.excluded_by_join) {
+      for (const auto& joined : k.excluded_by_join) {
+        const auto& sources = joined.second;
         std::erase_if(both, [&sources](const core::ip_address& a) { return !sources.contains(a); });
       }
       left_out[at] = std::move(both);
