@@ -2684,6 +2684,25 @@ TEST(NetEveryRun, ASilentChannelOnAStrictInterfaceWithReversePathDropsNamesTheFi
   EXPECT_EQ(cause["data"]["shared_counter"], true) << j.output;
 }
 
+// What a --json run said, its output conforming to the schema: its events,
+// its summary, and the reverse-path drops the summary counted.
+struct run_summary {
+  std::vector<json> events;
+  json summary;
+  std::uint64_t reverse_path = 0;
+};
+// `out` from the run `r`, whose reverse-path drops are at least `at_least`
+// (the test's dropped datagrams).
+void summarise(const test::run_result& r, std::uint64_t at_least, run_summary& out) {
+  expect_schema_conform(r.standard_output);
+  out.events = json_lines(r.standard_output);
+  const auto* summary = find_event(out.events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  out.summary = *summary;
+  out.reverse_path = (*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>();
+  ASSERT_GE(out.reverse_path, at_least) << r.output;
+}
+
 namespace rp_keep {
 
 // rx (host 0 of two_lans_routed_back_by_eth1) with conf/all=1, eth0, eth1
@@ -2850,12 +2869,10 @@ TEST(NetEveryRun, ASilentChannelWhoseInterfaceReceivedNothingIsNotBlamedOnTheFil
     test::tools::send(near, {"-i", "eth0", "-c", "60", "-r", "200pps", arrives});
     test::tools::send(near, {"-i", "eth0", "-c", "60", "-r", "200pps", "10.77.56.2," + dropped});
   });
-  expect_schema_conform(r.standard_output);
-  const auto events = json_lines(r.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << r.output;
-  const auto drops = (*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>();
-  ASSERT_GE(drops, 60u) << r.output;
+  run_summary got;
+  ASSERT_NO_FATAL_FAILURE(summarise(r, 60, got));
+  const auto* summary = &got.summary;
+  const auto drops = got.reverse_path;
   ASSERT_EQ((*summary)["silent"].size(), 2u) << r.output;
   bool saw0 = false, saw1 = false;
   for (const auto& s : (*summary)["silent"]) {
@@ -2916,13 +2933,10 @@ TEST(NetEveryRun, ARunWhoseJoinInterfaceReceivedNothingSaysSoBesideDropsElsewher
     test::tools::send(near, {"-i", "eth0", "-c", "60", "-r", "300pps", "10.77.9.1,224.0.0.1:" + port});
   };
   const auto r = test::tools::receive_while(rx, {"--json", "-d", "1.5", spec}, flood);
-  expect_schema_conform(r.standard_output);
-  const auto events = json_lines(r.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << r.output;
-  const auto drops = (*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>();
-  ASSERT_GE(drops, 60u) << r.output;
-  const auto v = verdict_of(events);
+  run_summary got;
+  ASSERT_NO_FATAL_FAILURE(summarise(r, 60, got));
+  const auto drops = got.reverse_path;
+  const auto v = verdict_of(got.events);
   EXPECT_EQ(v["check"], "route") << r.output;
   ASSERT_TRUE(v["received_none"].is_array()) << r.output;
   EXPECT_EQ(v["received_none"], json::array({"eth1"})) << r.output;
