@@ -3105,7 +3105,7 @@ TEST(NetEveryRun, TwoBlamedJoinsVerdictFixTurnsBothOffAndKeepsTheThirdInterface)
   EXPECT_EQ(fix.find("d1.rp_filter"), std::string::npos) << fix;
   ASSERT_TRUE(verdict["note"].is_string()) << first.output;
   const auto note = verdict["note"].get<std::string>();
-  EXPECT_NE(note.find("the keeps name the interfaces up now: d1 (it is down now: sysctl -w "
+  EXPECT_NE(note.find("the fix keeps the filter on the interfaces up now only: d1 (it is down now: sysctl -w "
                       "net.ipv4.conf.d1.rp_filter=1 keeps its filter on)"),
             std::string::npos)
       << note;

@@ -2728,7 +2728,7 @@ std::string all_forces(const rp_value& rp, const std::string& join) {
   }
   const auto later = uncovered.empty()
                          ? std::string()
-                         : fmt::format("; the keeps name the interfaces up now: {} come{} up with only its own rp_filter",
+                         : fmt::format("; the fix keeps the filter on the interfaces up now only: {} come{} up with only its own rp_filter",
                                        fmt::join(uncovered, " and "),
                                        uncovered.size() > 1 || down.size() > 1 ? "" : "s");
   return fmt::format(" (off; conf/all is {}, and the kernel applies the larger of conf/all and conf/{}: conf/all must "
