@@ -9932,6 +9932,10 @@ TEST(NetDoctor, TheRouteLineSaysWhatThePacketSocketSawArriveOnTheJoinInterface) 
   // before the packet socket opens, after the join the test waits for.
   EXPECT_TRUE(check_says(d, "route", "OK", ", but a packet socket on eth1 saw ")) << d.r.output;
   EXPECT_TRUE(check_says(d, "route", "OK", " arrive there: this host dropped them before any socket")) << d.r.output;
+  // No move to eth0 either (trial t15r13 L2).
+  for (const auto& c : d.checks("route")) {
+    EXPECT_EQ(c["note"], "they come in on eth1, where the join is: what drops them is on this host") << d.r.output;
+  }
 }
 
 // Trial t15r12 L7: a bridge's port is no interface where the filter is on:

@@ -11037,11 +11037,17 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           c.data["heard_on_route_interface"] = pr->heard;
           elsewhere.push_back({r.group.to_string(), text_name(p.iface.name.view()), text_name(via), {}});
         } else {
+          const auto arrived = arrived_unheard(p, group, r.port);
           c.message += fmt::format("; --listen heard none of them on {} nor on {} in {} (the doctor joined on {} "
                                    "too to see){}",
                                    text_name(p.iface.name.view()), text_name(via), heard_for_text, text_name(via),
-                                   arrived_unheard(p, group, r.port));
+                                   arrived);
           c.data["heard_on_route_interface"] = 0;
+          // They come in on the join interface: no move (trial t15r13 L2).
+          if (!arrived.empty()) {
+            c.note = fmt::format("they come in on {}, where the join is: what drops them is on this host",
+                                 text_name(p.iface.name.view()));
+          }
         }
         continue;
       }
@@ -11071,10 +11077,10 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           c.data["heard_on_route_interface"] = best->heard;
           elsewhere.push_back({r.group.to_string(), text_name(p.iface.name.view()), text_name(best->name), {}});
         } else {
+          const auto arrived = arrived_unheard(p, group, r.port);
           c.message += fmt::format("; --listen heard none of them on {} nor on {} in {} (the doctor joined there "
                                    "too to see){}",
-                                   text_name(p.iface.name.view()), names_or_text(listened), heard_for_text,
-                                   arrived_unheard(p, group, r.port));
+                                   text_name(p.iface.name.view()), names_or_text(listened), heard_for_text, arrived);
           c.data["heard_on_route_interface"] = 0;
         }
         continue;
