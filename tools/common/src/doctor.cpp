@@ -556,8 +556,7 @@ std::optional<check_result> source_rules_unknown(const std::vector<check_result>
 // as names_and() lists them (trial t15r12 L5: a 143 KB verdict line for
 // 3,000 groups).
 std::string lines_text(const std::vector<std::string>& lines) {
-  std::vector<std::pair<std::string, std::string>> keys;  // the text around the group, in the lines' order
-  std::map<std::pair<std::string, std::string>, std::vector<std::string>> groups;
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> groups;  // by the text around the group
   std::vector<std::string> out;
   std::map<std::pair<std::string, std::string>, std::size_t> at;  // a key's place in `out`
   for (const auto& l : lines) {
@@ -1360,19 +1359,15 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
 std::string spec_on(const membership& m, std::string_view iface) { return spec_argument(m, iface); }
 
 // "or the spec SPEC": `m` alone moved to `iface`; when the command line
-// joins the same group and port there in a mode mcast-recv refuses beside
-// m's (any-source and source-specific, include and exclude), a word that
-// the fix's command takes them together instead (trial t15r13 M1: the
-// note's spec, pasted, exited 1).
+// joins the same group and port there in another mode, which mcast-recv
+// refuses beside m's (socket_planner::place: any-source and
+// source-specific, include and exclude), a word that the fix's command
+// takes them together instead (trial t15r13 M1: the note's spec, pasted,
+// exited 1).
 std::string or_the_spec(const std::vector<const membership*>& line, const membership& m, std::string_view iface) {
-  const bool m_any = m.request.mode == filter::any || !m.request.source;
   const bool clash = std::ranges::any_of(line, [&](const membership* o) {
-    if (o == &m || o->request.group != m.request.group || o->request.port != m.request.port ||
-        o->iface.index == 0 || o->iface.name.view() != iface) {
-      return false;
-    }
-    const bool o_any = o->request.mode == filter::any || !o->request.source;
-    return o_any != m_any || (!o_any && o->request.mode != m.request.mode);
+    return o != &m && o->request.group == m.request.group && o->request.port == m.request.port &&
+           o->iface.index != 0 && o->iface.name.view() == iface && o->request.mode != m.request.mode;
   });
   if (clash) {
     return fmt::format("the spec alone cannot go to {}: the same group and port are joined there in another mode, "
@@ -10758,6 +10753,23 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                        "(see the rp_filter and firewall lines)",
                        text_name(p.iface.name.view()), count_text(arrived, "datagram", "datagrams"));
   };
+  // The route line of join `p`, named off where its datagrams come in: the
+  // probe on `name` (`where`: why that link was listened on) heard `heard`
+  // of them and the join none, so the line is the FAIL that moves it there.
+  const auto heard_by_probe = [&](check_result& c, const planned& p, const std::string& name, std::uint64_t heard,
+                                  std::string_view where) {
+    const auto join = text_name(p.iface.name.view());
+    c.status = check_status::fail;
+    c.message = fmt::format("the join is on {}, but --listen heard none of them on {} in {} and {} on {}, {} (the "
+                            "doctor joined there too to see): the sender is on {}'s side",
+                            join, join, heard_for_text, count_text(heard, "datagram", "datagrams"), text_name(name),
+                            where, text_name(name));
+    c.fix = moved_run(line, *p.m, name);
+    c.note = or_the_spec(line, *p.m, name);
+    c.data["arrive_interface"] = name;
+    c.data["heard_on_route_interface"] = heard;
+    elsewhere.push_back({p.m->request.group.to_string(), join, text_name(name), {}});
+  };
   std::set<std::string> ambiguous_said;  // the IPv6 route lines said once for all their group's joins
   // The route and source_route lines by subject: each join looks at its
   // own, not at every line (trial t15r7 D1: 3,000 joins x 3,000 lines).
@@ -11025,17 +11037,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         });
         if (pr == probes.end()) continue;
         if (pr->heard > 0) {
-          c.status = check_status::fail;
-          c.message = fmt::format("the join is on {}, but --listen heard none of them on {} in {} and {} on {}, "
-                                  "where the kernel's route for {} leaves (the doctor joined there too to see): the "
-                                  "sender is on {}'s side",
-                                  text_name(p.iface.name.view()), text_name(p.iface.name.view()), heard_for_text,
-                                  count_text(pr->heard, "datagram", "datagrams"), text_name(via), r.group.to_string(), text_name(via));
-          c.fix = moved_run(line, *p.m, via);
-          c.note = or_the_spec(line, *p.m, via);
-          c.data["arrive_interface"] = via;
-          c.data["heard_on_route_interface"] = pr->heard;
-          elsewhere.push_back({r.group.to_string(), text_name(p.iface.name.view()), text_name(via), {}});
+          heard_by_probe(c, p, via, pr->heard, fmt::format("where the kernel's route for {} leaves", r.group.to_string()));
         } else {
           const auto arrived = arrived_unheard(p, group, r.port);
           c.message += fmt::format("; --listen heard none of them on {} nor on {} in {} (the doctor joined on {} "
@@ -11064,18 +11066,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         }
         if (listened.empty()) continue;
         if (best != nullptr) {
-          c.status = check_status::fail;
-          c.message = fmt::format("the join is on {}, but --listen heard none of them on {} in {} and {} on {}, "
-                                  "another link with the kernel's own route ff00::/8 (the doctor joined there too "
-                                  "to see): the sender is on {}'s side",
-                                  text_name(p.iface.name.view()), text_name(p.iface.name.view()), heard_for_text,
-                                  count_text(best->heard, "datagram", "datagrams"), text_name(best->name),
-                                  text_name(best->name));
-          c.fix = moved_run(line, *p.m, best->name);
-          c.note = or_the_spec(line, *p.m, best->name);
-          c.data["arrive_interface"] = best->name;
-          c.data["heard_on_route_interface"] = best->heard;
-          elsewhere.push_back({r.group.to_string(), text_name(p.iface.name.view()), text_name(best->name), {}});
+          heard_by_probe(c, p, best->name, best->heard, "another link with the kernel's own route ff00::/8");
         } else {
           const auto arrived = arrived_unheard(p, group, r.port);
           c.message += fmt::format("; --listen heard none of them on {} nor on {} in {} (the doctor joined there "

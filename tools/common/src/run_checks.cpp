@@ -550,13 +550,14 @@ std::string placed_command(const std::vector<const membership*>& command_line, c
     for (std::size_t i = 0; i < command_line.size(); ++i) {
       if (!whole && !to[i]) continue;
       const auto& r = command_line[i]->request;
-      const auto& k = modes[{r.group, r.port, where_of(i)}];
       if (!r.source || r.mode == filter::any) continue;
       const key at{r.group, r.port, where_of(i)};
+      const auto& k = modes.at(at);
+      const auto kept = left_out.find(at);
       if (k.any) dropped[i] = true;
       else if (r.mode == filter::include && !k.excludes.empty()) dropped[i] = true;
       else if (r.mode == filter::exclude &&
-               (k.included.contains(*r.source) || !left_out[at].contains(*r.source) ||
+               (k.included.contains(*r.source) || kept == left_out.end() || !kept->second.contains(*r.source) ||
                 !written.emplace(at, *r.source).second)) {
         dropped[i] = true;
       }
@@ -1606,13 +1607,19 @@ run_verdict nothing_arrived_verdict(
       std::set<core::ip_address> excluded;
     };
     std::map<std::tuple<std::string, std::uint16_t, std::string>, filter_at> joined_at;  // group, port, interface
+    // The ports each group is joined on, by interface: a route line's joins,
+    // found without a pass over the plan for each line (a line a group).
+    std::map<std::pair<std::string, std::string>, std::set<std::uint16_t>> ports_at;  // group, interface
     for (const auto& p : plan) {
       if (p.iface.index == 0) continue;
       const auto& r = p.m->request;
-      auto& f = joined_at[{r.group.to_string(), r.port, std::string(p.iface.name.view())}];
+      const auto group = r.group.to_string();
+      const std::string iface(p.iface.name.view());
+      auto& f = joined_at[{group, r.port, iface}];
       if (r.mode == filter::any || !r.source) f.any = true;
       if (r.mode == filter::include && r.source) f.include = true;
       if (r.mode == filter::exclude && r.source) f.excluded.insert(*r.source);
+      ports_at[{group, iface}].insert(r.port);
     }
     const auto hears_all_of = [](const filter_at& there, const filter_at& here) {
       if (there.any) return true;
@@ -1623,12 +1630,13 @@ run_verdict nothing_arrived_verdict(
       if (c.check != "route" || c.status != check_status::ok || !c.data.value("undecided", false)) continue;
       const auto join = c.data.value("join_interface", "");
       const auto via = c.data.value("route_interface", "");
-      const bool joined_via_too = std::ranges::all_of(plan, [&](const planned_join& p) {
-        if (p.m->request.group.to_string() != c.subject || p.iface.name.view() != join) return true;
-        const auto here = joined_at.find({c.subject, p.m->request.port, join});
-        const auto there = joined_at.find({c.subject, p.m->request.port, via});
-        return here != joined_at.end() && there != joined_at.end() && hears_all_of(there->second, here->second);
-      });
+      const auto ports = ports_at.find({c.subject, join});
+      const bool joined_via_too =
+          ports == ports_at.end() || std::ranges::all_of(ports->second, [&](std::uint16_t port) {
+            const auto here = joined_at.find({c.subject, port, join});
+            const auto there = joined_at.find({c.subject, port, via});
+            return here != joined_at.end() && there != joined_at.end() && hears_all_of(there->second, here->second);
+          });
       if (joined_via_too) continue;
       c.status = check_status::warn;
       c.message = fmt::format("nothing arrived on {}, the join interface named, while the kernel's route for {} "
