@@ -9997,3 +9997,127 @@ TEST(NetDoctor, AJoinInterfaceThatReceivedNothingIsSaidOnceForAllItsGroups) {
   EXPECT_LT(message.size(), 1200u) << message;
   EXPECT_EQ(c["harmless"], true) << message;
 }
+
+// Trial t15r13 H1: past 64 memberships a move's fix wrote the moved spec
+// alone (`mcast-recv -i eth0 GROUP:PORT`), and pasted in place of the run
+// it left the other 70 groups out. The verdict's fix is the whole command
+// line, consecutive groups as ranges; run, it gets the datagrams.
+TEST(NetDoctor, ALargeRunsMoveFixKeepsEveryOtherSpec) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[1];  // on LAN 0 (rx's eth0)
+  const auto routed = rx.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth0"});
+  ASSERT_TRUE(routed.status.success()) << routed.output;
+  const auto port = std::to_string(free_port(rx));
+  const auto first = "239.255.91.1:" + port;
+  const auto last = "239.255.92.1:" + port;
+  const auto d = doctor_while(rx, {"--listen", "2", first + "%eth1+70", last + "%eth1"}, "015BFFEF", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "40", "-r", "200pps", first});
+  });
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["status"], "FAIL") << d.r.output;
+  EXPECT_EQ(d.verdict["check"], "route") << d.r.output;
+  const std::string whole = "mcast-recv " + first + "%eth0 239.255.91.2:" + port + "%eth1+69 " + last + "%eth1";
+  EXPECT_EQ(d.verdict["fix"], whole) << d.r.output;
+  expect_receiver_gets_20(rx, tx, {first + "%eth0", "239.255.91.2:" + port + "%eth1+69", last + "%eth1"}, first);
+}
+
+// Trial t15r13 M2: one group's senders on two other links than the join's
+// (its route's): the route FAIL named the busier link alone, and its fix
+// left the other sender's stream out. Each link is named with its count,
+// the fix joins on both, and run it gets both senders' datagrams.
+TEST(NetDoctor, SendersOnTwoOtherLinksAreEachNamedAndTheFixJoinsOnBoth) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 3, .hosts = {{.lans = {0, 1, 2}}, {.lans = {1}}, {.lans = {2}}}});
+  const auto& rx = (*net)[0];
+  const auto routed = rx.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth0"});
+  ASSERT_TRUE(routed.status.success()) << routed.output;
+  const auto spec = "239.255.90.66:" + std::to_string(free_port(rx));
+  const auto send_both = [&] {
+    test::tools::send((*net)[1], {"-i", "eth0", "-c", "60", "-r", "300pps", spec});
+    test::tools::send((*net)[2], {"-i", "eth0", "-c", "20", "-r", "300pps", spec});
+  };
+  const auto d = doctor_while(rx, {"--listen", "2", spec}, "425AFFEF", send_both);
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["status"], "FAIL") << d.r.output;
+  EXPECT_EQ(d.verdict["check"], "route") << d.r.output;
+  EXPECT_EQ(d.verdict["fix"], "mcast-recv -i eth1 " + spec + " " + spec + "%eth2") << d.r.output;
+  const auto message = d.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("senders are on eth1's and eth2's sides"), std::string::npos) << message;
+  EXPECT_TRUE(std::regex_search(message, std::regex("[0-9]+ datagrams on eth1 and [0-9]+ on eth2"))) << message;
+  const auto routes = d.checks("route");
+  ASSERT_EQ(routes.size(), 1u) << d.r.output;
+  EXPECT_EQ(routes[0]["data"]["heard_on"], json::array({"eth1", "eth2"})) << routes[0];
+  EXPECT_TRUE(routes[0]["data"]["per_link"]["eth2"].is_number_unsigned()) << routes[0];
+  EXPECT_EQ(packets_while(rx, {"-d", "2", "-i", "eth1", spec, spec + "%eth2"}, send_both), 80u);
+}
+
+// Trial t15r13 M3: one include source without a route back, joined on two
+// interfaces under strict rp_filter: each join's line gave its own route
+// (`ip route replace S dev eth0`, `... dev eth1`), and pasted together the
+// second replaced the first. One route now, by the first join's
+// interface, and loose mode on the other; pasted, both channels arrive.
+TEST(NetDoctor, OneSourceWithNoRouteBackOnTwoInterfacesGetsOneRouteAndLooseModeOnTheOther) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  for (const auto* key : {"net.ipv4.conf.all.rp_filter", "net.ipv4.conf.eth0.rp_filter", "net.ipv4.conf.eth1.rp_filter"}) {
+    rx.ns().write_sysctl(key, "1");
+  }
+  const std::string source = "10.77.99.9";
+  for (const std::size_t h : {std::size_t{1}, std::size_t{2}}) {
+    const auto added = (*net)[h].exec({"ip", "addr", "add", source + "/32", "dev", "eth0"});
+    ASSERT_TRUE(added.status.success()) << added.output;
+  }
+  const auto port = std::to_string(free_port(rx));
+  const auto a = source + ",232.77.1.1:" + port;
+  const auto b = source + ",232.77.1.2:" + port;
+  const auto d = doctor(rx, {a + "%eth0", b + "%eth1"});
+  std::map<std::string, std::string> rp_fix, route_fix;
+  for (const auto& c : d.checks("rp_filter")) {
+    if (c["status"] == "FAIL") rp_fix[c["subject"].get<std::string>()] = c["fix"].get<std::string>();
+  }
+  for (const auto& c : d.checks("source_route")) {
+    if (c["fix"].is_string()) route_fix[c["subject"].get<std::string>()] = c["fix"].get<std::string>();
+  }
+  const auto on0 = source + " -> 232.77.1.1 on eth0";
+  const auto on1 = source + " -> 232.77.1.2 on eth1";
+  EXPECT_EQ(rp_fix[on0], "ip route replace " + source + " dev eth0") << d.r.output;
+  EXPECT_EQ(rp_fix[on1], "sysctl -w net.ipv4.conf.eth1.rp_filter=2") << d.r.output;
+  EXPECT_EQ(route_fix[on0], "ip route replace " + source + " dev eth0") << d.r.output;
+  EXPECT_EQ(route_fix[on1], "ip route replace " + source + " dev eth0") << d.r.output;
+  paste_fixes(rx, d);
+  const auto again = doctor(rx, {a + "%eth0", b + "%eth1"});
+  for (const auto& c : again.checks("rp_filter")) EXPECT_NE(c["status"], "FAIL") << again.r.output;
+  EXPECT_EQ(packets_while(rx, {"-d", "2", a + "%eth0", b + "%eth1"},
+                          [&] {
+                            test::tools::send((*net)[1], {"-i", "eth0", "-c", "20", "-r", "500pps", a});
+                            test::tools::send((*net)[2], {"-i", "eth0", "-c", "20", "-r", "500pps", b});
+                          }),
+            40u);
+}
+
+// Trial t15r13 L1: an IPv6 socket takes a group's datagrams from every
+// interface the host joined it on, so exclude specs of one group on two
+// links (two sockets) each got every datagram, and the listen line counted
+// 408 of 204. Each datagram is counted once, from the first socket.
+TEST(NetDoctor, Ipv6ExcludeJoinsOnTwoLinksCountEachDatagramOnce) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto port = std::to_string(free_port(rx));
+  const auto spec = "[ff3e::91:1]:" + port;
+  const auto d = doctor_while(rx, {"--listen", "2", "!fd77:55::9," + spec + "%eth1", "!fd77:55::8," + spec + "%eth0"},
+                              "ff3e0000000000000000000000910001", [&] {
+                                test::tools::send((*net)[1], {"-i", "eth0", "-c", "40", "-r", "400pps", spec});
+                              });
+  bool heard = false;
+  for (const auto& c : d.checks("listen")) {
+    if (c["data"]["packets"].is_number() && c["data"]["packets"].get<int>() > 0) {
+      heard = true;
+      EXPECT_EQ(c["data"]["packets"].get<int>(), 40 + c["data"]["end_markers"].get<int>()) << c;
+    }
+  }
+  EXPECT_TRUE(heard) << d.r.output;
+}

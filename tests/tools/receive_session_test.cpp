@@ -3543,6 +3543,71 @@ TEST(McastRecvSilent, PlacedCommandWritesRangesOfTheMovedGroups) {
             "mcast-recv 239.2.0.1:5000%b0 239.2.0.2:5000%a0 239.2.0.3:5000%b0");
 }
 
+// Trial t15r13 H1: past 64 memberships a move wrote the moved spec alone,
+// and pasted in place of the run it left the other groups out. A
+// move_ledger keeps each such command with its moves; widen() writes it
+// whole (the others as they are) once, widen_union() one command for the
+// moves of a range's findings together, within a budget.
+TEST(McastRecvSilent, AMoveLedgerWritesALargeRunsMoveWhole) {
+  auto members = consecutive_joins(70, "b0", 3);
+  auto other = consecutive_joins(1, "c0", 4);
+  other[0].request.group = *core::ip_address::parse("239.9.0.1");
+  members.push_back(other[0]);
+  const auto line = pointers(members);
+  const auto to_a0 = [](const tools::membership& m) { return m.request.group.to_string() == "239.2.0.1"; };
+  // No ledger: the moved spec alone, as before.
+  EXPECT_EQ(tools::moved_run(line, members[0], "a0"), "mcast-recv -i a0 239.2.0.1:5000");
+  tools::move_ledger ledger;
+  ASSERT_EQ(tools::move_ledger::current(), &ledger);
+  const auto alone = tools::moved_run(line, members[0], "a0");
+  EXPECT_EQ(alone, "mcast-recv -i a0 239.2.0.1:5000");
+  const auto whole = "mcast-recv 239.2.0.1:5000%a0 239.2.0.2:5000%b0+69 239.9.0.1:5000%c0";
+  EXPECT_EQ(ledger.widen("fix: " + alone + "; or else", line), "fix: " + std::string(whole) + "; or else");
+  // Written whole already, or not recorded: unchanged.
+  EXPECT_EQ(ledger.widen(whole, line), whole);
+  EXPECT_EQ(ledger.widen("mcast-recv -i a0 239.2.0.1:5000+2 and mcast-recv doctor 239.2.0.1:5000", line),
+            "mcast-recv -i a0 239.2.0.1:5000+2 and mcast-recv doctor 239.2.0.1:5000");
+  // placed_command() records too, with every membership it placed.
+  const auto placed = tools::placed_command(line, [&](const tools::membership& m) -> std::optional<std::string> {
+    if (to_a0(m)) return "a0";
+    if (m.request.group.to_string() == "239.9.0.1") return "a0";
+    return std::nullopt;
+  });
+  EXPECT_EQ(placed, "mcast-recv -i a0 239.2.0.1:5000 239.9.0.1:5000");
+  EXPECT_EQ(ledger.widen(placed, line), "mcast-recv 239.2.0.1:5000%a0 239.2.0.2:5000%b0+69 239.9.0.1:5000%a0");
+  // The findings of three groups alike: one command moving the three.
+  std::vector<std::string> notes;
+  for (std::size_t i = 0; i < 3; ++i) {
+    notes.push_back("on a0's side: " + tools::moved_run(line, members[i], "a0") + " (say)");
+  }
+  const auto u = ledger.widen_union({notes[0], notes[1], notes[2]}, line);
+  EXPECT_TRUE(u.covered);
+  EXPECT_EQ(u.text, "on a0's side: mcast-recv 239.2.0.1:5000%a0+3 239.2.0.4:5000%b0+67 239.9.0.1:5000%c0 (say)");
+  EXPECT_EQ(u.rest, "on a0's side:  (say)");
+  // Texts that differ in their commands: the first as it is.
+  const auto differ = ledger.widen_union({notes[0], "no command"}, line);
+  EXPECT_FALSE(differ.covered);
+  EXPECT_EQ(differ.text, notes[0]);
+}
+
+// Past its budget (250,000 memberships passed) a ledger leaves the
+// commands as recorded: thousands of per-group moves stay linear.
+TEST(McastRecvSilent, AMoveLedgerStopsAtItsBudget) {
+  const auto members = consecutive_joins(3000, "b0", 3);
+  const auto line = pointers(members);
+  tools::move_ledger ledger;
+  std::size_t whole = 0, alone = 0;
+  for (std::size_t i = 0; i < 100; ++i) {
+    const auto text = ledger.widen(tools::moved_run(line, members[i], "a0"), line);
+    (text.starts_with("mcast-recv -i a0 ") ? alone : whole) += 1;
+  }
+  EXPECT_EQ(whole, 250'000u / 3000u);
+  EXPECT_EQ(alone, 100u - 250'000u / 3000u);
+  // One already written stays whole: each command's line is made once.
+  EXPECT_EQ(ledger.widen(tools::moved_run(line, members[0], "a0"), line),
+            "mcast-recv 239.2.0.1:5000%a0 239.2.0.2:5000%b0+2999");
+}
+
 // Trial t15r12 M2: a move to where the same group and port are joined in
 // another mode wrote specs mcast-recv refuses together (any-source and
 // source-specific, include and exclude, for one group, port and

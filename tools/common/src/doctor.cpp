@@ -1545,17 +1545,27 @@ std::string group_moved_run(const std::vector<const membership*>& line, const co
 // Only `group`'s joins are pinned: the other groups' stay as they are.
 placement_of pinned(const netlink::snapshot& snap, const core::ip_address& group, placement_of first) {
   const bool ambiguous = !group.is_v4() && default_v6_route_links(snap, group).size() > 1;
-  return [&snap, group, first = std::move(first), ambiguous](const membership& o) -> std::optional<std::string> {
+  // Each source's link looked up once, not once per membership of the
+  // line (3,000 groups of one source: 80 % of the doctor's time).
+  auto on_link = std::make_shared<std::map<core::ip_address, std::optional<std::string>>>();
+  return [&snap, group, first = std::move(first), ambiguous, on_link](const membership& o) -> std::optional<std::string> {
     if (auto to = first(o)) return to;
     // Any include spec whose source is on a link's own subnet: its
     // datagrams come in there, so every fix names that link for it, and
     // each fix of one output pastes to one command line that fixes them
     // all (trial t15z: two specs of one source, an IPv4 and an IPv6 one).
     if (o.request.mode == filter::include && o.request.source) {
-      for (const auto& l : snap.links) {
-        if (l.is_loopback() || !l.is_up() || !l.is_multicast()) continue;
-        if (own_subnet(snap, l.index, *o.request.source)) return std::string(l.name);
+      auto [at, fresh] = on_link->try_emplace(*o.request.source);
+      if (fresh) {
+        for (const auto& l : snap.links) {
+          if (l.is_loopback() || !l.is_up() || !l.is_multicast()) continue;
+          if (own_subnet(snap, l.index, *o.request.source)) {
+            at->second = std::string(l.name);
+            break;
+          }
+        }
       }
+      if (at->second) return at->second;
     }
     if (!ambiguous || o.request.group != group || o.iface.index != 0 || o.request.mode != filter::include ||
         !o.request.source) {
@@ -2888,11 +2898,50 @@ std::string any_source_loose_caveat(bool default_route, const std::string& filte
 
 namespace {
 
+// The interface a join on `index` takes datagrams on: a port's master (a
+// bridge's, a bond's, a team's), where the kernel receives what comes in
+// on the port; else the interface itself.
+std::string receiving_interface(const netlink::snapshot& snap, std::uint32_t index, std::string_view name) {
+  const auto* l = snap.link_by_index(index);
+  const auto* master = l != nullptr && l->master != 0 ? snap.link_by_index(l->master) : nullptr;
+  if (master != nullptr && (master->kind == "bridge" || master->kind == "bond" || master->kind == "team")) {
+    return master->name;
+  }
+  return std::string(name);
+}
+
+// The interface the one route back to IPv4 include source `src` goes by
+// when the kernel has none and joins on several interfaces take it: the
+// first join's in the plan (receiving_interface()). Two routes to one
+// address replace each other, so each join's own route as its fix undid
+// the other's (trial t15r13 M3); the other joins' lines make their
+// filter loose instead, which passes a source some route leads back to.
+std::string route_back_owner(const netlink::snapshot& snap, const std::vector<planned>& plan,
+                             const core::ip_address& src) {
+  for (const auto& q : plan) {
+    const auto& r = q.m->request;
+    if (q.iface.index == 0 || r.mode != filter::include || !r.source || !r.group.is_v4() ||
+        r.source->unmap().with_scope_id(0) != src.unmap().with_scope_id(0)) {
+      continue;
+    }
+    return receiving_interface(snap, q.iface.index, q.iface.name.view());
+  }
+  return {};
+}
+
 void source_checks(const netlink::snapshot& snap, const std::vector<planned>& plan,
                    const std::vector<const membership*>& line, std::vector<check_result>& checks) {
   // Each channel on each join interface (a source's second group too).
   std::set<std::tuple<core::ip_address, core::ip_address, std::uint32_t>> seen;
   std::set<std::uint32_t> rp_reported;
+  // route_back_owner() of each source, found once (a pass over the plan).
+  std::map<core::ip_address, std::string> owners;
+  const auto owner_of = [&](const core::ip_address& src) -> const std::string& {
+    const auto key = src.unmap().with_scope_id(0);
+    auto it = owners.find(key);
+    if (it == owners.end()) it = owners.emplace(key, route_back_owner(snap, plan, src)).first;
+    return it->second;
+  };
   for (const auto& p : plan) {
     const auto& m = *p.m;
     const std::string join_name(p.iface.name.view());
@@ -3188,6 +3237,24 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       if (no_drop) no_back["harmless"] = true;
       const auto refused = refusal_of(src, back.error(), join_name);
       if (refused) no_back["refusing_route"] = refused->route;
+      // One route back for every join of the source (trial t15r13 M3):
+      // by the first join's interface, a port's master for a join on a
+      // port (what comes in there is received on the master).
+      const auto receiving = receiving_interface(snap, p.iface.index, join_name);
+      const auto owner = src.is_v4() ? owner_of(src) : receiving;
+      const auto by = owner.empty() ? receiving : owner;
+      std::string plain_note = "or via the router towards it";
+      if (by != receiving) {
+        plain_note = fmt::format("one route back leads by one interface: this fix is the one of the join on {} too; "
+                                 "with it, {} drops {}'s datagrams on {}{} (see the rp_filter line){}",
+                                 text_name(by), eff && *eff == 1 ? "strict rp_filter" : "nothing",
+                                 src.to_string(), text_name(receiving),
+                                 eff && *eff == 1 ? " unless the filter there is loose" : "",
+                                 "; or via the router towards it");
+      } else if (receiving != join_name) {
+        plain_note += fmt::format(" (by {}, where a join on its port {} belongs: see the interface line)",
+                                  text_name(receiving), text_name(join_name));
+      }
       checks.push_back({"source_route", subject, check_status::warn,
                         fmt::format("no route back to the source {} ({}){}", src.to_string(),
                                     refused ? refused->said : back.error().message(),
@@ -3196,14 +3263,14 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                                       "datagrams come in is not predicted (--listen shows it)",
                                                       text_name(join_name))
                                         : std::string()),
-                        refused && !plain_refusal(*refused) ? refused->fix : no_route_back_fix(src, join_name),
+                        refused && !plain_refusal(*refused) ? refused->fix : no_route_back_fix(src, by),
                         no_back,
                         refused && !plain_refusal(*refused)
                             ? refused->note
                         : refused ? fmt::format("{} (or delete it: ip {}route del {})",
                                                 refusal_replaced(refused->route, src), src.is_v4() ? "" : "-6 ",
                                                 refused->route)
-                                  : std::string("or via the router towards it")});
+                                  : plain_note});
     } else if (other_link != nullptr && joined_on(plan, m, other_link->index)) {
       // Joined on the source's own link too: the datagrams are taken there.
       checks.push_back(
@@ -3414,6 +3481,33 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                               : fmt::format("no route back to {} now (the kernel removed the routes through it)",
                                             src.to_string())),
            "", rp_data, again});
+    } else if (!back && [&] {
+                 const auto refused = refusal_of(src, back.error(), join_name);
+                 return !refused || plain_refusal(*refused);
+               }() && !owner_of(src).empty() && owner_of(src) != receiving_interface(snap, p.iface.index, join_name)) {
+      // Another join of this source gets the one route back (trial t15r13
+      // M3: two `ip route replace SRC dev X` fixes undid each other): with
+      // it, loose mode here passes the source, as a route leads back.
+      const auto& owner = owner_of(src);
+      const auto receiving = receiving_interface(snap, p.iface.index, join_name);
+      const auto refused = refusal_of(src, back.error(), join_name);
+      auto shared_data = rp_data;
+      shared_data["route_back_by"] = owner;
+      checks.push_back({"rp_filter", subject, check_status::fail,
+                        fmt::format("{} and no route back to {}{}: {}", values, src.to_string(),
+                                    refused ? fmt::format(" ({})", refused->said) : std::string(), counter),
+                        loose_fix(receiving), shared_data,
+                        fmt::format("after the route back that the line of the join on {} adds ({}): loose mode on "
+                                    "{} (the kernel applies the larger of conf/all and conf/{}) passes {}, as a route "
+                                    "leads back to it; one route back leads by one interface, so a second one by {} "
+                                    "would replace it{}",
+                                    text_name(owner), no_route_back_fix(src, owner), text_name(receiving),
+                                    text_name(receiving), src.to_string(), text_name(receiving),
+                                    receiving != join_name
+                                        ? fmt::format(" ({} is where a join on its port {} belongs: see the interface "
+                                                      "line)",
+                                                      text_name(receiving), text_name(join_name))
+                                        : std::string())});
     } else if (!back) {
       const auto refused = refusal_of(src, back.error(), join_name);
       auto refused_data = rp_data;
@@ -3421,7 +3515,9 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       checks.push_back({"rp_filter", subject, check_status::fail,
                         fmt::format("{} and no route back to {}{}: {}", values, src.to_string(),
                                     refused ? fmt::format(" ({})", refused->said) : std::string(), counter),
-                        refused && !plain_refusal(*refused) ? refused->fix : no_route_back_fix(src, join_name),
+                        refused && !plain_refusal(*refused)
+                            ? refused->fix
+                            : no_route_back_fix(src, receiving_interface(snap, p.iface.index, join_name)),
                         refused_data,
                         refused && !plain_refusal(*refused)
                             ? fmt::format("{}; a route added to the main table would not help: the lookup meets "
@@ -10227,6 +10323,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   const auto no_routes_before = net_counters::read_snmp6("Ip6InNoRoutes");
   using key = std::tuple<core::ip_address, core::ip_address, std::uint16_t>;  // source, group, port
   std::map<key, source_count> seen;
+  std::map<std::pair<key, std::uint32_t>, std::size_t> counted_by;  // by its interface: the shard it is counted from
   std::vector<pollfd> fds;
   for (const auto& sh : shards) fds.push_back({sh.sock.native_handle(), POLLIN, 0});
   for (const auto& pr : probes) fds.push_back({pr.sh.sock.native_handle(), POLLIN, 0});
@@ -10402,7 +10499,15 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       const auto group = m.info.destination.is_valid() ? m.info.destination.unmap() : core::ip_address{};
       if (!group.is_multicast()) continue;
       if (m.info.drops) shards[i].drops_seen = std::max(shards[i].drops_seen, *m.info.drops);
-      auto& c = seen[{m.peer.address().unmap().with_scope_id(0), group.with_scope_id(0), shards[i].port}];
+      const key k{m.peer.address().unmap().with_scope_id(0), group.with_scope_id(0), shards[i].port};
+      // An IPv6 socket takes a group's datagrams from every interface the
+      // host joined it on, so two sockets of one group (exclude specs on
+      // two links) each get every datagram: counted from the first socket
+      // that got the stream on its interface (trial t15r13 L1: 408 of 204).
+      if (const auto [first, fresh] = counted_by.try_emplace({k, m.info.interface_index}, i); first->second != i) {
+        continue;
+      }
+      auto& c = seen[k];
       ++c.packets;
       c.ttl_min = std::min(c.ttl_min, m.info.hop_limit);
       c.ttl_max = std::max(c.ttl_max, m.info.hop_limit);
@@ -10756,19 +10861,84 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   // The route line of join `p`, named off where its datagrams come in: the
   // probe on `name` (`where`: why that link was listened on) heard `heard`
   // of them and the join none, so the line is the FAIL that moves it there.
-  const auto heard_by_probe = [&](check_result& c, const planned& p, const std::string& name, std::uint64_t heard,
+  // The links whose probes heard a join's group while the join heard
+  // none, most first: senders on two other links are each named, and the
+  // fix joins on each (trial t15r13 M2: the busier alone, the other
+  // sender's stream left out).
+  struct heard_link {
+    std::string name;
+    std::uint64_t heard = 0;
+  };
+  const auto sort_heard = [](std::vector<heard_link>& h) {
+    std::ranges::stable_sort(h, [](const heard_link& a, const heard_link& b) { return a.heard > b.heard; });
+  };
+  // "204 datagrams on b0" or "204 datagrams on b0 and 100 on c0".
+  const auto heard_links_text = [](const std::vector<heard_link>& h) {
+    std::vector<std::string> each;
+    for (std::size_t i = 0; i < h.size(); ++i) {
+      each.push_back(i == 0 ? fmt::format("{} on {}", count_text(h[i].heard, "datagram", "datagrams"), text_name(h[i].name))
+                            : fmt::format("{} on {}", h[i].heard, text_name(h[i].name)));
+    }
+    return names_and(each);
+  };
+  // "b0", "b0 and c0": where they come in, as the listen line names it.
+  const auto links_text = [](const std::vector<heard_link>& h) {
+    std::vector<std::string> names;
+    for (const auto& x : h) names.push_back(text_name(x.name));
+    return names_and(names);
+  };
+  const auto sides_text = [](const std::vector<heard_link>& h) {
+    if (h.size() == 1) return fmt::format("the sender is on {}'s side", text_name(h.front().name));
+    std::vector<std::string> names;
+    for (const auto& x : h) names.push_back(fmt::format("{}'s", text_name(x.name)));
+    return fmt::format("senders are on {} sides", names_and(names));
+  };
+  // The links past the first where the group's spec is joined besides
+  // (none where the command line joins the group already).
+  const auto besides = [&line](const membership& m, const std::vector<heard_link>& h) {
+    std::vector<std::string> specs;
+    auto bare = m;
+    bare.iface = {};
+    for (std::size_t i = 1; i < h.size(); ++i) {
+      const bool joined_there = std::ranges::any_of(line, [&](const membership* o) {
+        return o->request.group == m.request.group && o->request.port == m.request.port && o->iface.index != 0 &&
+               o->iface.name.view() == h[i].name;
+      });
+      if (!joined_there) specs.push_back(spec_on(bare, h[i].name));
+    }
+    return specs;
+  };
+  // The fix and note of a join moved to the busiest link, a spec on each
+  // other one besides.
+  const auto move_to_links = [&](check_result& c, const membership& m, const membership& noted,
+                                 const std::vector<heard_link>& h) {
+    const auto more = besides(m, h);
+    c.fix = moved_run(line, m, h.front().name);
+    for (const auto& spec : more) c.fix += " " + spec;
+    c.note = or_the_spec(line, noted, h.front().name);
+    if (!more.empty() && c.note.starts_with("or the spec ")) {
+      c.note += fmt::format(", and {} besides", fmt::join(more, ", "));
+    }
+    auto per_link = json::object();
+    auto heard_on = json::array();
+    for (const auto& x : h) {
+      per_link[x.name] = x.heard;
+      heard_on.push_back(x.name);
+    }
+    c.data["arrive_interface"] = h.front().name;
+    c.data["heard_on"] = std::move(heard_on);
+    c.data["per_link"] = std::move(per_link);
+  };
+  const auto heard_by_probe = [&](check_result& c, const planned& p, const std::vector<heard_link>& h,
                                   std::string_view where) {
     const auto join = text_name(p.iface.name.view());
     c.status = check_status::fail;
-    c.message = fmt::format("the join is on {}, but --listen heard none of them on {} in {} and {} on {}, {} (the "
-                            "doctor joined there too to see): the sender is on {}'s side",
-                            join, join, heard_for_text, count_text(heard, "datagram", "datagrams"), text_name(name),
-                            where, text_name(name));
-    c.fix = moved_run(line, *p.m, name);
-    c.note = or_the_spec(line, *p.m, name);
-    c.data["arrive_interface"] = name;
-    c.data["heard_on_route_interface"] = heard;
-    elsewhere.push_back({p.m->request.group.to_string(), join, text_name(name), {}});
+    c.message = fmt::format("the join is on {}, but --listen heard none of them on {} in {} and {}, {} (the "
+                            "doctor joined there too to see): {}",
+                            join, join, heard_for_text, heard_links_text(h), where, sides_text(h));
+    move_to_links(c, *p.m, *p.m, h);
+    c.data["heard_on_route_interface"] = h.front().heard;
+    elsewhere.push_back({p.m->request.group.to_string(), join, links_text(h), {}});
   };
   std::set<std::string> ambiguous_said;  // the IPv6 route lines said once for all their group's joins
   // The route and source_route lines by subject: each join looks at its
@@ -10978,14 +11148,13 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       if (c.check == "route" && c.subject == group_text && r.group.is_v4() &&
           r.mode != filter::include && !c.data.value("undecided", false) && !c.data.value("ambiguous", false) &&
           c.status != check_status::fail) {
-        const probe* best = nullptr;
+        std::vector<heard_link> heard_on;
         for (const auto& x : probes) {
-          if (x.sweep && x.group == group && x.sh.port == r.port && x.heard > 0 &&
-              (best == nullptr || x.heard > best->heard)) {
-            best = &x;
-          }
+          if (x.sweep && x.group == group && x.sh.port == r.port && x.heard > 0) heard_on.push_back({x.name, x.heard});
         }
-        if (best == nullptr) continue;
+        if (heard_on.empty()) continue;
+        sort_heard(heard_on);
+        const auto* best = &heard_on.front();
         // A packet socket on the join's interface saw them come in there
         // (an exclude join's tap): the probe on another link heard them
         // too (a second link to one LAN), but the sender is on this one's
@@ -11005,26 +11174,33 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         auto moved = *p.m;
         moved.iface = {};  // the note's spec names the interface, not the one it had
         c.status = check_status::fail;
-        c.message += fmt::format("; --listen heard none of them on {} in {} and {} on {} (the doctor joined on the "
-                                 "other links too to see): the sender is on {}'s side",
-                                 text_name(p.iface.name.view()), heard_for_text, count_text(best->heard, "datagram", "datagrams"),
-                                 text_name(best->name), text_name(best->name));
-        c.fix = moved_run(line, *p.m, best->name);
+        c.message += fmt::format("; --listen heard none of them on {} in {} and {} (the doctor joined on the "
+                                 "other links too to see): {}",
+                                 text_name(p.iface.name.view()), heard_for_text, heard_links_text(heard_on),
+                                 sides_text(heard_on));
+        move_to_links(c, *p.m, moved, heard_on);
         // A route for every group moves the others too: offered only when
         // this group is all the command line has, else a route of this
-        // group's own (trial15o F3: 224.0.0.0/4 moved a group that arrived).
+        // group's own (trial15o F3: 224.0.0.0/4 moved a group that arrived);
+        // a route leads to one link: with senders on several, the specs.
         const bool only_group = std::ranges::all_of(line, [&r](const membership* o) {
           return o->request.group == r.group && o->iface.index == 0;
         });
-        c.note = p.m->iface.index != 0 ? or_the_spec(line, moved, best->name)
-                 : only_group ? fmt::format("or the spec {}; or, for every group without -i, ip route replace "
+        if (p.m->iface.index == 0 && heard_on.size() == 1) {
+          c.note = only_group ? fmt::format("or the spec {}; or, for every group without -i, ip route replace "
                                             "224.0.0.0/4 dev {}",
                                             spec_on(moved, best->name), shell_quoted(best->name))
                               : fmt::format("or, without -i, a route for this group alone: ip route replace {} dev {} "
                                             "(the other groups keep their route)",
                                             r.group.to_string(), shell_quoted(best->name));
-        c.data["arrive_interface"] = best->name;
-        elsewhere.push_back({r.group.to_string(), text_name(p.iface.name.view()), text_name(best->name), {}});
+        } else if (p.m->iface.index == 0) {
+          c.note = fmt::format("a route leads to one link: no route fixes it with senders on {} links",
+                               heard_on.size());
+          if (const auto more = besides(moved, heard_on); !more.empty()) {
+            c.note = fmt::format("or the specs {} {}; {}", spec_on(moved, best->name), fmt::join(more, " "), c.note);
+          }
+        }
+        elsewhere.push_back({r.group.to_string(), text_name(p.iface.name.view()), links_text(heard_on), {}});
         continue;
       }
       // An any-source join named on another interface than the route's:
@@ -11037,7 +11213,8 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         });
         if (pr == probes.end()) continue;
         if (pr->heard > 0) {
-          heard_by_probe(c, p, via, pr->heard, fmt::format("where the kernel's route for {} leaves", r.group.to_string()));
+          heard_by_probe(c, p, {{via, pr->heard}},
+                         fmt::format("where the kernel's route for {} leaves", r.group.to_string()));
         } else {
           const auto arrived = arrived_unheard(p, group, r.port);
           c.message += fmt::format("; --listen heard none of them on {} nor on {} in {} (the doctor joined on {} "
@@ -11057,16 +11234,19 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       // probes on the other such links say where they come in.
       if (c.check == "route" && c.subject == group_text && c.data.value("own_per_link_route", false) &&
           c.data.value("join_interface", "") == p.iface.name.view()) {
-        const probe* best = nullptr;
+        std::vector<heard_link> heard_on;
         std::vector<std::string> listened;
         for (const auto& pr : probes) {
           if (pr.group != group || pr.sh.port != r.port || pr.source || pr.name == p.iface.name.view()) continue;
           listened.push_back(pr.name);
-          if (pr.heard > 0 && (best == nullptr || pr.heard > best->heard)) best = &pr;
+          if (pr.heard > 0) heard_on.push_back({pr.name, pr.heard});
         }
         if (listened.empty()) continue;
-        if (best != nullptr) {
-          heard_by_probe(c, p, best->name, best->heard, "another link with the kernel's own route ff00::/8");
+        if (!heard_on.empty()) {
+          sort_heard(heard_on);
+          heard_by_probe(c, p, heard_on,
+                         heard_on.size() == 1 ? "another link with the kernel's own route ff00::/8"
+                                              : "other links with the kernel's own route ff00::/8");
         } else {
           const auto arrived = arrived_unheard(p, group, r.port);
           c.message += fmt::format("; --listen heard none of them on {} nor on {} in {} (the doctor joined there "
@@ -12097,6 +12277,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
   auto snap = netlink::take_snapshot({.groups = false});
   if (!snap) return out.fail(exit_setup, snap.error());
   const auto plan = plan_joins(members);
+  move_ledger ledger;  // the moves of a large run's, written whole at the end (widen_moves)
   // From here a signal only sets the flag the checks and --listen read.
   stop_on_signals();
   const auto not_listened = [](const std::vector<check_result>& made) {
@@ -12116,6 +12297,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
                       "", {{"interrupted", true}, {"not_made", left}},
                       "the lines above are the checks it made; run it again to the end for a verdict"});
     merge_route_moves(checks, members_of(plan));  // as at the end (trial t15r8 D5)
+    widen_moves(checks, members_of(plan));
     for (const auto& c : checks) print_check(out, c);
     return true;
   };
@@ -12298,8 +12480,10 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
       }
     }
   }
-  // One route line for the groups in one situation (trial t15r6 F2).
+  // One route line for the groups in one situation (trial t15r6 F2),
+  // then each move of a large run's written whole (trial t15r13 H1).
   merge_route_moves(checks, members_of(plan));
+  widen_moves(checks, members_of(plan));
   for (const auto& c : checks) print_check(out, c);
   return print_verdict(out, checks, heard_all);
 }

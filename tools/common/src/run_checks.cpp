@@ -136,7 +136,13 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
     if (m.iface.index != 0 && resolver_said) named.insert(m.iface.index);
   }
   const auto plan = plan_joins(members);
-  const auto say = [&out](const check_result& c, const std::string& subject, const std::string& message) {
+  // A move of a large run's is written whole as it is said (trial t15r13 H1).
+  move_ledger ledger;
+  const auto line = members_of(plan);
+  const auto say = [&out, &ledger, &line](check_result c, const std::string& subject, std::string message) {
+    c.fix = ledger.widen(c.fix, line);
+    c.note = ledger.widen(c.note, line);
+    message = ledger.widen(message, line);
     out.warn_event(fmt::format("{} {}: {}{}{}", c.check, text_name(subject), message, c.fix.empty() ? "" : " (fix: " + c.fix + ")",
                                c.note.empty() ? "" : " (note: " + c.note + ")"),
                    start_warning_code(c),
@@ -207,8 +213,7 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
       const auto* m = member_of_subject(members, c.subject);
       const std::string source = m != nullptr ? m->request.source->to_string() : c.subject.substr(0, c.subject.find(' '));
       // The other specs kept (trial15o F3).
-      const auto conditional =
-          m != nullptr ? moved_run(members_of(plan), *m, back) : std::string();
+      const auto conditional = m != nullptr ? ledger.widen(moved_run(line, *m, back), line) : std::string();
       const bool strict = c.status == check_status::warn;
       const auto note = fmt::format(
           "if nothing arrives, the join belongs on {}{}{}; mcast-recv doctor --listen SEC listens on both and says "
@@ -277,8 +282,18 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
       const auto first = c.subject;
       const auto likewise = fmt::format(" (the commands for {}: each group likewise)", first);
       const auto message = group_mentions(c.message, first, "each group");
-      if (group_mentions(c.fix, first, group_mark) != c.fix) c.fix += likewise;
-      if (group_mentions(c.note, first, group_mark) != c.note) c.note += likewise;
+      // A move of a large run's: one command that moves every group of
+      // the range (its own for each group, pasted one after the other,
+      // would undo the one before); what else names the first group is
+      // said of each group likewise.
+      for (auto field : {&check_result::fix, &check_result::note}) {
+        std::vector<std::string_view> texts;
+        texts.reserve(w.checks.size());
+        for (const auto& o : w.checks) texts.emplace_back(o.*field);
+        auto u = ledger.widen_union(texts, line);
+        c.*field = std::move(u.text);
+        if (group_mentions(u.rest, first, group_mark) != u.rest) c.*field += likewise;
+      }
       say(c, group_ranges_text(w.groups), message);
     }
     for (auto& c : w.checks) said.push_back(std::move(c));
@@ -469,12 +484,173 @@ std::string spec_list(const std::vector<membership>& members) {
 namespace {
 
 // Past this many memberships a suggested command line writes the moved
-// ones alone (placed_command()).
+// ones alone (placed_command()), and the move_ledger of the thread, if
+// any, keeps what it moved for widen().
 constexpr std::size_t whole_line_at_most = 64;
+
+// The ledger placed_command() records its commands of a large line in.
+thread_local move_ledger* current_ledger = nullptr;
+
+// placed_command() with the whole line written (`whole`) or the moved ones
+// alone.
+// `moved` (when given) gets each membership `where` placed.
+std::string placed(const std::vector<const membership*>& command_line, const placement_of& where, bool whole,
+                   move_ledger::moves_t* moved = nullptr);
 
 }  // namespace
 
+move_ledger::move_ledger() noexcept : outer_(current_ledger) { current_ledger = this; }
+
+move_ledger::~move_ledger() { current_ledger = outer_; }
+
+move_ledger::join_key move_ledger::key_of(const membership& m) {
+  const auto& r = m.request;
+  return {r.group, r.port, static_cast<int>(r.mode), r.source, m.iface.index};
+}
+
+void move_ledger::record(std::string command, moves_t moves) {
+  if (moves.empty()) return;
+  const auto size = command.size();
+  if (moves_.try_emplace(std::move(command), std::move(moves)).second) lengths_.insert(size);
+}
+
+std::vector<move_ledger::found> move_ledger::find(std::string_view text) const {
+  std::vector<found> out;
+  if (moves_.empty()) return out;
+  constexpr std::string_view start = "mcast-recv ";
+  // A character that continues a spec or an interface name: a command
+  // recorded is found whole, not as the start of a longer one.
+  const auto continues = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           std::string_view("%+:.]_-'!,[").find(c) != std::string_view::npos;
+  };
+  const auto at_one_of = [&](std::size_t at, const std::set<std::size_t>& lengths,
+                             const auto& has) -> std::optional<std::size_t> {
+    for (auto len = lengths.rbegin(); len != lengths.rend(); ++len) {
+      if (at + *len > text.size() || (at + *len < text.size() && continues(text[at + *len]))) continue;
+      if (has(text.substr(at, *len))) return *len;
+    }
+    return std::nullopt;
+  };
+  for (auto at = text.find(start); at != std::string_view::npos; at = text.find(start, at + 1)) {
+    // A command written whole already is passed over: widen() of a text
+    // it made changes nothing.
+    if (const auto len = at_one_of(at, whole_lengths_, [this](std::string_view t) {
+          return whole_texts_.contains(std::string(t));
+        })) {
+      at += *len - 1;
+      continue;
+    }
+    const moves_t* moves = nullptr;
+    const auto len = at_one_of(at, lengths_, [this, &moves](std::string_view t) {
+      const auto it = moves_.find(std::string(t));
+      if (it != moves_.end()) moves = &it->second;
+      return it != moves_.end();
+    });
+    if (!len) continue;
+    out.push_back({at, *len, moves});
+    at += *len - 1;
+  }
+  return out;
+}
+
+std::optional<std::string> move_ledger::whole(const std::vector<const membership*>& line, const moves_t& moves) {
+  // Each whole line costs a pass over it: past the budget the commands
+  // stay as they are (moved specs alone), so thousands of per-group lines
+  // stay linear (trial t15r9 N1).
+  if (line.size() > work_left_) return std::nullopt;
+  work_left_ -= line.size();
+  auto text = placed(line, [&moves](const membership& o) -> std::optional<std::string> {
+    const auto it = moves.find(key_of(o));
+    if (it == moves.end()) return std::nullopt;
+    return it->second;
+  }, true);
+  whole_lengths_.insert(text.size());
+  whole_texts_.insert(text);
+  return text;
+}
+
+std::string move_ledger::widen(std::string_view text, const std::vector<const membership*>& line) {
+  std::string out;
+  std::size_t from = 0;
+  for (const auto& f : find(text)) {
+    out.append(text.substr(from, f.at - from));
+    const std::string alone(text.substr(f.at, f.size));
+    auto done = widened_.find(alone);
+    if (done == widened_.end()) done = widened_.emplace(alone, whole(line, *f.moves).value_or(alone)).first;
+    out += done->second;
+    from = f.at + f.size;
+  }
+  out.append(text.substr(from));
+  return out;
+}
+
+move_ledger::union_text move_ledger::widen_union(const std::vector<std::string_view>& texts,
+                                                 const std::vector<const membership*>& line,
+                                                 const std::function<std::string(std::string_view)>& around) {
+  union_text u;
+  if (texts.empty()) return u;
+  const auto text = texts.front();
+  u.rest = std::string(text);
+  u.text = around ? around(text) : u.rest;
+  const auto first = find(text);
+  if (first.empty()) return u;
+  std::vector<std::vector<found>> each;
+  each.reserve(texts.size());
+  for (const auto t : texts) {
+    each.push_back(find(t));
+    if (each.back().size() != first.size()) return u;
+  }
+  std::string out, rest;
+  std::size_t from = 0;
+  for (std::size_t k = 0; k < first.size(); ++k) {
+    moves_t all;
+    for (const auto& found_in : each) all.insert(found_in[k].moves->begin(), found_in[k].moves->end());
+    const auto w = whole(line, all);
+    if (!w) return u;
+    const auto before = text.substr(from, first[k].at - from);
+    out += around ? around(before) : std::string(before);
+    rest.append(before);
+    out += *w;
+    from = first[k].at + first[k].size;
+  }
+  out += around ? around(text.substr(from)) : std::string(text.substr(from));
+  rest.append(text.substr(from));
+  u.text = std::move(out);
+  u.rest = std::move(rest);
+  u.covered = true;
+  return u;
+}
+
+move_ledger* move_ledger::current() noexcept { return current_ledger; }
+
+void widen_moves(std::vector<check_result>& checks, const std::vector<const membership*>& line) {
+  auto* ledger = move_ledger::current();
+  if (ledger == nullptr) return;
+  // The budget goes to the lines a user pastes first: FAIL, WARN, then the rest.
+  for (const auto status : {check_status::fail, check_status::warn, check_status::ok, check_status::skip}) {
+    for (auto& c : checks) {
+      if (c.status != status) continue;
+      for (auto* text : {&c.fix, &c.note, &c.message}) {
+        if (text->find("mcast-recv ") != std::string::npos) *text = ledger->widen(*text, line);
+      }
+    }
+  }
+}
+
 std::string placed_command(const std::vector<const membership*>& command_line, const placement_of& where) {
+  const bool whole = command_line.size() <= whole_line_at_most;
+  if (whole || current_ledger == nullptr) return placed(command_line, where, whole);
+  move_ledger::moves_t moves;
+  auto text = placed(command_line, where, whole, &moves);
+  current_ledger->record(text, std::move(moves));
+  return text;
+}
+
+namespace {
+
+std::string placed(const std::vector<const membership*>& command_line, const placement_of& where, bool whole,
+                   move_ledger::moves_t* moved) {
   std::vector<std::optional<std::string>> to;
   to.reserve(command_line.size());
   std::optional<std::string> one;  // the interface every membership goes to, when they all go to one
@@ -482,10 +658,10 @@ std::string placed_command(const std::vector<const membership*>& command_line, c
   for (const auto* m : command_line) {
     to.push_back(where(*m));
     const auto& t = to.back();
+    if (moved != nullptr && t) moved->emplace(move_ledger::key_of(*m), *t);
     if (!t || (one && *one != *t)) all = false;
     if (t && !one) one = t;
   }
-  const bool whole = command_line.size() <= whole_line_at_most;
   // The moved ones alone (a large run), with -i when they go to one interface.
   if (!whole && !all) {
     std::optional<std::string> first;
@@ -602,6 +778,8 @@ std::string placed_command(const std::vector<const membership*>& command_line, c
   return all ? fmt::format("mcast-recv -i {} {}", shell_quoted(*one), specs) : fmt::format("mcast-recv {}", specs);
 }
 
+}  // namespace
+
 std::string moved_run(const std::vector<const membership*>& line, const membership& m, std::string_view to) {
   // A large line writes the moved memberships alone, here those of `m`'s
   // join, which all have `m`'s spec: that one spec with -i, as
@@ -611,7 +789,9 @@ std::string moved_run(const std::vector<const membership*>& line, const membersh
   if (line.size() > whole_line_at_most && std::ranges::find(line, &m) != line.end()) {
     auto bare = m;
     bare.iface = {};
-    return fmt::format("mcast-recv -i {} {}", shell_quoted(to), spec_argument(bare));
+    auto text = fmt::format("mcast-recv -i {} {}", shell_quoted(to), spec_argument(bare));
+    if (current_ledger != nullptr) current_ledger->record(text, {{move_ledger::key_of(m), std::string(to)}});
+    return text;
   }
   return placed_command(line, [&m, to](const membership& o) -> std::optional<std::string> {
     if (same_join(o, m)) return std::string(to);
@@ -1040,11 +1220,15 @@ struct paragraph {
   std::vector<std::string> causes;      // "STATUS CHECK SUBJECT: MESSAGE", group_mark for the channel's group
   std::vector<std::string> fixes;       // each cause's fix (empty: none), group_mark for the channel's group
   std::vector<std::string> notes;       // each cause's note (empty: none), alike (trial t15y L1)
+  // Each cause's fix and note as each channel's said them (by cause,
+  // then channel): a move of a large run's is one command for them all.
+  std::vector<std::vector<std::string>> channel_fixes, channel_notes;
   // With no cause: what to suspect, of one channel or several (`many`),
   // with the doctor command's specs.
   std::function<std::string(bool many, const std::string& specs)> none;
   std::vector<const json*> channels;  // the channels it is said of
   std::vector<membership> members;    // their memberships
+  std::vector<std::size_t> entries;   // their entries in the summary's `silent`
 };
 
 // Channels named as runs of consecutive groups (channel_runs()), "; "
@@ -1076,6 +1260,11 @@ std::string channel_ranges_text(std::vector<const json*> channels) {
 silent_report silent_hints(const std::vector<membership>& members, const std::vector<silent_channel>& silent,
                            const std::function<std::optional<std::string>()>& stop, const drop_counters& over_run) {
   silent_report out;
+  // A move of a large run's is written whole as it is said (trial t15r13 H1).
+  move_ledger ledger;
+  std::vector<const membership*> line;
+  line.reserve(members.size());
+  for (const auto& m : members) line.push_back(&m);
   const auto notes = span_notes::of(over_run);  // the bound's wording: renamed, rp_filter changed
   std::optional<std::string> stopped;  // why the channels left are not checked
   std::size_t unchecked = 0;
@@ -1230,7 +1419,7 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       }
     }
     json causes = json::array();
-    paragraph said{beside(false), beside(true), {}, {}, {}, {}, {}, {}};
+    paragraph said{beside(false), beside(true), {}, {}, {}, {}, {}, {}, {}, {}, {}};
     std::vector<std::string> sampled;  // rules that drop a share only: noted, no cause of nothing at all
     // The FAILs first, then the WARNs, each in check_order(), as the
     // verdict ranks them (trial t15q L4: a WARN source_route came first).
@@ -1266,6 +1455,8 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
                                                group_text, group_mark));
           said.fixes.push_back(group_mentions(f.fix, group_text, group_mark));
           said.notes.push_back(group_mentions(f.note, group_text, group_mark));
+          said.channel_fixes.push_back({f.fix});
+          said.channel_notes.push_back({f.note});
         }
       }
     }
@@ -1311,6 +1502,7 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       none = said.none(false, spec_list(these));
     }
     out.event.push_back(entry(true, std::move(causes), std::move(none)));
+    const auto entry_index = out.event.size() - 1;
     // One paragraph per diagnosis (trial20q 6: a +300 spec's 299 silent
     // channels, one paragraph each, near-identical).
     auto key = said.beside_one;
@@ -1321,8 +1513,15 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
     const auto [at, fresh] = paragraph_of.emplace(std::move(key), paragraphs.size());
     if (fresh) paragraphs.push_back(std::move(said));
     auto& p = paragraphs[at->second];
+    if (!fresh) {
+      for (std::size_t i = 0; i < p.channel_fixes.size(); ++i) {
+        p.channel_fixes[i].push_back(std::move(said.channel_fixes[i].front()));
+        p.channel_notes[i].push_back(std::move(said.channel_notes[i].front()));
+      }
+    }
     p.channels.push_back(&c);
     p.members.insert(p.members.end(), these.begin(), these.end());
+    p.entries.push_back(entry_index);
   }
   for (const auto& p : paragraphs) {
     const bool many = p.channels.size() > 1;
@@ -1332,19 +1531,44 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
     const auto first = (*p.channels.front())["group"].get<std::string>();
     const std::string mark(group_mark);
     for (std::size_t i = 0; i < p.causes.size(); ++i) {
-      const auto& fix = p.fixes[i];
-      const auto fix_text =
-          fix.empty() ? std::string()
-                      : fmt::format(" (fix: {}{})", group_mentions(fix, mark, first),
-                                    many && group_mentions(fix, mark, "") != fix
-                                        ? fmt::format(" (the command for {}: each group likewise)", first)
-                                        : std::string());
+      // A move of a large run's, written whole: one command moving every
+      // channel of the paragraph (trial t15r13 H1); what else names the
+      // first group is said of each group likewise.
+      const auto widened = [&](const std::vector<std::string>& of_each,
+                               const std::function<std::string(std::string_view)>& around) {
+        const std::vector<std::string_view> texts(of_each.begin(), of_each.end());
+        auto u = ledger.widen_union(texts, line, around);
+        if (!u.covered) u.text = ledger.widen(u.text, line);  // the first channel's move, whole
+        return u;
+      };
+      // Each channel's entry in JSON: the same command for them all (each
+      // its own move, pasted one after the other, would undo the others).
+      const auto in_entries = [&](const char* field, const std::string& text) {
+        for (const auto e : p.entries) {
+          auto& causes = out.event[e]["causes"];
+          if (i < causes.size() && causes[i][field].is_string()) causes[i][field] = text;
+        }
+      };
+      std::string fix_text;
+      if (!p.fixes[i].empty()) {
+        const auto u = widened(p.channel_fixes[i], nullptr);
+        if (u.covered) in_entries("fix", u.text);
+        fix_text = fmt::format(" (fix: {}{})", u.text,
+                               many && group_mentions(u.rest, first, "") != u.rest
+                                   ? fmt::format(" (the command for {}: each group likewise)", first)
+                                   : std::string());
+      }
       // Its note too, as the verdict's `(note: ...)`: the caveats of the
       // fix (a keep it leaves out, a down interface that comes up
       // unfiltered) were in JSON only (trial t15y L1).
-      const auto& note = p.notes[i];
-      const auto note_text =
-          note.empty() ? std::string() : fmt::format(" (note: {})", group_mentions(note, mark, many ? "each group" : first));
+      std::string note_text;
+      if (!p.notes[i].empty()) {
+        const auto u = widened(p.channel_notes[i], [&](std::string_view t) {
+          return many ? group_mentions(std::string(t), first, "each group") : std::string(t);
+        });
+        note_text = fmt::format(" (note: {})", u.text);
+        if (u.covered) in_entries("note", many ? widened(p.channel_notes[i], nullptr).text : u.text);
+      }
       out.text.push_back(fmt::format("mcast-recv: nothing arrived for {}, {}: {}{}{}", name, beside,
                                      group_mentions(p.causes[i], mark, many ? "each group" : first), fix_text,
                                      note_text));
@@ -1567,6 +1791,9 @@ run_verdict nothing_arrived_verdict(
     const std::map<receive_session::ingress_key, receive_session::other_interface_count>& elsewhere,
     const mld_since* mld, std::optional<std::uint64_t> own_drops) {
   std::vector<check_result> checks;
+  // A move of a large run's is written whole once the lines are merged
+  // (trial t15r13 H1).
+  move_ledger ledger;
   const auto notes = span_notes::of(over_run);  // the bound's wording: renamed, rp_filter changed
   std::string firewall_unread;  // the firewall check's SKIP, when it could not read the rules
   std::vector<std::string> sampled;  // rules that drop a share only: noted, no cause of nothing at all
@@ -2031,6 +2258,14 @@ run_verdict nothing_arrived_verdict(
     v.text.push_back(fmt::format("     note: {}", possible_reverse_path_note));
   }
   for (std::size_t i = 0; i < others.size(); ++i) v.text.push_back(also_line(*others[i], others_fixes[i]));
+  const auto line = members_of(plan);
+  for (auto& t : v.text) t = ledger.widen(t, line);
+  for (const auto* field : {"message", "fix", "note"}) {
+    if (v.event[field].is_string()) v.event[field] = ledger.widen(v.event[field].get<std::string>(), line);
+  }
+  for (auto& a : v.event["also"]) {
+    if (a["fix"].is_string()) a["fix"] = ledger.widen(a["fix"].get<std::string>(), line);
+  }
   return v;
 }
 

@@ -19,6 +19,9 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -888,9 +891,11 @@ using placement_of = std::function<std::optional<std::string>(const membership&)
 /// every one goes to one interface (the specs without theirs), else every
 /// spec once, `%IFACE` on those that move (`mcast-recv 10.77.1.2,232.1.1.1:5000
 /// 10.77.2.2,232.1.1.1:5000%b0`). Past 64 memberships only the ones
-/// that move are written (with -i when they go to one interface), a command
-/// to run beside the run: writing the whole line for each of thousands of
-/// moves is quadratic. Past specs_each_at_most specs, consecutive groups
+/// that move are written (with -i when they go to one interface), and the
+/// thread's move_ledger, when one lives, records the command, for
+/// widen_moves() to write it whole once the lines are merged: writing the
+/// whole line for each of thousands of per-group moves as they are judged
+/// is quadratic. Past specs_each_at_most specs, consecutive groups
 /// are ranges ("+N"). Moved where the same group and port are joined in
 /// another mode, what they take together is written, never specs
 /// mcast-recv refuses together: any-source over source-specific, exclude
@@ -899,6 +904,80 @@ using placement_of = std::function<std::optional<std::string>(const membership&)
 /// out, any-source when none.
 [[nodiscard]] std::string placed_command(const std::vector<const membership*>& command_line,
                                          const placement_of& where);
+
+/// The commands placed_command() wrote with the moved specs alone (a line
+/// past 64 memberships) while it lives, with what each moved where, so the
+/// ones a user reads can be written whole at the end, after the findings
+/// of a range of groups are merged into one (trial t15r13 H1: a fix moving
+/// one group of 70 left the other 69 out when pasted in place of the run).
+/// The innermost one of the thread records; not copyable.
+class move_ledger {
+ public:
+  /// A membership as a join: group, port, filter mode, source, ifindex.
+  using join_key =
+      std::tuple<core::ip_address, std::uint16_t, int, std::optional<core::ip_address>, std::uint32_t>;
+  /// The joins a command moves and the interface each goes to.
+  using moves_t = std::map<join_key, std::string>;
+
+  move_ledger() noexcept;
+  ~move_ledger();
+  move_ledger(const move_ledger&) = delete;
+  move_ledger& operator=(const move_ledger&) = delete;
+  move_ledger(move_ledger&&) = delete;
+  move_ledger& operator=(move_ledger&&) = delete;
+
+  /// The ledger placed_command() records in on this thread, or null.
+  [[nodiscard]] static move_ledger* current() noexcept;
+  [[nodiscard]] static join_key key_of(const membership& m);
+  /// Keeps `command` (the first one recorded of a text) with its moves.
+  void record(std::string command, moves_t moves);
+  /// `text` with each recorded command in it written whole: every spec
+  /// of `line` once, the moved joins at their interface (placed_command()
+  /// with no bound). Each whole line costs a pass over `line` (about 1 us
+  /// a membership); past a budget of 250,000 memberships passed in all
+  /// (about 80 moves of a 3,000-group run, 0.25 s), the commands stay as
+  /// recorded: thousands of per-group moves would be quadratic (3,000
+  /// source_route notes: 1.5 s of checks became 5.8 s unbounded).
+  [[nodiscard]] std::string widen(std::string_view text, const std::vector<const membership*>& line);
+  /// What widen_union() wrote.
+  struct union_text {
+    std::string text;  ///< the first text, its recorded commands written whole
+    std::string rest;  ///< `text` without those commands (what else it says)
+    bool covered = false;  ///< every recorded command of it was so written (some were)
+  };
+  /// The first of `texts` (findings alike but for their group) with its
+  /// k-th recorded command written whole with the moves of every text's
+  /// k-th command together: one command for the range, and `around`
+  /// (when given) applied to the text between them. Not covered (the
+  /// first text, `around` applied) when it holds no recorded command, the
+  /// texts differ in how many they hold, or the budget ran out.
+  [[nodiscard]] union_text widen_union(const std::vector<std::string_view>& texts,
+                                       const std::vector<const membership*>& line,
+                                       const std::function<std::string(std::string_view)>& around = nullptr);
+
+ private:
+  struct found {
+    std::size_t at = 0;
+    std::size_t size = 0;
+    const moves_t* moves = nullptr;
+  };
+  [[nodiscard]] std::vector<found> find(std::string_view text) const;
+  [[nodiscard]] std::optional<std::string> whole(const std::vector<const membership*>& line, const moves_t& moves);
+
+  move_ledger* outer_ = nullptr;
+  std::unordered_map<std::string, moves_t> moves_;
+  std::set<std::size_t> lengths_;
+  std::unordered_map<std::string, std::string> widened_;
+  std::unordered_set<std::string> whole_texts_;  // what whole() wrote
+  std::set<std::size_t> whole_lengths_;
+  std::size_t work_left_ = 250'000;
+};
+
+/// Each check's fix, note and message with the commands the thread's
+/// move_ledger recorded written whole (move_ledger::widen()), the FAIL
+/// lines first, then WARN, OK and SKIP, so a budget that runs out leaves
+/// the lines least pasted. Nothing without a ledger.
+void widen_moves(std::vector<check_result>& checks, const std::vector<const membership*>& line);
 
 /// placed_command() that moves the join `m` to the interface `to` and
 /// keeps every other membership of `line` as it is (trial15o F3).
