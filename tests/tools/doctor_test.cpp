@@ -10121,3 +10121,133 @@ TEST(NetDoctor, Ipv6ExcludeJoinsOnTwoLinksCountEachDatagramOnce) {
   }
   EXPECT_TRUE(heard) << d.r.output;
 }
+
+// Trial t15r7 D4: the doctor of 3,000 groups printed a firewall and a
+// membership OK line for each group. In text, OK lines that say the same
+// of consecutive groups are one line naming the range; JSON keeps one
+// check event per group.
+TEST(NetDoctor, OkLinesOfARangeOfGroupsAreOneTextLine) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::create({.lans = 1, .hosts = {{.lans = {0}}}});
+  const auto& h = (*net)[0];
+  const auto port = std::to_string(free_port(h));
+  const auto spec = "239.255.96.1:" + port + "%eth0+40";
+  const auto text = h.exec({MCAST_RECV, "doctor", spec}, {}, 30s);
+  EXPECT_NE(text.output.find("OK   firewall udp dport " + port +
+                             " (IPv4) to 239.255.96.1 to 239.255.96.40 (40 consecutive groups) on eth0: "),
+            std::string::npos)
+      << text.output;
+  // (The kernel's listing may set a group apart: the membership lines of
+  // the doctor's two sockets differ in what /proc/net/mcfilter says.)
+  EXPECT_NE(text.output.find("OK   membership 239.255.96.1 to 239.255.96."), std::string::npos) << text.output;
+  EXPECT_EQ(text.output.find("(IPv4) to 239.255.96.2 on eth0"), std::string::npos) << text.output;
+  EXPECT_LT(std::ranges::count(text.output, '\n'), 20) << text.output;
+  const auto d = doctor(h, {spec});
+  EXPECT_EQ(d.checks("firewall").size(), 40u) << d.r.output;
+  EXPECT_EQ(d.checks("membership").size(), 40u) << d.r.output;
+}
+
+// Trial t15r14 H1: ten groups joined where their route leads (eth0) and
+// heard by the probe on eth1: ten FAIL lines, each moving its own group,
+// the verdict's fix one of ten. One line now, its fix moving every one.
+TEST(NetDoctor, GroupsPlacedByRouteAndHeardOnAnotherLinkAreOneLineAndOneMove) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto routed = rx.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth0"});
+  ASSERT_TRUE(routed.status.success()) << routed.output;
+  const auto port = std::to_string(free_port(rx));
+  const auto spec = "239.255.97.1:" + port + "+10";
+  const auto d = doctor_while(rx, {"--listen", "2", spec}, "0161FFEF", [&] {
+    test::tools::send((*net)[2], {"-i", "eth0", "-c", "100", "-r", "500pps", spec});
+  });
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["check"], "route") << d.r.output;
+  EXPECT_EQ(d.verdict["fix"], "mcast-recv -i eth1 " + spec) << d.r.output;
+  const auto routes = d.checks("route");
+  ASSERT_EQ(routes.size(), 1u) << d.r.output;
+  EXPECT_EQ(routes[0]["data"]["groups"].size(), 10u) << routes[0];
+  EXPECT_NE(routes[0]["message"].get<std::string>().find("the same for 9 more groups joined on eth0 whose datagrams "
+                                                         "came in by eth1: 239.255.97.2 to 239.255.97.10"),
+            std::string::npos)
+      << routes[0];
+}
+
+// Trial t15r14 H3: an IPv6 join named on the link whose ff00::/8 the
+// kernel lists first was "joined where the route leaves": no probe on the
+// other links, and the verdict blamed the sender. Named there, it is one
+// of the per-link routes' links as any other, and --listen hears the
+// sender on the other link.
+TEST(NetDoctor, AnIpv6JoinNamedOnTheFirstListedLinkIsListenedForOnTheOthers) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const std::string group = "ff3e::97:1";
+  const auto lookup = rx.exec({"ip", "-6", "route", "get", group});
+  ASSERT_TRUE(lookup.status.success()) << lookup.output;
+  const auto first = lookup.output.find("dev eth0") != std::string::npos ? std::string("eth0") : std::string("eth1");
+  const auto other = first == "eth0" ? std::string("eth1") : std::string("eth0");
+  const auto& tx = (*net)[first == "eth0" ? 2 : 1];  // on the other link's LAN
+  const auto spec = "[" + group + "]:" + std::to_string(free_port(rx));
+  const auto d = doctor_while(rx, {"--listen", "2", spec + "%" + first}, "ff3e0000000000000000000000970001", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "40", "-r", "200pps", spec});
+  });
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["check"], "route") << d.r.output;
+  EXPECT_EQ(d.verdict["status"], "FAIL") << d.r.output;
+  EXPECT_EQ(d.verdict["fix"], "mcast-recv -i " + other + " '" + spec + "'") << d.r.output;
+}
+
+// Trial t15r14 H4: one source address on two links (a sender on each
+// LAN with that address) is two senders: the doctor tallied them as one,
+// credited to one link, and FAILed the other join that received.
+TEST(NetDoctor, OneSourceAddressOnTwoLinksIsTwoSenders) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  rp_filter_off(rx, {"eth0", "eth1"});
+  const std::string source = "10.77.98.5";
+  for (const std::size_t h : {std::size_t{1}, std::size_t{2}}) {
+    const auto added = (*net)[h].exec({"ip", "addr", "add", source + "/32", "dev", "eth0"});
+    ASSERT_TRUE(added.status.success()) << added.output;
+  }
+  const auto routed = rx.exec({"ip", "route", "replace", source, "dev", "eth0"});
+  ASSERT_TRUE(routed.status.success()) << routed.output;
+  const auto channel = source + ",232.77.98.1:" + std::to_string(free_port(rx));
+  const auto d = doctor_while(rx, {"--listen", "2", channel + "%eth0", channel + "%eth1"}, "01624DE8", [&] {
+    test::tools::send((*net)[1], {"-i", "eth0", "-c", "30", "-r", "300pps", channel});
+    test::tools::send((*net)[2], {"-i", "eth0", "-c", "30", "-r", "300pps", channel});
+  });
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["status"], "OK") << d.r.output;
+  std::set<std::string> on;
+  for (const auto& c : d.checks("listen")) {
+    EXPECT_EQ(c["status"], "OK") << c;
+    if (c["data"]["interface"].is_object()) on.insert(c["data"]["interface"]["name"].get<std::string>());
+  }
+  EXPECT_EQ(on, (std::set<std::string>{"eth0", "eth1"})) << d.r.output;
+}
+
+// Trial t15r14 M2: a join named off its group's route that --listen heard
+// on its own interface kept the note "should the sender be on eth0's
+// side: ..." that moved it (and, merged, every such group) away.
+TEST(NetDoctor, AJoinNamedOffTheRouteThatHeardItsGroupHasNoMove) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  rp_filter_off(rx, {"eth0", "eth1"});
+  const auto routed = rx.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth0"});
+  ASSERT_TRUE(routed.status.success()) << routed.output;
+  const auto spec = "239.255.97.40:" + std::to_string(free_port(rx));
+  const auto d = doctor_while(rx, {"--listen", "2", spec + "%eth1"}, "2861FFEF", [&] {
+    test::tools::send((*net)[2], {"-i", "eth0", "-c", "40", "-r", "200pps", spec});
+  });
+  const auto routes = d.checks("route");
+  ASSERT_EQ(routes.size(), 1u) << d.r.output;
+  EXPECT_EQ(routes[0]["data"]["heard_on_join_interface"], true) << routes[0];
+  EXPECT_TRUE(routes[0]["note"].is_null()) << routes[0];
+  EXPECT_NE(routes[0]["message"].get<std::string>().find("--listen heard them on eth1, where the join is"),
+            std::string::npos)
+      << routes[0];
+}

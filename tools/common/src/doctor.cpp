@@ -2518,6 +2518,30 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
           continue;
         }
       }
+      // An IPv6 join named (-i, %IFACE) on the very link whose ff00::/8
+      // the lookup lists first: as named on any other such link, it
+      // receives what comes in on its link, and --listen listens on the
+      // others (trial t15r14 H3: "joined where the route leaves", no probe,
+      // the verdict blamed the sender).
+      if (p.m->iface.index != 0 && !g.is_v4() &&
+          !(p.m->request.mode == filter::include && p.m->request.source.has_value())) {
+        if (const auto links = default_v6_route_links(snap, g);
+            links.size() > 1 && std::ranges::find(links, via) != links.end()) {
+          checks.push_back({"route", subject, check_status::ok,
+                            fmt::format("the join names {}, one of the links with the kernel's own route ff00::/8 "
+                                        "(table local: {}), the one the route lookup lists first, which says "
+                                        "nothing of where {}'s datagrams come in: {} receives what comes in on its "
+                                        "link",
+                                        text_name(via), names_text(links), subject, text_name(via)),
+                            "",
+                            {{"route_interface", via},
+                             {"join_interface", via},
+                             {"kernel_default_routes", links},
+                             {"own_per_link_route", true}},
+                            ""});
+          continue;
+        }
+      }
       // A run started while the route led elsewhere (a route gone with its
       // link, a route changed since) stays joined there: the kernel lists
       // the group on that interface, not where this join goes. Say both.
@@ -2935,6 +2959,34 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
   std::set<std::tuple<core::ip_address, core::ip_address, std::uint32_t>> seen;
   std::set<std::uint32_t> rp_reported;
   // route_back_owner() of each source, found once (a pass over the plan).
+  // A move of a source's join to the link the source is on: pinned()
+  // puts every include spec of that source there, so the command is the
+  // same for each of its groups; made once per source and link (trial
+  // t15r14 H2: one pass over the line per group, 12,000 groups of one
+  // source took minutes).
+  std::map<std::pair<core::ip_address, std::string>, std::string> source_moves;
+  std::map<core::ip_address, std::optional<std::string>> source_link_of;
+  const auto moved_to = [&](const membership& m, const std::string& to) {
+    const auto& r = m.request;
+    // IPv4 only: pinned() places an IPv6 group's other joins by that group.
+    if (r.mode != filter::include || !r.source || !r.group.is_v4()) {
+      return pinned_moved_run(snap, line, m, to);
+    }
+    auto [link, fresh] = source_link_of.try_emplace(*r.source);
+    if (fresh) {
+      for (const auto& l : snap.links) {
+        if (l.is_loopback() || !l.is_up() || !l.is_multicast()) continue;
+        if (own_subnet(snap, l.index, *r.source)) {
+          link->second = l.name;
+          break;
+        }
+      }
+    }
+    if (link->second != to) return pinned_moved_run(snap, line, m, to);
+    const auto [at, made] = source_moves.try_emplace({*r.source, to});
+    if (made) at->second = pinned_moved_run(snap, line, m, to);
+    return at->second;
+  };
   std::map<core::ip_address, std::string> owners;
   const auto owner_of = [&](const core::ip_address& src) -> const std::string& {
     const auto key = src.unmap().with_scope_id(0);
@@ -3294,7 +3346,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                                    *back_if == join_name ? ", where the route back leaves"
                                                                          : std::string("; the route back leaves by ").append(text_name(*back_if)),
                                    back->gateway ? " via " + back->gateway->to_string() : "")),
-           pinned_moved_run(snap, line, m, x), data,
+           moved_to(m, x), data,
            fmt::format("{}{}",
                        or_the_spec(line, m, x),
                        x_strict ? fmt::format("; strict rp_filter on {} drops them there, the route back leaving by "
@@ -3359,7 +3411,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
            fmt::format("{}mcast-recv doctor --listen SEC listens on {} too and shows the interface they arrive on; "
                        "only should they come in on {}: {}",
                        strict ? loose_note(src.to_string(), join_name, back->table) + "; " : std::string(), text_name(*back_if),
-                       text_name(*back_if), pinned_moved_run(snap, line, m, *back_if))});
+                       text_name(*back_if), moved_to(m, *back_if))});
     } else if (*back_if != join_name) {
       if (on_link) arrives_on = *back_if;
       checks.push_back(
@@ -3371,7 +3423,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                              text_name(*back_if),
                                              back_subnet ? fmt::format(" (its subnet {})", *back_subnet) : std::string())
                                : fmt::format("its datagrams probably arrive on {}", text_name(*back_if))),
-           pinned_moved_run(snap, line, m, *back_if), data,
+           moved_to(m, *back_if), data,
            fmt::format("{}{}",
                        or_the_spec(line, m, *back_if),
                        on_link ? ""
@@ -9535,8 +9587,8 @@ bool join_heard(const planned& p, const Seen& seen) {
   const auto& r = p.m->request;
   const auto group = r.group.unmap().with_scope_id(0);
   return p.iface.index != 0 && std::ranges::any_of(seen, [&](const auto& e) {
-           const auto& [src, g, port] = e.first;
-           return g == group && port == r.port && e.second.iface == p.iface.index &&
+           const auto& [src, g, port, in_on] = e.first;
+           return g == group && port == r.port && in_on == p.iface.index &&
                   (r.mode != filter::include || !r.source || src == r.source->unmap().with_scope_id(0));
          });
 }
@@ -10321,9 +10373,12 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   auto link_events = netlink::watcher::open();
   const auto before = drop_counters::read(drop_counters::reading::first);
   const auto no_routes_before = net_counters::read_snmp6("Ip6InNoRoutes");
-  using key = std::tuple<core::ip_address, core::ip_address, std::uint16_t>;  // source, group, port
+  // Source, group, port and the interface they came in on: one source
+  // address on two links is two senders (trial t15r14 H4: a source's
+  // datagrams on b0 and c0 were one tally, credited to c0, and b0 FAILed).
+  using key = std::tuple<core::ip_address, core::ip_address, std::uint16_t, std::uint32_t>;
   std::map<key, source_count> seen;
-  std::map<std::pair<key, std::uint32_t>, std::size_t> counted_by;  // by its interface: the shard it is counted from
+  std::map<key, std::size_t> counted_by;  // the shard each is counted from
   std::vector<pollfd> fds;
   for (const auto& sh : shards) fds.push_back({sh.sock.native_handle(), POLLIN, 0});
   for (const auto& pr : probes) fds.push_back({pr.sh.sock.native_handle(), POLLIN, 0});
@@ -10499,12 +10554,13 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       const auto group = m.info.destination.is_valid() ? m.info.destination.unmap() : core::ip_address{};
       if (!group.is_multicast()) continue;
       if (m.info.drops) shards[i].drops_seen = std::max(shards[i].drops_seen, *m.info.drops);
-      const key k{m.peer.address().unmap().with_scope_id(0), group.with_scope_id(0), shards[i].port};
+      const key k{m.peer.address().unmap().with_scope_id(0), group.with_scope_id(0), shards[i].port,
+                  m.info.interface_index};
       // An IPv6 socket takes a group's datagrams from every interface the
       // host joined it on, so two sockets of one group (exclude specs on
       // two links) each get every datagram: counted from the first socket
       // that got the stream on its interface (trial t15r13 L1: 408 of 204).
-      if (const auto [first, fresh] = counted_by.try_emplace({k, m.info.interface_index}, i); first->second != i) {
+      if (const auto [first, fresh] = counted_by.try_emplace(k, i); first->second != i) {
         continue;
       }
       auto& c = seen[k];
@@ -10677,8 +10733,8 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     }
     for (const auto& [src, n] : t.seen.from) {
       if (!any && !included.contains(src) && !(exclude && !excluded.contains(src))) continue;
-      const auto it = seen.find({src, t.seen.group, t.seen.port});
-      const std::uint64_t got = it != seen.end() && it->second.iface == t.seen.index ? it->second.packets : 0;
+      const auto it = seen.find({src, t.seen.group, t.seen.port, t.seen.index});
+      const std::uint64_t got = it != seen.end() ? it->second.packets : 0;
       arrivals.push_back({t.seen.index, name, t.seen.group, t.seen.port, src, n, got, t.rp});
     }
   }
@@ -10941,6 +10997,83 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     elsewhere.push_back({p.m->request.group.to_string(), join, links_text(h), {}});
   };
   std::set<std::string> ambiguous_said;  // the IPv6 route lines said once for all their group's joins
+  // The route lines an IPv4 join placed where the probes on other links
+  // heard its group made a FAIL of: merged after the loop, one line and
+  // one move for the groups of one situation (trial t15r14 H1: 70 lines,
+  // each moving its own group; the verdict's fix moved one of 70).
+  struct sweep_fail {
+    std::size_t at = 0;  // the line's index in `checks`
+    const membership* m = nullptr;
+    std::string join;  // the join interface's name
+    std::vector<heard_link> heard;
+  };
+  std::vector<sweep_fail> sweeps;
+  const auto merge_sweep_moves = [&](std::vector<check_result>& lines, const std::vector<const membership*>& whole_line,
+                                     const std::vector<sweep_fail>& fails) {
+    // One situation: the join interface and the links heard on, in order.
+    std::map<std::string, std::vector<const sweep_fail*>> situations;
+    for (const auto& f : fails) {
+      auto situation = f.join;
+      for (const auto& h : f.heard) (situation += '\n') += h.name;
+      situations[situation].push_back(&f);
+    }
+    std::vector<bool> merged(lines.size(), false);
+    for (const auto& [situation, fs] : situations) {
+      if (fs.size() < 2) continue;
+      auto& c = lines[fs.front()->at];
+      const auto& heard = fs.front()->heard;
+      const auto& to = heard.front().name;
+      std::set<move_ledger::join_key> moving;
+      std::vector<std::string> others;
+      std::vector<membership> besides_specs;  // each group's spec on the other links heard
+      for (const auto* f : fs) {
+        moving.insert(move_ledger::key_of(*f->m));
+        if (f != fs.front()) {
+          others.push_back(f->m->request.group.to_string());
+          merged[f->at] = true;
+        }
+        for (std::size_t k = 1; k < heard.size(); ++k) {
+          auto b = *f->m;
+          if (auto name = core::interface_name::make(heard[k].name)) {
+            b.iface = {std::numeric_limits<std::uint32_t>::max(), *name};
+            besides_specs.push_back(std::move(b));
+          }
+        }
+      }
+      c.fix = placed_command(whole_line, [&](const membership& o) -> std::optional<std::string> {
+        if (moving.contains(move_ledger::key_of(o))) return to;
+        return std::nullopt;
+      });
+      if (!besides_specs.empty()) c.fix += " " + spec_list(besides_specs);
+      const bool named = fs.front()->m->iface.index != 0;
+      c.note = named ? fmt::format("or %{} in each of their specs", to)
+               : heard.size() == 1
+                   ? fmt::format("or, without -i, a route for each of these groups alone: ip route replace GROUP dev "
+                                 "{} (the other groups keep their route)",
+                                 shell_quoted(to))
+                   : fmt::format("a route leads to one link: no route fixes it with senders on {} links",
+                                 heard.size());
+      c.message += fmt::format("; the same for {} joined on {} whose datagrams came in by {}: {}",
+                               count_text(others.size(), "more group", "more groups"),
+                               text_name(fs.front()->join),
+                               [&] {
+                                 std::vector<std::string> names;
+                                 for (const auto& h : heard) names.push_back(text_name(h.name));
+                                 return names_and(names);
+                               }(),
+                               groups_and(others));
+      auto& listed = c.data["groups"] = json::array();
+      listed.push_back(c.subject);
+      for (const auto& g : others) listed.push_back(g);
+    }
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      if (merged[i]) continue;
+      if (kept != i) lines[kept] = std::move(lines[i]);
+      ++kept;
+    }
+    lines.resize(kept);
+  };
   // The route and source_route lines by subject: each join looks at its
   // own, not at every line (trial t15r7 D1: 3,000 joins x 3,000 lines).
   // The loop below changes lines in place and adds none.
@@ -10956,7 +11089,26 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     const bool heard = std::ranges::any_of(seen, [&](const auto& e) {
       return std::get<1>(e.first) == group && std::get<2>(e.first) == r.port && e.second.iface == p.iface.index;
     });
-    if (heard) continue;
+    if (heard) {
+      // A route line left undecided (an any-source or exclude join named
+      // off its group's route) is decided by the join hearing its group:
+      // no move in its note (trial t15r14 M2: the note moved 70 groups
+      // that were heard to the route's interface).
+      if (const auto at = lines_of.find(group_text); at != lines_of.end()) {
+        for (const auto i : at->second) {
+          auto& c = checks[i];
+          if (c.check != "route" || !c.data.value("undecided", false) ||
+              c.data.value("join_interface", "") != p.iface.name.view() ||
+              c.data.value("heard_on_join_interface", false)) {
+            continue;
+          }
+          c.message += fmt::format("; --listen heard them on {}, where the join is", text_name(p.iface.name.view()));
+          c.note.clear();
+          c.data["heard_on_join_interface"] = true;
+        }
+      }
+      continue;
+    }
     const bool include_join = r.mode == filter::include && r.source.has_value();
     const auto source_subject =
         include_join ? fmt::format("{} -> {} on {}", r.source->to_string(), r.group.to_string(), p.iface.name.view())
@@ -11122,6 +11274,26 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           if (std::ranges::find(moved, a) == moved.end()) moved.push_back(std::move(a));
           to.insert(*there);
         }
+        // Heard on other links too: an any-source or exclude spec is joined
+        // there besides (trial t15r14 M1: senders on b0 and c0, the fix
+        // joined b0 alone and c0's stream was lost).
+        std::set<std::string> other_links;
+        for (const auto& x : probes) {
+          if (x.group == group && x.sh.port == r.port && x.heard > 0 && x.name != best->name) other_links.insert(x.name);
+        }
+        std::vector<membership> besides_specs;
+        for (const auto& q : plan) {
+          const auto& qr = q.m->request;
+          if (qr.group != r.group || q.m->iface.index != 0 || (qr.mode == filter::include && qr.source)) continue;
+          for (const auto& name : other_links) {
+            auto b = *q.m;
+            if (auto n = core::interface_name::make(name)) {
+              b.iface = {std::numeric_limits<std::uint32_t>::max(), *n};
+              besides_specs.push_back(std::move(b));
+              to.insert(name);
+            }
+          }
+        }
         c.status = check_status::fail;
         c.message += fmt::format("; --listen heard none of them on {} in {} and {} (the doctor joined on the "
                                  "other links too to see): they come in on {}",
@@ -11133,9 +11305,11 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                  to.empty() ? text_name(best->name)
                                             : names_text(std::vector<std::string>(to.begin(), to.end())));
         c.fix = placed_command(line, where);
+        if (!besides_specs.empty()) c.fix += " " + spec_list(besides_specs);
         if (!moved.empty()) {
           c.note = fmt::format("or the spec{} {} alone, the other specs as they are", moved.size() == 1 ? "" : "s",
                                fmt::join(moved, " "));
+          if (!besides_specs.empty()) c.note += fmt::format(", and {} besides", spec_list(besides_specs));
         }
         c.data["arrive_interface"] = to.size() == 1 ? *to.begin() : best->name;
         for (const auto& t : to.empty() ? std::set<std::string>{best->name} : to) {
@@ -11201,6 +11375,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           }
         }
         elsewhere.push_back({r.group.to_string(), text_name(p.iface.name.view()), links_text(heard_on), {}});
+        sweeps.push_back({static_cast<std::size_t>(&c - checks.data()), p.m, std::string(p.iface.name.view()), heard_on});
         continue;
       }
       // An any-source join named on another interface than the route's:
@@ -11270,6 +11445,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       elsewhere.push_back({r.group.to_string(), text_name(p.iface.name.view()), text_name(c.data.value("arrive_interface", "")), {}});
     }
   }
+  merge_sweep_moves(checks, line, sweeps);
   const auto firewall_dropped = decide_source_rules(checks, snap, plan, taps);
   const auto no_routes_after = net_counters::read_snmp6("Ip6InNoRoutes");
   const auto no_routes = no_routes_before && no_routes_after && *no_routes_after >= *no_routes_before
@@ -11769,7 +11945,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     return c.check == "firewall" && (c.status == check_status::warn || c.status == check_status::fail);
   });
   for (const auto& [k, c] : seen) {
-    const auto& [src, group, port] = k;
+    const auto& [src, group, port, came_in_on] = k;
     const auto ttl = c.ttl_min == c.ttl_max ? std::to_string(c.ttl_min) : fmt::format("{}..{}", c.ttl_min, c.ttl_max);
     // Numbered datagrams (mcast-send's): the ones missing between the
     // lowest and the highest number heard (a lower bound: the head and the
@@ -11957,16 +12133,82 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
 
 // ---- output ------------------------------------------------------------------
 
-void print_check(const reporter& out, const check_result& c) {
+void print_check_event(const reporter& out, const check_result& c) {
   out.event({{"event", "check"}, {"time", now_seconds()}, {"check", c.check}, {"subject", c.subject},
              {"status", std::string(status_word(c.status))}, {"message", c.message},
              {"fix", c.fix.empty() ? json(nullptr) : json(c.fix)},
              {"note", c.note.empty() ? json(nullptr) : json(c.note)},
              {"data", c.data.is_object() ? c.data : json::object()}});
+}
+
+void print_check_text(const reporter& out, const check_result& c, std::string_view subject, std::string_view message) {
   // The subject (an interface name, a spec) as text lines show outside text (trial t16u M3).
-  out.text(fmt::format("{:<4} {} {}: {}", status_word(c.status), c.check, text_name(c.subject), c.message));
+  out.text(fmt::format("{:<4} {} {}: {}", status_word(c.status), c.check, text_name(subject), message));
   if (!c.fix.empty()) out.text("     fix: " + c.fix);
   if (!c.note.empty()) out.text("     note: " + c.note);
+}
+
+void print_check(const reporter& out, const check_result& c) {
+  print_check_event(out, c);
+  print_check_text(out, c, c.subject, c.message);
+}
+
+// The multicast group a check line's subject names first ("udp dport
+// 5000 (IPv4) to 239.1.1.1 on eth0", "10.77.1.2 -> 232.1.1.1 on eth0"),
+// or none.
+std::optional<core::ip_address> subject_group(std::string_view subject) {
+  std::size_t at = 0;
+  while (at < subject.size()) {
+    const auto end = std::min(subject.find(' ', at), subject.size());
+    auto word = subject.substr(at, end - at);
+    while (!word.empty() && (word.back() == ':' || word.back() == ',')) word.remove_suffix(1);
+    if (const auto a = core::ip_address::parse(word); a && a->is_multicast()) return *a;
+    at = end + 1;
+  }
+  return std::nullopt;
+}
+
+// The check lines: in JSON one event each; in text, OK lines alike but
+// for their group (their fix none, their note naming no group), of
+// consecutive groups, are one line naming the range: "OK firewall udp
+// dport 5000 (IPv4) to 239.1.1.1 to 239.1.12.184 (3000 consecutive groups)
+// on eth0: ..." (trial t15r7 D4: 3,000 firewall and 3,000 membership OK
+// lines, one per group).
+void print_checks(const reporter& out, const std::vector<check_result>& checks) {
+  for (const auto& c : checks) print_check_event(out, c);
+  const std::string mark = "\x02";
+  // What the line says with its group marked; none when it cannot merge.
+  const auto alike = [&mark](const check_result& c, const core::ip_address& g) -> std::optional<std::string> {
+    const auto name = g.to_string();
+    if (c.status != check_status::ok || !c.fix.empty() || group_mentions(c.note, name, mark) != c.note) {
+      return std::nullopt;
+    }
+    return c.check + '\n' + group_mentions(c.subject, name, mark) + '\n' + group_mentions(c.message, name, mark) +
+           '\n' + c.note;
+  };
+  std::size_t i = 0;
+  while (i < checks.size()) {
+    const auto& c = checks[i];
+    const auto first = subject_group(c.subject);
+    const auto key = first ? alike(c, *first) : std::nullopt;
+    std::size_t k = i + 1;
+    auto last = first;
+    while (key && k < checks.size()) {
+      const auto g = subject_group(checks[k].subject);
+      if (!g || !next_group(last->with_scope_id(0), g->with_scope_id(0)) || alike(checks[k], *g) != key) break;
+      last = g;
+      ++k;
+    }
+    if (k - i < 2) {
+      print_check_text(out, c, c.subject, c.message);
+      ++i;
+      continue;
+    }
+    const auto name = first->to_string();
+    const auto range = fmt::format("{} to {} ({} consecutive groups)", name, last->to_string(), k - i);
+    print_check_text(out, c, group_mentions(c.subject, name, range), group_mentions(c.message, name, "each group"));
+    i = k;
+  }
 }
 
 // A WARN that only predicts (a route back, a filter setting, an IGMP
@@ -12298,7 +12540,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
                       "the lines above are the checks it made; run it again to the end for a verdict"});
     merge_route_moves(checks, members_of(plan));  // as at the end (trial t15r8 D5)
     widen_moves(checks, members_of(plan));
-    for (const auto& c : checks) print_check(out, c);
+    print_checks(out, checks);
     return true;
   };
   if (stopped({"firewall", "limits", "port", "join", "membership"})) return print_verdict(out, checks, false);
@@ -12484,7 +12726,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
   // then each move of a large run's written whole (trial t15r13 H1).
   merge_route_moves(checks, members_of(plan));
   widen_moves(checks, members_of(plan));
-  for (const auto& c : checks) print_check(out, c);
+  print_checks(out, checks);
   return print_verdict(out, checks, heard_all);
 }
 

@@ -143,6 +143,9 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
     c.fix = ledger.widen(c.fix, line);
     c.note = ledger.widen(c.note, line);
     message = ledger.widen(message, line);
+    if (ledger.holds_alone(c.fix) || ledger.holds_alone(c.note)) {
+      c.note += (c.note.empty() ? "" : "; ") + beside_the_run_note();
+    }
     out.warn_event(fmt::format("{} {}: {}{}{}", c.check, text_name(subject), message, c.fix.empty() ? "" : " (fix: " + c.fix + ")",
                                c.note.empty() ? "" : " (note: " + c.note + ")"),
                    start_warning_code(c),
@@ -257,11 +260,27 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
     // A group's route finding that says the same of each group of a range
     // but its name (an IPv6 group on links that each have ff00::/8): one
     // warning for them all, said after the others (trial t20r F5).
+    // So are a source's findings of each group of a range ("S -> G on
+    // IFACE": trial t15r14 L1, 3,000 source_route warnings), and a large
+    // run's moves compare as one mark (each group's own, or one command
+    // for all, which names the first group only).
+    std::optional<core::ip_address> of_group;
     if (c.check == "route") {
-      if (const auto g = core::ip_address::parse(c.subject)) {
-        const auto key = group_mentions(c.message, c.subject, group_mark) + '\n' +
-                         group_mentions(c.fix, c.subject, group_mark) + '\n' +
-                         group_mentions(c.note, c.subject, group_mark);
+      if (const auto g = core::ip_address::parse(c.subject)) of_group = *g;
+    } else if (c.check == "source_route") {
+      if (const auto arrow = c.subject.find(" -> "); arrow != std::string::npos) {
+        const auto rest = std::string_view(c.subject).substr(arrow + 4);
+        if (const auto g = core::ip_address::parse(rest.substr(0, rest.find(' '))); g && g->is_multicast()) of_group = *g;
+      }
+    }
+    if (of_group) {
+      {
+        const auto g = of_group;
+        const auto name = g->to_string();
+        const auto key = c.check + '\n' + group_mentions(c.subject, name, group_mark) + '\n' +
+                         group_mentions(c.message, name, group_mark) + '\n' +
+                         group_mentions(ledger.marked(c.fix), name, group_mark) + '\n' +
+                         group_mentions(ledger.marked(c.note), name, group_mark);
         auto [at, fresh] = by_text.try_emplace(key, grouped.size());
         if (fresh) grouped.push_back({{}, {}});
         grouped[at->second].groups.push_back(*g);
@@ -279,7 +298,7 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
       // The first group's finding, said of each: its message of "each
       // group", its commands (for the first group) marked as examples.
       auto c = w.checks.front();
-      const auto first = c.subject;
+      const auto first = w.groups.front().to_string();
       const auto likewise = fmt::format(" (the commands for {}: each group likewise)", first);
       const auto message = group_mentions(c.message, first, "each group");
       // A move of a large run's: one command that moves every group of
@@ -294,7 +313,8 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
         c.*field = std::move(u.text);
         if (group_mentions(u.rest, first, group_mark) != u.rest) c.*field += likewise;
       }
-      say(c, group_ranges_text(w.groups), message);
+      say(c, c.check == "route" ? group_ranges_text(w.groups) : group_mentions(c.subject, first, group_ranges_text(w.groups)),
+          message);
     }
     for (auto& c : w.checks) said.push_back(std::move(c));
   }
@@ -496,6 +516,10 @@ thread_local move_ledger* current_ledger = nullptr;
 // `moved` (when given) gets each membership `where` placed.
 std::string placed(const std::vector<const membership*>& command_line, const placement_of& where, bool whole,
                    move_ledger::moves_t* moved = nullptr);
+std::vector<std::optional<std::string>> placements(const std::vector<const membership*>& command_line,
+                                                   const placement_of& where);
+std::string placed_at(const std::vector<const membership*>& command_line, std::vector<std::optional<std::string>> to,
+                      bool whole, move_ledger::moves_t* moved);
 
 }  // namespace
 
@@ -506,6 +530,15 @@ move_ledger::~move_ledger() { current_ledger = outer_; }
 move_ledger::join_key move_ledger::key_of(const membership& m) {
   const auto& r = m.request;
   return {r.group, r.port, static_cast<int>(r.mode), r.source, m.iface.index};
+}
+
+const std::string* move_ledger::placed_before(const std::string& signature) const {
+  const auto it = placed_.find(signature);
+  return it == placed_.end() ? nullptr : &it->second;
+}
+
+void move_ledger::placed_as(std::string signature, std::string command) {
+  placed_.try_emplace(std::move(signature), std::move(command));
 }
 
 void move_ledger::record(std::string command, moves_t moves) {
@@ -622,6 +655,26 @@ move_ledger::union_text move_ledger::widen_union(const std::vector<std::string_v
   return u;
 }
 
+std::string move_ledger::marked(std::string_view text) const {
+  std::string out;
+  std::size_t from = 0;
+  for (const auto& f : find(text)) {
+    out.append(text.substr(from, f.at - from));
+    out += "\x03";
+    from = f.at + f.size;
+  }
+  out.append(text.substr(from));
+  return out;
+}
+
+bool move_ledger::holds_alone(std::string_view text) const { return !find(text).empty(); }
+
+std::string beside_the_run_note() {
+  return "a command here writes the moved specs alone (past the budget of whole command lines of a run of more "
+         "than 64 memberships): run it beside the run (two mcast-recv share a port), not in its place, or the "
+         "other specs are left out";
+}
+
 move_ledger* move_ledger::current() noexcept { return current_ledger; }
 
 void widen_moves(std::vector<check_result>& checks, const std::vector<const membership*>& line) {
@@ -634,6 +687,10 @@ void widen_moves(std::vector<check_result>& checks, const std::vector<const memb
       for (auto* text : {&c.fix, &c.note, &c.message}) {
         if (text->find("mcast-recv ") != std::string::npos) *text = ledger->widen(*text, line);
       }
+      // Past the budget: said (trial t15r14 M4).
+      if (ledger->holds_alone(c.fix) || ledger->holds_alone(c.note)) {
+        c.note += (c.note.empty() ? "" : "; ") + beside_the_run_note();
+      }
     }
   }
 }
@@ -641,23 +698,50 @@ void widen_moves(std::vector<check_result>& checks, const std::vector<const memb
 std::string placed_command(const std::vector<const membership*>& command_line, const placement_of& where) {
   const bool whole = command_line.size() <= whole_line_at_most;
   if (whole || current_ledger == nullptr) return placed(command_line, where, whole);
+  // The moves kept once per command: per-group checks that move every
+  // spec of a source's link write one command thousands of times, and a
+  // map of every membership for each was quadratic (trial t15r14 H2:
+  // 3,000 groups 7.9 s, 12,000 over 200 s).
+  // Per-group moves that place the same memberships alike (an include
+  // source's link pins every spec of that source: trial t15r14 H2) write
+  // one text: made once, as formatting every moved spec of 3,000 for each
+  // of 3,000 groups was quadratic (7.9 s).
+  auto to = placements(command_line, where);
+  std::string signature = fmt::format("{}@{}", command_line.size(), fmt::ptr(command_line.front()));
+  for (std::size_t i = 0; i < to.size(); ++i) {
+    if (to[i]) ((signature += std::to_string(i)) += '>') += *to[i] + ';';
+  }
+  if (const auto* made = current_ledger->placed_before(signature)) return *made;
   move_ledger::moves_t moves;
-  auto text = placed(command_line, where, whole, &moves);
+  auto text = placed_at(command_line, std::move(to), whole, &moves);
   current_ledger->record(text, std::move(moves));
+  current_ledger->placed_as(std::move(signature), text);
   return text;
 }
 
 namespace {
 
-std::string placed(const std::vector<const membership*>& command_line, const placement_of& where, bool whole,
-                   move_ledger::moves_t* moved) {
+// Where `where` puts each membership of `command_line`, in its order.
+std::vector<std::optional<std::string>> placements(const std::vector<const membership*>& command_line,
+                                                   const placement_of& where) {
   std::vector<std::optional<std::string>> to;
   to.reserve(command_line.size());
+  for (const auto* m : command_line) to.push_back(where(*m));
+  return to;
+}
+
+std::string placed(const std::vector<const membership*>& command_line, const placement_of& where, bool whole,
+                   move_ledger::moves_t* moved) {
+  return placed_at(command_line, placements(command_line, where), whole, moved);
+}
+
+std::string placed_at(const std::vector<const membership*>& command_line, std::vector<std::optional<std::string>> to,
+                      bool whole, move_ledger::moves_t* moved) {
   std::optional<std::string> one;  // the interface every membership goes to, when they all go to one
   bool all = !command_line.empty();
-  for (const auto* m : command_line) {
-    to.push_back(where(*m));
-    const auto& t = to.back();
+  for (std::size_t i = 0; i < command_line.size(); ++i) {
+    const auto* m = command_line[i];
+    const auto& t = to[i];
     if (moved != nullptr && t) moved->emplace(move_ledger::key_of(*m), *t);
     if (!t || (one && *one != *t)) all = false;
     if (t && !one) one = t;
@@ -812,7 +896,10 @@ void merge_route_moves(std::vector<check_result>& checks, const std::vector<cons
     const auto& c = checks[i];
     if (c.check != "route" || !c.data.is_object() || !c.data.value("undecided", false)) continue;
     const auto heard = c.data.find("heard_on_route_interface");
-    const int listened = heard == c.data.end() || !heard->is_number_unsigned() ? 0 : heard->get<std::uint64_t>() == 0 ? 1 : 2;
+    const int listened = c.data.value("heard_on_join_interface", false)              ? 3
+                         : heard == c.data.end() || !heard->is_number_unsigned() ? 0
+                         : heard->get<std::uint64_t>() == 0                       ? 1
+                                                                                  : 2;
     const auto [at, fresh] = first_of.try_emplace(
         key{static_cast<int>(c.status), c.data.value("join_interface", ""), c.data.value("route_interface", ""), listened}, i);
     if (fresh) continue;
@@ -1453,8 +1540,10 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
           said.causes.push_back(group_mentions(fmt::format("{} {} {}: {}", status_word(f.status), f.check, text_name(f.subject),
                                                            f.message),
                                                group_text, group_mark));
-          said.fixes.push_back(group_mentions(f.fix, group_text, group_mark));
-          said.notes.push_back(group_mentions(f.note, group_text, group_mark));
+          // A large run's moves as one mark: each group's own (or the one
+          // command all of them write) would split a range (trial t15r14 M3).
+          said.fixes.push_back(group_mentions(ledger.marked(f.fix), group_text, group_mark));
+          said.notes.push_back(group_mentions(ledger.marked(f.note), group_text, group_mark));
           said.channel_fixes.push_back({f.fix});
           said.channel_notes.push_back({f.note});
         }
@@ -1561,13 +1650,16 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       // Its note too, as the verdict's `(note: ...)`: the caveats of the
       // fix (a keep it leaves out, a down interface that comes up
       // unfiltered) were in JSON only (trial t15y L1).
+      // The first group's note, said of each likewise: a spec or command
+      // in it stays one (trial t15r14 M3: "10.77.2.2,each group:5999%b0").
       std::string note_text;
       if (!p.notes[i].empty()) {
-        const auto u = widened(p.channel_notes[i], [&](std::string_view t) {
-          return many ? group_mentions(std::string(t), first, "each group") : std::string(t);
-        });
-        note_text = fmt::format(" (note: {})", u.text);
-        if (u.covered) in_entries("note", many ? widened(p.channel_notes[i], nullptr).text : u.text);
+        const auto u = widened(p.channel_notes[i], nullptr);
+        note_text = fmt::format(" (note: {}{})", u.text,
+                                many && group_mentions(u.rest, first, "") != u.rest
+                                    ? fmt::format(" (said of {}: each group likewise)", first)
+                                    : std::string());
+        if (u.covered) in_entries("note", u.text);
       }
       out.text.push_back(fmt::format("mcast-recv: nothing arrived for {}, {}: {}{}{}", name, beside,
                                      group_mentions(p.causes[i], mark, many ? "each group" : first), fix_text,

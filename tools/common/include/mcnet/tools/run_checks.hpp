@@ -931,6 +931,11 @@ class move_ledger {
   [[nodiscard]] static join_key key_of(const membership& m);
   /// Keeps `command` (the first one recorded of a text) with its moves.
   void record(std::string command, moves_t moves);
+  /// The command placed_command() wrote for a placement (the line and
+  /// where each moved membership goes, as `signature`), or null: made
+  /// once for the per-group checks that place alike.
+  [[nodiscard]] const std::string* placed_before(const std::string& signature) const;
+  void placed_as(std::string signature, std::string command);
   /// `text` with each recorded command in it written whole: every spec
   /// of `line` once, the moved joins at their interface (placed_command()
   /// with no bound). Each whole line costs a pass over `line` (about 1 us
@@ -939,6 +944,12 @@ class move_ledger {
   /// recorded: thousands of per-group moves would be quadratic (3,000
   /// source_route notes: 1.5 s of checks became 5.8 s unbounded).
   [[nodiscard]] std::string widen(std::string_view text, const std::vector<const membership*>& line);
+  /// `text` with each recorded command in it as one mark (\x03): findings
+  /// alike but for their moves compare equal.
+  [[nodiscard]] std::string marked(std::string_view text) const;
+  /// Whether `text` holds a recorded command not written whole (the
+  /// budget ran out).
+  [[nodiscard]] bool holds_alone(std::string_view text) const;
   /// What widen_union() wrote.
   struct union_text {
     std::string text;  ///< the first text, its recorded commands written whole
@@ -969,9 +980,14 @@ class move_ledger {
   std::set<std::size_t> lengths_;
   std::unordered_map<std::string, std::string> widened_;
   std::unordered_set<std::string> whole_texts_;  // what whole() wrote
+  std::unordered_map<std::string, std::string> placed_;  // placed_before()
   std::set<std::size_t> whole_lengths_;
   std::size_t work_left_ = 250'000;
 };
+
+/// The note said beside a command past the move_ledger's budget: it
+/// writes the moved specs alone, to run beside the run, not in its place.
+[[nodiscard]] std::string beside_the_run_note();
 
 /// Each check's fix, note and message with the commands the thread's
 /// move_ledger recorded written whole (move_ledger::widen()), the FAIL
