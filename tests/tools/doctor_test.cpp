@@ -10251,3 +10251,36 @@ TEST(NetDoctor, AJoinNamedOffTheRouteThatHeardItsGroupHasNoMove) {
             std::string::npos)
       << routes[0];
 }
+
+// Trial t15r14 M1: an IPv6 group without -i (the kernel's pick among the
+// per-link ff00::/8 routes) whose senders are on the two other links: the
+// fix joined the busier link alone, and the other sender was lost. It
+// joins each link heard; pasted, both senders' datagrams arrive.
+TEST(NetDoctor, AnIpv6GroupHeardOnTwoOtherLinksIsJoinedOnEach) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 3, .hosts = {{.lans = {0, 1, 2}}, {.lans = {0}}, {.lans = {1}}, {.lans = {2}}}});
+  const auto& rx = (*net)[0];
+  const std::string group = "ff3e::97:2";
+  const auto lookup = rx.exec({"ip", "-6", "route", "get", group});
+  ASSERT_TRUE(lookup.status.success()) << lookup.output;
+  std::size_t first = 0;
+  for (std::size_t i = 0; i < 3; ++i) {
+    if (lookup.output.find("dev eth" + std::to_string(i) + " ") != std::string::npos) first = i;
+  }
+  std::vector<std::size_t> others;
+  for (std::size_t i = 0; i < 3; ++i) {
+    if (i != first) others.push_back(i);
+  }
+  const auto spec = "[" + group + "]:" + std::to_string(free_port(rx));
+  const auto send_both = [&] {
+    test::tools::send((*net)[others[0] + 1], {"-i", "eth0", "-c", "60", "-r", "300pps", spec});
+    test::tools::send((*net)[others[1] + 1], {"-i", "eth0", "-c", "20", "-r", "300pps", spec});
+  };
+  const auto d = doctor_while(rx, {"--listen", "2", spec}, "ff3e0000000000000000000000970002", send_both);
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["check"], "route") << d.r.output;
+  const auto busy = "eth" + std::to_string(others[0]);
+  const auto quiet = "eth" + std::to_string(others[1]);
+  EXPECT_EQ(d.verdict["fix"], "mcast-recv -i " + busy + " '" + spec + "' '" + spec + "%" + quiet + "'") << d.r.output;
+  EXPECT_EQ(packets_while(rx, {"-d", "2", "-i", busy, spec, spec + "%" + quiet}, send_both), 80u);
+}
