@@ -10284,3 +10284,28 @@ TEST(NetDoctor, AnIpv6GroupHeardOnTwoOtherLinksIsJoinedOnEach) {
   EXPECT_EQ(d.verdict["fix"], "mcast-recv -i " + busy + " '" + spec + "' '" + spec + "%" + quiet + "'") << d.r.output;
   EXPECT_EQ(packets_while(rx, {"-d", "2", "-i", busy, spec, spec + "%" + quiet}, send_both), 80u);
 }
+
+// Trial t15r14 L2: a silent join's line listed every heard group one by
+// one, sorted as text (239.77.2.10 before 239.77.2.1). Past 8, consecutive
+// groups of one interface and port are a range.
+TEST(NetDoctor, ASilentJoinsLineNamesTheHeardGroupsAsRanges) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  rp_filter_off(rx, {"eth0", "eth1"});
+  const auto port = std::to_string(free_port(rx));
+  const auto heard = "239.255.97.60:" + port + "+10";
+  const auto silent = "239.255.97.90:" + port;
+  const auto d = doctor_while(rx, {"--listen", "2", "239.255.97.60:" + port + "%eth0+10", silent + "%eth0"}, "3C61FFEF", [&] {
+    test::tools::send((*net)[1], {"-i", "eth0", "-c", "200", "-r", "1000pps", heard});
+  });
+  bool said = false;
+  for (const auto& c : d.checks("listen")) {
+    if (c["status"] != "FAIL") continue;
+    const auto message = c["message"].get<std::string>();
+    said = message.find("while 239.255.97.60:" + port + " to 239.255.97.69:" + port +
+                        " on eth0 (10 consecutive groups, ") != std::string::npos;
+    EXPECT_TRUE(said) << message;
+  }
+  EXPECT_TRUE(said) << d.r.output;
+}

@@ -9692,15 +9692,40 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
                   const std::vector<wire_tap>& taps, const Gone& gone, std::vector<check_result>& checks) {
   if (seen.empty()) return;  // nothing at all: the one `listen` FAIL says so
   interface_names names;
-  std::map<std::string, std::uint64_t> arrived;  // "G:P on IFACE": datagrams
-  for (const auto& [k, c] : seen) {
-    // Shown only: the name as text (text_name keeps names apart, so the key still counts one interface's).
-    arrived[fmt::format("{} on {}", core::endpoint(std::get<1>(k), std::get<2>(k)).to_string(),
-                        text_name(names.name(c.iface)))] +=
-        c.packets;
-  }
+  // Datagrams by interface (its name as text: text_name keeps names apart),
+  // port and group, in that order: past 8, consecutive groups of one
+  // interface and port are a range (trial t15r14 L2: 70 groups one by one,
+  // sorted as text, 239.77.2.10 before 239.77.2.1).
+  std::map<std::tuple<std::string, std::uint16_t, core::ip_address>, std::uint64_t> arrived;
+  for (const auto& [k, c] : seen) arrived[{text_name(names.name(c.iface)), std::get<2>(k), std::get<1>(k)}] += c.packets;
   std::vector<std::string> heard;
-  for (const auto& [what, n] : arrived) heard.push_back(fmt::format("{} ({})", what, count_text(n, "datagram", "datagrams")));
+  const bool ranges = arrived.size() > specs_each_at_most;
+  for (auto it = arrived.begin(); it != arrived.end();) {
+    const auto& [iface, port, group] = it->first;
+    auto last = it;
+    std::uint64_t sum = it->second;
+    std::size_t count = 1;
+    for (auto next = std::next(it); ranges && next != arrived.end(); ++next) {
+      const auto& [i2, p2, g2] = next->first;
+      if (i2 != iface || p2 != port || !next_group(std::get<2>(last->first), g2)) break;
+      last = next;
+      sum += next->second;
+      ++count;
+    }
+    if (heard.size() == 16) {
+      std::size_t left = 0;
+      for (auto rest = it; rest != arrived.end(); ++rest) ++left;
+      heard.push_back(fmt::format("and {} more", count_text(left, "group", "groups")));
+      break;
+    }
+    heard.push_back(count == 1 ? fmt::format("{} on {} ({})", core::endpoint(group, port).to_string(), iface,
+                                             count_text(sum, "datagram", "datagrams"))
+                               : fmt::format("{} to {} on {} ({} consecutive groups, {})",
+                                             core::endpoint(group, port).to_string(),
+                                             core::endpoint(std::get<2>(last->first), port).to_string(), iface, count,
+                                             count_text(sum, "datagram", "datagrams")));
+    it = std::next(last);
+  }
   const auto heard_text = fmt::format("{}", fmt::join(heard, ", "));
   std::set<std::string> said;
   for (const auto& p : plan) {
@@ -11045,7 +11070,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         return std::nullopt;
       });
       if (!besides_specs.empty()) c.fix += " " + spec_list(besides_specs);
-      const bool named = fs.front()->m->iface.index != 0;
+      const bool named = fs.front()->m->iface.index != 0 || !fs.front()->m->request.group.is_v4();
       c.note = named ? fmt::format("or %{} in each of their specs", to)
                : heard.size() == 1
                    ? fmt::format("or, without -i, a route for each of these groups alone: ip route replace GROUP dev "
@@ -11314,6 +11339,18 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         c.data["arrive_interface"] = to.size() == 1 ? *to.begin() : best->name;
         for (const auto& t : to.empty() ? std::set<std::string>{best->name} : to) {
           elsewhere.push_back({r.group.to_string(), text_name(p.iface.name.view()), text_name(t), {}});
+        }
+        // A group whose one join is any-source (or exclude): merged with
+        // the groups of its situation after the loop, as IPv4's are (trial
+        // t15r15 H1: 70 lines, each moving its own group).
+        const auto joins_of_group = std::ranges::count_if(plan, [&](const planned& q) {
+          return q.m->request.group == r.group && q.m->iface.index == 0;
+        });
+        if (joins_of_group == 1 && !(r.mode == filter::include && r.source)) {
+          std::vector<heard_link> links_heard{{best->name, best->heard}};
+          for (const auto& name : other_links) links_heard.push_back({name, 0});
+          sweeps.push_back(
+              {static_cast<std::size_t>(&c - checks.data()), p.m, std::string(p.iface.name.view()), links_heard});
         }
         continue;
       }
