@@ -10309,3 +10309,41 @@ TEST(NetDoctor, ASilentJoinsLineNamesTheHeardGroupsAsRanges) {
   }
   EXPECT_TRUE(said) << d.r.output;
 }
+
+// Trial t15r15 H3: one source address on two links with no route back,
+// its channel joined on both under strict rp_filter, --listen seeing the
+// reverse-path counter climb: the counter line's fix gave a route back by
+// each join interface, and pasted in one pass the second replaced the
+// first. One route by the first join's interface, loose mode on the other;
+// pasted with the verdict's other lines, both senders' datagrams arrive.
+TEST(NetDoctor, TheReversePathCounterLinesFixGivesOneRoutePerSource) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  for (const auto* key : {"net.ipv4.conf.all.rp_filter", "net.ipv4.conf.eth0.rp_filter", "net.ipv4.conf.eth1.rp_filter"}) {
+    rx.ns().write_sysctl(key, "1");
+  }
+  const std::string source = "10.77.98.6";
+  for (const std::size_t h : {std::size_t{1}, std::size_t{2}}) {
+    const auto added = (*net)[h].exec({"ip", "addr", "add", source + "/32", "dev", "eth0"});
+    ASSERT_TRUE(added.status.success()) << added.output;
+  }
+  const auto channel = source + ",232.77.98.2:" + std::to_string(free_port(rx));
+  const auto send_both = [&] {
+    test::tools::send((*net)[1], {"-i", "eth0", "-c", "20", "-r", "200pps", channel});
+    test::tools::send((*net)[2], {"-i", "eth0", "-c", "20", "-r", "200pps", channel});
+  };
+  const auto d = doctor_while(rx, {"--listen", "2", channel + "%eth0", channel + "%eth1"}, "02624DE8", send_both);
+  bool counted = false;
+  for (const auto& c : d.checks("rp_filter")) {
+    if (c["subject"] != "TcpExtIPReversePathFilter" || !c["fix"].is_string()) continue;
+    counted = true;
+    const auto fix = c["fix"].get<std::string>();
+    EXPECT_NE(fix.find("ip route replace " + source + " dev eth0"), std::string::npos) << fix;
+    EXPECT_EQ(fix.find("ip route replace " + source + " dev eth1"), std::string::npos) << fix;
+    EXPECT_NE(fix.find("net.ipv4.conf.eth1.rp_filter=2"), std::string::npos) << fix;
+  }
+  EXPECT_TRUE(counted) << d.r.output;
+  paste_fixes(rx, d);
+  EXPECT_EQ(packets_while(rx, {"-d", "2", channel + "%eth0", channel + "%eth1"}, send_both), 40u);
+}

@@ -4282,6 +4282,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   // One command per sysctl key (trial15o F18: loose mode and the filter off
   // on one interface were both given, setting the key twice): the filter
   // off passes what loose mode does, so it stays in loose mode's place.
+  std::map<core::ip_address, std::string> routed_back;  // a source without a route back: the join its route goes by
   const auto add = [&fixes](std::string f, std::string note, std::string who) {
     const auto key = fixed_rp_key(f);
     for (auto& x : fixes) {
@@ -4709,6 +4710,24 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     if (!back) {
       blamed = true;
       blamed_joins.push_back(channel);
+      // One source on several join interfaces: one route back, by the
+      // first's; loose mode on the others, which passes a source some
+      // route leads back to (trial t15r15 H3: a route each, pasted in one
+      // pass, the second replaced the first).
+      const auto refused = refusal_of(*r.source, back.error(), join);
+      if (r.source->is_v4() && (!refused || plain_refusal(*refused))) {
+        const auto [owner, first] = routed_back.try_emplace(r.source->unmap().with_scope_id(0), join);
+        if (!first && owner->second != join) {
+          add(loose_fix(join),
+              fmt::format("after the route back by {} ({}): loose mode on {} (the kernel applies the larger of "
+                          "conf/all and conf/{}) passes {}, as a route leads back to it; one route back leads by "
+                          "one interface, so a second one by {} would replace it",
+                          text_name(owner->second), no_route_back_fix(*r.source, owner->second), text_name(join),
+                          text_name(join), src, text_name(join)),
+              fmt::format("{} on {}", src, text_name(join)));
+          continue;
+        }
+      }
       auto [fix, note] = route_back_fix(*r.source, join, back);
       add(std::move(fix), std::move(note), fmt::format("{} on {}", src, text_name(join)));
     } else if (back->type == 2 && eff && *eff == 1 && r.source->is_v4() && !address_on(p.iface.index, *r.source)) {
