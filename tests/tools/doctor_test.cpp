@@ -9998,6 +9998,25 @@ TEST(NetDoctor, AJoinInterfaceThatReceivedNothingIsSaidOnceForAllItsGroups) {
   EXPECT_EQ(c["harmless"], true) << message;
 }
 
+// two_lans() under strict rp_filter on host 0 (conf/all, eth0, eth1), and
+// `source` (no route back to it on host 0) on hosts 1 and 2 both: one
+// source address on each of its links.
+namespace {
+
+bool one_source_on_both_lans(test::network& net, const std::string& source) {
+  for (const auto* key : {"net.ipv4.conf.all.rp_filter", "net.ipv4.conf.eth0.rp_filter", "net.ipv4.conf.eth1.rp_filter"}) {
+    net[0].ns().write_sysctl(key, "1");
+  }
+  for (const std::size_t h : {std::size_t{1}, std::size_t{2}}) {
+    const auto added = net[h].exec({"ip", "addr", "add", source + "/32", "dev", "eth0"});
+    EXPECT_TRUE(added.status.success()) << added.output;
+    if (!added.status.success()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 // Trial t15r13 H1: past 64 memberships a move's fix wrote the moved spec
 // alone (`mcast-recv -i eth0 GROUP:PORT`), and pasted in place of the run
 // it left the other 70 groups out. The verdict's fix is the whole command
@@ -10062,14 +10081,8 @@ TEST(NetDoctor, OneSourceWithNoRouteBackOnTwoInterfacesGetsOneRouteAndLooseModeO
   MCNET_REQUIRE_NETNS();
   auto net = test::tools::two_lans();
   const auto& rx = (*net)[0];
-  for (const auto* key : {"net.ipv4.conf.all.rp_filter", "net.ipv4.conf.eth0.rp_filter", "net.ipv4.conf.eth1.rp_filter"}) {
-    rx.ns().write_sysctl(key, "1");
-  }
   const std::string source = "10.77.99.9";
-  for (const std::size_t h : {std::size_t{1}, std::size_t{2}}) {
-    const auto added = (*net)[h].exec({"ip", "addr", "add", source + "/32", "dev", "eth0"});
-    ASSERT_TRUE(added.status.success()) << added.output;
-  }
+  ASSERT_TRUE(one_source_on_both_lans(*net, source));
   const auto port = std::to_string(free_port(rx));
   const auto a = source + ",232.77.1.1:" + port;
   const auto b = source + ",232.77.1.2:" + port;
@@ -10320,14 +10333,8 @@ TEST(NetDoctor, TheReversePathCounterLinesFixGivesOneRoutePerSource) {
   MCNET_REQUIRE_NETNS();
   auto net = test::tools::two_lans();
   const auto& rx = (*net)[0];
-  for (const auto* key : {"net.ipv4.conf.all.rp_filter", "net.ipv4.conf.eth0.rp_filter", "net.ipv4.conf.eth1.rp_filter"}) {
-    rx.ns().write_sysctl(key, "1");
-  }
   const std::string source = "10.77.98.6";
-  for (const std::size_t h : {std::size_t{1}, std::size_t{2}}) {
-    const auto added = (*net)[h].exec({"ip", "addr", "add", source + "/32", "dev", "eth0"});
-    ASSERT_TRUE(added.status.success()) << added.output;
-  }
+  ASSERT_TRUE(one_source_on_both_lans(*net, source));
   const auto channel = source + ",232.77.98.2:" + std::to_string(free_port(rx));
   const auto send_both = [&] {
     test::tools::send((*net)[1], {"-i", "eth0", "-c", "20", "-r", "200pps", channel});

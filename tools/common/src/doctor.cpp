@@ -11106,17 +11106,9 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                  return names_and(names);
                                }(),
                                groups_and(others));
-      auto& listed = c.data["groups"] = json::array();
-      listed.push_back(c.subject);
-      for (const auto& g : others) listed.push_back(g);
+      list_merged_groups(c, others);
     }
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-      if (merged[i]) continue;
-      if (kept != i) lines[kept] = std::move(lines[i]);
-      ++kept;
-    }
-    lines.resize(kept);
+    drop_merged(lines, merged);
   };
   // The route and source_route lines by subject: each join looks at its
   // own, not at every line (trial t15r7 D1: 3,000 joins x 3,000 lines).

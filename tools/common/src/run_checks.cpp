@@ -939,10 +939,18 @@ void merge_route_moves(std::vector<check_result>& checks, const std::vector<cons
     c.message += fmt::format("; the same for {} joined on {} whose route leaves by {}: {}",
                              count_text(others.size(), "more group", "more groups"), text_name(join), text_name(via),
                              groups_and(others));
-    auto& listed = c.data["groups"] = json::array();
-    listed.push_back(c.subject);
-    for (const auto& g : others) listed.push_back(g);
+    list_merged_groups(c, others);
   }
+  drop_merged(checks, merged);
+}
+
+void list_merged_groups(check_result& c, const std::vector<std::string>& others) {
+  auto& listed = c.data["groups"] = json::array();
+  listed.push_back(c.subject);
+  for (const auto& g : others) listed.push_back(g);
+}
+
+void drop_merged(std::vector<check_result>& checks, const std::vector<bool>& merged) {
   std::size_t kept = 0;
   for (std::size_t i = 0; i < checks.size(); ++i) {
     if (merged[i]) continue;

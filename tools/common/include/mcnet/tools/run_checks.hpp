@@ -1011,6 +1011,11 @@ void widen_moves(std::vector<check_result>& checks, const std::vector<const memb
 /// pasted one after the other).
 void merge_route_moves(std::vector<check_result>& checks, const std::vector<const membership*>& line);
 
+/// A merged line's data "groups": its own subject, then `others`'.
+void list_merged_groups(check_result& c, const std::vector<std::string>& others);
+/// `checks` without those `merged` marks (same size), in their order.
+void drop_merged(std::vector<check_result>& checks, const std::vector<bool>& merged);
+
 /// The memberships of `plan`, in its order: a command_line for placed_command().
 [[nodiscard]] std::vector<const membership*> members_of(const std::vector<planned_join>& plan);
 
