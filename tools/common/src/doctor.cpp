@@ -1041,6 +1041,12 @@ void loopback_checks(const netlink::link& l, const std::set<int>& families, cons
   }
 }
 
+// Whether a link of `kind` takes in what comes in on its ports (a
+// bridge, a bond, a team): the stack receives it on the master, never on
+// the port, whose memberships take nothing and whose rp_filter checks
+// nothing.
+bool receives_for_its_ports(std::string_view kind) { return kind == "bridge" || kind == "bond" || kind == "team"; }
+
 void interface_checks(const netlink::snapshot& snap, const std::vector<planned>& plan, std::optional<std::int64_t> size,
                       std::vector<check_result>& checks) {
   std::map<std::uint32_t, std::set<int>> families;  // interface: the families joined on it
@@ -1183,7 +1189,7 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
     // memberships take nothing; its addresses are the master's (trial15u
     // F3: "no IPv4 address, ip addr add ... dev r0" on a bridge port).
     const auto* master = l->master != 0 ? snap.link_by_index(l->master) : nullptr;
-    if (master != nullptr && (master->kind == "bridge" || master->kind == "bond" || master->kind == "team")) {
+    if (master != nullptr && receives_for_its_ports(master->kind)) {
       const std::string to = master->name;
       const std::uint32_t port_index = index;  // a lambda may not capture a structured binding (clang 14)
       const auto fix = placed_command(members_of(plan), [&](const membership& m) -> std::optional<std::string> {
@@ -1421,6 +1427,18 @@ std::optional<std::string> multicast_route_hint(const netlink::snapshot& snap, c
                                                 std::uint32_t preferred);
 std::vector<std::string> route_candidates(const netlink::snapshot& snap, const core::ip_address& group);
 
+// The first link that is up, multicast-capable and not the loopback whose
+// own subnet holds `src` (own_subnet), and that subnet: where a source on
+// a link's subnet sends from; none when no such link's subnet holds it.
+std::optional<std::pair<const netlink::link*, std::string>> own_subnet_link(const netlink::snapshot& snap,
+                                                                             const core::ip_address& src) {
+  for (const auto& l : snap.links) {
+    if (l.is_loopback() || !l.is_up() || !l.is_multicast()) continue;
+    if (auto net = own_subnet(snap, l.index, src)) return std::pair{&l, std::move(*net)};
+  }
+  return std::nullopt;
+}
+
 // The link the include sources of `group`'s joins without -i send on: the
 // interface whose own subnet holds each, else the one the route to it
 // leaves by; with its reason ("the route to 10.77.1.5 leaves by b0; ").
@@ -1452,13 +1470,9 @@ std::optional<std::pair<std::string, std::string>> source_link(const netlink::sn
   if (r.mode != filter::include || !r.source) return std::nullopt;
   const netlink::link* link = nullptr;
   std::string reason;
-  for (const auto& l : snap.links) {
-    if (l.is_loopback() || !l.is_up() || !l.is_multicast()) continue;
-    if (auto net = own_subnet(snap, l.index, *r.source)) {
-      link = &l;
-      reason = fmt::format("{} is on {}'s own subnet ({})", r.source->to_string(), text_name(l.name), *net);
-      break;
-    }
+  if (const auto own = own_subnet_link(snap, *r.source)) {
+    link = own->first;
+    reason = fmt::format("{} is on {}'s own subnet ({})", r.source->to_string(), text_name(link->name), own->second);
   }
   if (link == nullptr) {
     if (auto back = netlink::route_to(*r.source); back && back->type == 1) {
@@ -1557,13 +1571,7 @@ placement_of pinned(const netlink::snapshot& snap, const core::ip_address& group
     if (o.request.mode == filter::include && o.request.source) {
       auto [at, fresh] = on_link->try_emplace(*o.request.source);
       if (fresh) {
-        for (const auto& l : snap.links) {
-          if (l.is_loopback() || !l.is_up() || !l.is_multicast()) continue;
-          if (own_subnet(snap, l.index, *o.request.source)) {
-            at->second = std::string(l.name);
-            break;
-          }
-        }
+        if (const auto own = own_subnet_link(snap, *o.request.source)) at->second = own->first->name;
       }
       if (at->second) return at->second;
     }
@@ -2928,9 +2936,7 @@ namespace {
 std::string receiving_interface(const netlink::snapshot& snap, std::uint32_t index, std::string_view name) {
   const auto* l = snap.link_by_index(index);
   const auto* master = l != nullptr && l->master != 0 ? snap.link_by_index(l->master) : nullptr;
-  if (master != nullptr && (master->kind == "bridge" || master->kind == "bond" || master->kind == "team")) {
-    return master->name;
-  }
+  if (master != nullptr && receives_for_its_ports(master->kind)) return master->name;
   return std::string(name);
 }
 
@@ -2974,13 +2980,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
     }
     auto [link, fresh] = source_link_of.try_emplace(*r.source);
     if (fresh) {
-      for (const auto& l : snap.links) {
-        if (l.is_loopback() || !l.is_up() || !l.is_multicast()) continue;
-        if (own_subnet(snap, l.index, *r.source)) {
-          link->second = l.name;
-          break;
-        }
-      }
+      if (const auto own = own_subnet_link(snap, *r.source)) link->second = own->first->name;
     }
     if (link->second != to) return pinned_moved_run(snap, line, m, to);
     const auto [at, made] = source_moves.try_emplace({*r.source, to});
@@ -4204,7 +4204,7 @@ std::vector<std::string> reverse_path_filtering_interfaces(const std::map<std::s
     // among the filtering interfaces, its packets counted twice).
     if (l && l->master != 0) {
       const auto m = netlink::link_by_index(l->master);
-      if (m && (m->kind == "bridge" || m->kind == "bond" || m->kind == "team")) continue;
+      if (m && receives_for_its_ports(m->kind)) continue;
     }
     const auto eff = read_rp(name).effective();
     if (eff && *eff > 0) out.push_back(name);
@@ -8736,8 +8736,12 @@ struct source_count {
   std::uint64_t ends = 0;  // mcast-send's END markers among `packets` (trial15j L5: said, not hidden)
   std::uint64_t seq_min = std::numeric_limits<std::uint64_t>::max(), seq_max = 0;
   int ttl_min = 256, ttl_max = -1;
-  std::uint32_t iface = 0;
   std::size_t largest = 0;
+  // The shard (socket) it is counted from: an IPv6 socket takes a group's
+  // datagrams from every interface the host joined it on, so two sockets of
+  // one group (exclude specs on two links) each get every datagram, counted
+  // once (trial t15r13 L1: 408 of 204).
+  std::size_t shard = 0;
 };
 
 // A second listening post for --listen: an any-source join named by -i on
@@ -9716,7 +9720,7 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
   // interface and port are a range (trial t15r14 L2: 70 groups one by one,
   // sorted as text, 239.77.2.10 before 239.77.2.1).
   std::map<std::tuple<std::string, std::uint16_t, core::ip_address>, std::uint64_t> arrived;
-  for (const auto& [k, c] : seen) arrived[{text_name(names.name(c.iface)), std::get<2>(k), std::get<1>(k)}] += c.packets;
+  for (const auto& [k, c] : seen) arrived[{text_name(names.name(std::get<3>(k))), std::get<2>(k), std::get<1>(k)}] += c.packets;
   std::vector<std::string> heard;
   const bool ranges = arrived.size() > specs_each_at_most;
   for (auto it = arrived.begin(); it != arrived.end();) {
@@ -10422,7 +10426,6 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   // datagrams on b0 and c0 were one tally, credited to c0, and b0 FAILed).
   using key = std::tuple<core::ip_address, core::ip_address, std::uint16_t, std::uint32_t>;
   std::map<key, source_count> seen;
-  std::map<key, std::size_t> counted_by;  // the shard each is counted from
   std::vector<pollfd> fds;
   for (const auto& sh : shards) fds.push_back({sh.sock.native_handle(), POLLIN, 0});
   for (const auto& pr : probes) fds.push_back({pr.sh.sock.native_handle(), POLLIN, 0});
@@ -10600,18 +10603,14 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       if (m.info.drops) shards[i].drops_seen = std::max(shards[i].drops_seen, *m.info.drops);
       const key k{m.peer.address().unmap().with_scope_id(0), group.with_scope_id(0), shards[i].port,
                   m.info.interface_index};
-      // An IPv6 socket takes a group's datagrams from every interface the
-      // host joined it on, so two sockets of one group (exclude specs on
-      // two links) each get every datagram: counted from the first socket
-      // that got the stream on its interface (trial t15r13 L1: 408 of 204).
-      if (const auto [first, fresh] = counted_by.try_emplace(k, i); first->second != i) {
-        continue;
-      }
-      auto& c = seen[k];
+      // Counted from the first socket that got the stream (source_count::shard).
+      const auto [at, fresh] = seen.try_emplace(k);
+      auto& c = at->second;
+      if (fresh) c.shard = i;
+      if (c.shard != i) continue;
       ++c.packets;
       c.ttl_min = std::min(c.ttl_min, m.info.hop_limit);
       c.ttl_max = std::max(c.ttl_max, m.info.hop_limit);
-      c.iface = m.info.interface_index;
       c.largest = std::max(c.largest, m.wire_size);
       const auto h = feed::test_header::try_parse(std::span<const std::byte>(m.buffer.data(), m.size));
       if (h && h->is_end()) ++c.ends;
@@ -10841,7 +10840,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     checks.push_back(reverse_path_ipv6_only(*rp, "--listen"));
   } else if (rp && *rp > 0) {
     std::vector<heard_flow> heard;
-    for (const auto& [k, c] : seen) heard.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), c.iface, c.packets});
+    for (const auto& [k, c] : seen) heard.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k), c.packets});
     std::vector<wire_seen> wire;
     for (const auto& t : taps) {
       if (t.rp) wire.push_back(t.seen);
@@ -10958,9 +10957,6 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                        "(see the rp_filter and firewall lines)",
                        text_name(p.iface.name.view()), count_text(arrived, "datagram", "datagrams"));
   };
-  // The route line of join `p`, named off where its datagrams come in: the
-  // probe on `name` (`where`: why that link was listened on) heard `heard`
-  // of them and the join none, so the line is the FAIL that moves it there.
   // The links whose probes heard a join's group while the join heard
   // none, most first: senders on two other links are each named, and the
   // fix joins on each (trial t15r13 M2: the busier alone, the other
@@ -11029,6 +11025,18 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     c.data["heard_on"] = std::move(heard_on);
     c.data["per_link"] = std::move(per_link);
   };
+  // `m` joined on the link `name` besides (its spec with %name), for
+  // spec_list(), which writes consecutive groups as ranges.
+  const auto on_link_too = [](const membership& m, const std::string& name) -> std::optional<membership> {
+    auto n = core::interface_name::make(name);
+    if (!n) return std::nullopt;
+    auto b = m;
+    b.iface = {std::numeric_limits<std::uint32_t>::max(), *n};
+    return b;
+  };
+  // The route line of join `p`, named off where its datagrams come in: the
+  // probes on the links of `h` (`where`: why they were listened on) heard
+  // them and the join none, so the line is the FAIL that moves it there.
   const auto heard_by_probe = [&](check_result& c, const planned& p, const std::vector<heard_link>& h,
                                   std::string_view where) {
     const auto join = text_name(p.iface.name.view());
@@ -11077,11 +11085,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           merged[f->at] = true;
         }
         for (std::size_t k = 1; k < heard.size(); ++k) {
-          auto b = *f->m;
-          if (auto name = core::interface_name::make(heard[k].name)) {
-            b.iface = {std::numeric_limits<std::uint32_t>::max(), *name};
-            besides_specs.push_back(std::move(b));
-          }
+          if (auto b = on_link_too(*f->m, heard[k].name)) besides_specs.push_back(std::move(*b));
         }
       }
       c.fix = placed_command(whole_line, [&](const membership& o) -> std::optional<std::string> {
@@ -11098,14 +11102,8 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                    : fmt::format("a route leads to one link: no route fixes it with senders on {} links",
                                  heard.size());
       c.message += fmt::format("; the same for {} joined on {} whose datagrams came in by {}: {}",
-                               count_text(others.size(), "more group", "more groups"),
-                               text_name(fs.front()->join),
-                               [&] {
-                                 std::vector<std::string> names;
-                                 for (const auto& h : heard) names.push_back(text_name(h.name));
-                                 return names_and(names);
-                               }(),
-                               groups_and(others));
+                               count_text(others.size(), "more group", "more groups"), text_name(fs.front()->join),
+                               links_text(heard), groups_and(others));
       list_merged_groups(c, others);
     }
     drop_merged(lines, merged);
@@ -11123,7 +11121,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     const auto group_text = r.group.to_string();  // its route lines' subject, made once (trial t15r7 D1)
     const auto group = r.group.unmap().with_scope_id(0);
     const bool heard = std::ranges::any_of(seen, [&](const auto& e) {
-      return std::get<1>(e.first) == group && std::get<2>(e.first) == r.port && e.second.iface == p.iface.index;
+      return std::get<1>(e.first) == group && std::get<2>(e.first) == r.port && std::get<3>(e.first) == p.iface.index;
     });
     if (heard) {
       // A route line left undecided (an any-source or exclude join named
@@ -11171,7 +11169,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         if (pr == probes.end()) continue;
         const bool heard_src = std::ranges::any_of(seen, [&](const auto& e) {
           return std::get<0>(e.first) == src && std::get<1>(e.first) == group && std::get<2>(e.first) == r.port &&
-                 e.second.iface == p.iface.index;
+                 std::get<3>(e.first) == p.iface.index;
         });
         if (heard_src) continue;
         c.data["heard_on_route_interface"] = pr->heard;
@@ -11285,7 +11283,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         std::vector<std::string> heard_text;
         for (const auto& [k, e] : seen) {
           if (std::get<1>(k) != group || std::get<2>(k) != r.port) continue;
-          const auto* l = snap.link_by_index(e.iface);
+          const auto* l = snap.link_by_index(std::get<3>(k));
           if (l == nullptr) continue;
           heard_on.emplace(std::get<0>(k), l->name);
           heard_text.push_back(fmt::format("{} from {} on {}", count_text(e.packets, "datagram", "datagrams"),
@@ -11322,10 +11320,8 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           const auto& qr = q.m->request;
           if (qr.group != r.group || q.m->iface.index != 0 || (qr.mode == filter::include && qr.source)) continue;
           for (const auto& name : other_links) {
-            auto b = *q.m;
-            if (auto n = core::interface_name::make(name)) {
-              b.iface = {std::numeric_limits<std::uint32_t>::max(), *n};
-              besides_specs.push_back(std::move(b));
+            if (auto b = on_link_too(*q.m, name)) {
+              besides_specs.push_back(std::move(*b));
               to.insert(name);
             }
           }
@@ -12012,7 +12008,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     std::string status_why;
     auto status = check_status::ok;
     // (Copies: a lambda may not capture a structured binding in C++20.)
-    const std::uint32_t heard_on = c.iface;
+    const std::uint32_t heard_on = came_in_on;
     const core::ip_address heard_group = group, heard_source = src;
     const std::uint16_t heard_port = port;
     const bool joined_there = std::ranges::any_of(plan, [&](const planned& p) {
@@ -12031,7 +12027,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       status = check_status::fail;
       status_why = fmt::format("; heard only on {}, where the doctor joined the group too, on a probe socket{}: the "
                                "join on {} heard none of them (see the route and source_route lines)",
-                               text_name(names.name(c.iface)),
+                               text_name(names.name(came_in_on)),
                                group.is_v4() ? std::string()
                                              : " (an IPv6 socket joined to a group takes its datagrams from every "
                                                "interface this host joined it on)",
@@ -12056,15 +12052,15 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     // socket there saw them).
     json way = nullptr;
     std::string way_text;
-    if (const auto* heard_link = snap.link_by_index(c.iface); heard_link != nullptr && heard_link->kind == "bridge") {
-      const auto w = way_in.find({group, port, src, c.iface});
+    if (const auto* heard_link = snap.link_by_index(came_in_on); heard_link != nullptr && heard_link->kind == "bridge") {
+      const auto w = way_in.find({group, port, src, came_in_on});
       way = {{"port", w != way_in.end() ? json(w->second.first) : json(nullptr)}, {"bridge", heard_link->name}};
       if (w != way_in.end()) way_text = fmt::format(" (in through {}, a port of the bridge)", text_name(w->second.first));
     }
     // A join interface gone since (deleted, moved to another namespace):
     // its name is asked for in vain now; the one it had when last seen, and
     // what became of it (trial t15z: "on , the largest").
-    std::string heard_name = names.name(c.iface);
+    std::string heard_name = names.name(came_in_on);
     std::string heard_gone;
     if (heard_name.empty()) {
       if (const auto d = std::ranges::find_if(deleted, [heard_on](const deleted_link& x) { return x.index == heard_on; });
@@ -12082,7 +12078,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     json heard_data{{"source", src.to_string()}, {"group", group.to_string()}, {"port", port},
                     {"packets", c.packets}, {"end_markers", c.ends}, {"missing", missing}, {"ttl_min", c.ttl_min},
                     {"ttl_max", c.ttl_max}, {"routers_left", std::max(c.ttl_min - 1, 0)},
-                    {"interface", interface_json(c.iface, heard_name)}, {"way_in", way}};
+                    {"interface", interface_json(came_in_on, heard_name)}, {"way_in", way}};
     heard_for.mark(heard_data);
     checks.push_back({"listen", fmt::format("{} -> {}", src.to_string(), core::endpoint(group, port).to_string()),
                       status,
@@ -12106,7 +12102,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     const auto src = r.source->unmap().with_scope_id(0);
     const auto group = r.group.unmap().with_scope_id(0);
     const bool heard = std::ranges::any_of(seen, [&](const auto& e) {
-      return std::get<0>(e.first) == src && std::get<1>(e.first) == group && e.second.iface == p.iface.index;
+      return std::get<0>(e.first) == src && std::get<1>(e.first) == group && std::get<3>(e.first) == p.iface.index;
     });
     if (!heard) continue;
     const std::string join(p.iface.name.view());
@@ -12134,7 +12130,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       const auto group = r.group.unmap().with_scope_id(0);
       const bool got = r.source && std::ranges::any_of(seen, [&](const auto& e) {
                          return std::get<0>(e.first) == src && std::get<1>(e.first) == group &&
-                                e.second.iface == p.iface.index;
+                                std::get<3>(e.first) == p.iface.index;
                        });
       // Or a packet socket saw them come in there (no socket got them:
       // something on this host dropped them, not the report; trial15o F5).

@@ -143,9 +143,7 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
     c.fix = ledger.widen(c.fix, line);
     c.note = ledger.widen(c.note, line);
     message = ledger.widen(message, line);
-    if (ledger.holds_alone(c.fix) || ledger.holds_alone(c.note)) {
-      c.note += (c.note.empty() ? "" : "; ") + beside_the_run_note();
-    }
+    ledger.note_beside(c);
     out.warn_event(fmt::format("{} {}: {}{}{}", c.check, text_name(subject), message, c.fix.empty() ? "" : " (fix: " + c.fix + ")",
                                c.note.empty() ? "" : " (note: " + c.note + ")"),
                    start_warning_code(c),
@@ -274,19 +272,16 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
       }
     }
     if (of_group) {
-      {
-        const auto g = of_group;
-        const auto name = g->to_string();
-        const auto key = c.check + '\n' + group_mentions(c.subject, name, group_mark) + '\n' +
-                         group_mentions(c.message, name, group_mark) + '\n' +
-                         group_mentions(ledger.marked(c.fix), name, group_mark) + '\n' +
-                         group_mentions(ledger.marked(c.note), name, group_mark);
-        auto [at, fresh] = by_text.try_emplace(key, grouped.size());
-        if (fresh) grouped.push_back({{}, {}});
-        grouped[at->second].groups.push_back(*g);
-        grouped[at->second].checks.push_back(std::move(c));
-        continue;
-      }
+      const auto name = of_group->to_string();
+      const auto key = c.check + '\n' + group_mentions(c.subject, name, group_mark) + '\n' +
+                       group_mentions(c.message, name, group_mark) + '\n' +
+                       group_mentions(ledger.marked(c.fix), name, group_mark) + '\n' +
+                       group_mentions(ledger.marked(c.note), name, group_mark);
+      auto [at, fresh] = by_text.try_emplace(key, grouped.size());
+      if (fresh) grouped.push_back({{}, {}});
+      grouped[at->second].groups.push_back(*of_group);
+      grouped[at->second].checks.push_back(std::move(c));
+      continue;
     }
     say(c, c.subject, c.message);
     said.push_back(std::move(c));
@@ -513,13 +508,13 @@ thread_local move_ledger* current_ledger = nullptr;
 
 // placed_command() with the whole line written (`whole`) or the moved ones
 // alone.
-// `moved` (when given) gets each membership `where` placed.
-std::string placed(const std::vector<const membership*>& command_line, const placement_of& where, bool whole,
-                   move_ledger::moves_t* moved = nullptr);
+std::string placed(const std::vector<const membership*>& command_line, const placement_of& where, bool whole);
 std::vector<std::optional<std::string>> placements(const std::vector<const membership*>& command_line,
                                                    const placement_of& where);
+// placed() of the placements made (placements()); `moved` (when given)
+// gets each membership placed.
 std::string placed_at(const std::vector<const membership*>& command_line, std::vector<std::optional<std::string>> to,
-                      bool whole, move_ledger::moves_t* moved);
+                      bool whole, move_ledger::moves_t* moved = nullptr);
 
 }  // namespace
 
@@ -669,10 +664,13 @@ std::string move_ledger::marked(std::string_view text) const {
 
 bool move_ledger::holds_alone(std::string_view text) const { return !find(text).empty(); }
 
-std::string beside_the_run_note() {
-  return "a command here writes the moved specs alone (past the budget of whole command lines of a run of more "
-         "than 64 memberships): run it beside the run (two mcast-recv share a port), not in its place, or the "
-         "other specs are left out";
+void move_ledger::note_beside(check_result& c) const {
+  // Past the budget: said (trial t15r14 M4).
+  if (!holds_alone(c.fix) && !holds_alone(c.note)) return;
+  c.note += (c.note.empty() ? "" : "; ") +
+            std::string("a command here writes the moved specs alone (past the budget of whole command lines of a "
+                        "run of more than 64 memberships): run it beside the run (two mcast-recv share a port), not in "
+                        "its place, or the other specs are left out");
 }
 
 move_ledger* move_ledger::current() noexcept { return current_ledger; }
@@ -687,10 +685,7 @@ void widen_moves(std::vector<check_result>& checks, const std::vector<const memb
       for (auto* text : {&c.fix, &c.note, &c.message}) {
         if (text->find("mcast-recv ") != std::string::npos) *text = ledger->widen(*text, line);
       }
-      // Past the budget: said (trial t15r14 M4).
-      if (ledger->holds_alone(c.fix) || ledger->holds_alone(c.note)) {
-        c.note += (c.note.empty() ? "" : "; ") + beside_the_run_note();
-      }
+      ledger->note_beside(c);
     }
   }
 }
@@ -698,10 +693,6 @@ void widen_moves(std::vector<check_result>& checks, const std::vector<const memb
 std::string placed_command(const std::vector<const membership*>& command_line, const placement_of& where) {
   const bool whole = command_line.size() <= whole_line_at_most;
   if (whole || current_ledger == nullptr) return placed(command_line, where, whole);
-  // The moves kept once per command: per-group checks that move every
-  // spec of a source's link write one command thousands of times, and a
-  // map of every membership for each was quadratic (trial t15r14 H2:
-  // 3,000 groups 7.9 s, 12,000 over 200 s).
   // Per-group moves that place the same memberships alike (an include
   // source's link pins every spec of that source: trial t15r14 H2) write
   // one text: made once, as formatting every moved spec of 3,000 for each
@@ -730,9 +721,8 @@ std::vector<std::optional<std::string>> placements(const std::vector<const membe
   return to;
 }
 
-std::string placed(const std::vector<const membership*>& command_line, const placement_of& where, bool whole,
-                   move_ledger::moves_t* moved) {
-  return placed_at(command_line, placements(command_line, where), whole, moved);
+std::string placed(const std::vector<const membership*>& command_line, const placement_of& where, bool whole) {
+  return placed_at(command_line, placements(command_line, where), whole);
 }
 
 std::string placed_at(const std::vector<const membership*>& command_line, std::vector<std::optional<std::string>> to,

@@ -950,6 +950,9 @@ class move_ledger {
   /// Whether `text` holds a recorded command not written whole (the
   /// budget ran out).
   [[nodiscard]] bool holds_alone(std::string_view text) const;
+  /// `c`'s note, when its fix or note holds such a command, says it
+  /// writes the moved specs alone: to run beside the run, not in its place.
+  void note_beside(check_result& c) const;
   /// What widen_union() wrote.
   struct union_text {
     std::string text;  ///< the first text, its recorded commands written whole
@@ -984,10 +987,6 @@ class move_ledger {
   std::set<std::size_t> whole_lengths_;
   std::size_t work_left_ = 250'000;
 };
-
-/// The note said beside a command past the move_ledger's budget: it
-/// writes the moved specs alone, to run beside the run, not in its place.
-[[nodiscard]] std::string beside_the_run_note();
 
 /// Each check's fix, note and message with the commands the thread's
 /// move_ledger recorded written whole (move_ledger::widen()), the FAIL
