@@ -10383,3 +10383,36 @@ TEST(NetDoctor, TheVerdictCountsItsAlsoLinesWithoutAFixPastEight) {
   EXPECT_LE(also, 10u) << out;
   EXPECT_TRUE(std::regex_search(out, std::regex("also: [0-9]+ more FAIL listen lines \\(see them above\\)"))) << out;
 }
+
+// Trial t15r15 M4: one source address on two links, its channels joined
+// on both, the route back by eth1, eth0's filter loose: --listen heard
+// eth0's sender on eth0, yet its source_route line called that join
+// useless and said to drop it, which loses that sender's stream. Heard,
+// the line is OK without a note.
+TEST(NetDoctor, ASecondJoinHeardOnItsOwnLinkIsNotCalledUseless) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const std::string source = "10.77.98.8";
+  ASSERT_TRUE(one_source_on_both_lans(*net, source));
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "2");
+  ASSERT_TRUE(rx.exec({"ip", "route", "replace", source, "dev", "eth1"}).status.success());
+  const auto channel = source + ",232.77.98.21:" + std::to_string(free_port(rx));
+  const auto d = doctor_while(rx, {"--listen", "2", channel + "%eth0+2", channel + "%eth1+2"}, "15624DE8", [&] {
+    test::tools::send((*net)[1], {"-i", "eth0", "-c", "30", "-r", "300pps", channel + "+2"});
+    test::tools::send((*net)[2], {"-i", "eth0", "-c", "30", "-r", "300pps", channel + "+2"});
+  });
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["status"], "OK") << d.r.output;
+  std::size_t on_eth0 = 0;
+  for (const auto& c : d.checks("source_route")) {
+    if (c["subject"].get<std::string>().ends_with(" on eth0")) {
+      ++on_eth0;
+      EXPECT_EQ(c["status"], "OK") << c;
+      EXPECT_TRUE(c["note"].is_null()) << c;
+      EXPECT_EQ(c["data"]["heard_on_join_interface"], true) << c;
+      EXPECT_NE(c["message"].get<std::string>().find("this join takes what comes in on eth0"), std::string::npos) << c;
+    }
+  }
+  EXPECT_EQ(on_eth0, 2u) << d.r.output;
+}

@@ -4427,3 +4427,67 @@ TEST(NetEveryRun, AnOnLinkSourceRoutedBackElsewhereIsNoRouterNorOtherInterfaceLe
       << message;
   EXPECT_NE(message.find("(fix: sysctl -w net.ipv4.conf.eth1.rp_filter=2)"), std::string::npos) << message;
 }
+
+// Trial t15r15 H4: one source address on two links (a sender on each LAN
+// with it), its channels joined on both, the route back by eth1 and the
+// filter strict on eth0: eth0's channels got nothing. Their paragraph said
+// the source was on eth1's link "where nothing was joined" (it was) and
+// moved the joins there, one paragraph per group; the start warnings said
+// the filter once per group. The cause is the filter on eth0, said once of
+// the range, its fix loose mode there; pasted, both links' datagrams arrive.
+TEST(NetEveryRun, OneSourceOnTwoLinksSilentUnderStrictFilterIsTheFiltersOneParagraph) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const std::string source = "10.77.98.7";
+  for (const auto* key : {"net.ipv4.conf.all.rp_filter", "net.ipv4.conf.eth0.rp_filter", "net.ipv4.conf.eth1.rp_filter"}) {
+    rx.ns().write_sysctl(key, "1");
+  }
+  for (const std::size_t h : {std::size_t{1}, std::size_t{2}}) {
+    const auto added = (*net)[h].exec({"ip", "addr", "add", source + "/32", "dev", "eth0"});
+    ASSERT_TRUE(added.status.success()) << added.output;
+  }
+  ASSERT_TRUE(rx.exec({"ip", "route", "replace", source, "dev", "eth1"}).status.success());
+  const auto port = std::to_string(free_port(rx));
+  const auto range = source + ",232.77.98.11:" + port;
+  const auto send_both = [&] {
+    test::tools::send((*net)[1], {"-i", "eth0", "-c", "20", "-r", "1000pps", range + "+5"});
+    test::tools::send((*net)[2], {"-i", "eth0", "-c", "20", "-r", "1000pps", range + "+5"});
+  };
+  const std::vector<std::string> args{"-d", "2", range + "%eth0+5", range + "%eth1+5"};
+  const auto t = test::tools::receive_while(rx, args, send_both);
+  const auto& out = t.standard_output;
+  EXPECT_NE(out.find("mcast-recv: nothing arrived for 5 channels (232.77.98.11:" + port + " to 232.77.98.15:" + port +
+                     " on eth0 include " + source + ", 5 consecutive groups), while each one's group and port "
+                     "received on eth1 include " + source + ": FAIL rp_filter " + source + " -> each group on eth0"),
+            std::string::npos)
+      << t.output;
+  EXPECT_NE(out.find("(fix: sysctl -w net.ipv4.conf.eth0.rp_filter=2)"), std::string::npos) << t.output;
+  EXPECT_EQ(out.find("where nothing was joined"), std::string::npos) << t.output;
+  EXPECT_EQ(out.find("is useless"), std::string::npos) << t.output;
+  std::size_t paragraphs = 0;
+  for (auto at = out.find("mcast-recv: nothing arrived for"); at != std::string::npos;
+       at = out.find("mcast-recv: nothing arrived for", at + 1)) {
+    ++paragraphs;
+  }
+  EXPECT_EQ(paragraphs, 1u) << t.output;
+  // The start warning of the filter, one for the range.
+  std::size_t rp_warnings = 0;
+  for (auto at = t.output.find("warning: rp_filter " + source); at != std::string::npos;
+       at = t.output.find("warning: rp_filter " + source, at + 1)) {
+    ++rp_warnings;
+  }
+  EXPECT_EQ(rp_warnings, 1u) << t.output;
+  EXPECT_NE(t.output.find("warning: rp_filter " + source + " -> 232.77.98.11 to 232.77.98.15 (5 consecutive groups) "
+                          "on eth0"),
+            std::string::npos)
+      << t.output;
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "2");
+  auto json_args = args;
+  json_args.insert(json_args.begin(), "--json");
+  const auto j = test::tools::receive_while(rx, json_args, send_both);
+  const auto events = json_lines(j.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << j.output;
+  EXPECT_EQ((*summary)["total"]["packets"], 200u) << j.output;
+}

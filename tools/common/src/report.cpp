@@ -590,14 +590,13 @@ std::string channel_text(const json& c) {
                      end_markers_text(c));
 }
 
-namespace {
-
-// "GROUP:PORT" ("[GROUP]:PORT" for IPv6) of a channel.
 std::string channel_where(const json& c) {
   const auto group = c["group"].get<std::string>();
   const auto port = std::to_string(c["port"].get<std::uint16_t>());
   return group.find(':') == std::string::npos ? group + ":" + port : "[" + group + "]:" + port;
 }
+
+namespace {
 
 // " on IFACE" and the mode and sources unless any-source.
 std::string channel_join(const json& c) {

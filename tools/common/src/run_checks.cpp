@@ -259,13 +259,14 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
     // but its name (an IPv6 group on links that each have ff00::/8): one
     // warning for them all, said after the others (trial t20r F5).
     // So are a source's findings of each group of a range ("S -> G on
-    // IFACE": trial t15r14 L1, 3,000 source_route warnings), and a large
+    // IFACE": trial t15r14 L1, 3,000 source_route warnings; trial t15r15
+    // H4, 70 rp_filter warnings), and a large
     // run's moves compare as one mark (each group's own, or one command
     // for all, which names the first group only).
     std::optional<core::ip_address> of_group;
     if (c.check == "route") {
       if (const auto g = core::ip_address::parse(c.subject)) of_group = *g;
-    } else if (c.check == "source_route") {
+    } else if (c.check == "source_route" || c.check == "rp_filter") {
       if (const auto arrow = c.subject.find(" -> "); arrow != std::string::npos) {
         const auto rest = std::string_view(c.subject).substr(arrow + 4);
         if (const auto g = core::ip_address::parse(rest.substr(0, rest.find(' '))); g && g->is_multicast()) of_group = *g;
@@ -1452,9 +1453,20 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
     const auto ends_text = ends == 0 ? std::string() : end_markers_text(c).substr(2);  // without ", "
     // Its own datagrams that came in where it was not joined (trial20o M1):
     // not "other groups'". `many`: said of several channels at once.
-    const auto beside = [&sc](bool many) {
+    // The channels of its group and port that received, named without
+    // them ("on b0 include 10.77.2.2"): the same of each channel of a
+    // range, so said once of them all (trial t15r15 H4: 70 paragraphs).
+    std::vector<std::string> received_rest;
+    const auto where = channel_where(c) + " on ";
+    for (const auto& r : sc.other_channels_received) {
+      if (r.starts_with(where)) received_rest.push_back(r.substr(where.size() - 3));
+    }
+    const bool rest_said = !received_rest.empty() && received_rest.size() == sc.other_channels_received.size();
+    const auto beside = [&sc, &received_rest, rest_said](bool many) {
       const auto* its = many ? "their" : "its";
-      return !sc.other_channels_received.empty()
+      return many && rest_said
+                 ? fmt::format("while each one's group and port received {}", fmt::join(received_rest, " and "))
+             : !sc.other_channels_received.empty()
                  ? fmt::format("while another channel of {} group and port received ({})", its,
                                fmt::join(sc.other_channels_received, "; "))
              : !sc.arrived_elsewhere.empty()
@@ -1502,6 +1514,21 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
           checks.push_back(std::move(*rp));
         }
       }
+    }
+    // A second join called useless (none of its datagrams come in on it)
+    // whose join interface's strict filter is this channel's FAIL, with
+    // reverse-path drops counted over the run: datagrams of it come in
+    // there, another sender's with that source address, and are dropped
+    // (trial t15r15 H4: the note to drop that join lost its stream).
+    if (over_run.reverse_path && *over_run.reverse_path > 0) {
+      std::set<std::string> strict_failed;
+      for (const auto& f : checks) {
+        if (f.check == "rp_filter" && f.status == check_status::fail) strict_failed.insert(f.subject);
+      }
+      std::erase_if(checks, [&strict_failed](const check_result& w) {
+        return w.check == "source_route" && w.data.is_object() && w.data.value("joined_too", false) &&
+               strict_failed.contains(w.subject);
+      });
     }
     json causes = json::array();
     paragraph said{beside(false), beside(true), {}, {}, {}, {}, {}, {}, {}, {}, {}};
@@ -1592,7 +1619,7 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
     const auto entry_index = out.event.size() - 1;
     // One paragraph per diagnosis (trial20q 6: a +300 spec's 299 silent
     // channels, one paragraph each, near-identical).
-    auto key = said.beside_one;
+    auto key = rest_said ? fmt::format("received {}", fmt::join(received_rest, " and ")) : said.beside_one;
     for (std::size_t i = 0; i < said.causes.size(); ++i) {
       ((((key += '\n') += said.causes[i]) += '\n') += said.fixes[i]) += said.notes[i];
     }

@@ -214,6 +214,8 @@ struct packet_view {
 /// ("[GROUP]:PORT" for IPv6, "-" for an interface without a name), then
 /// " include S1,S2" or " exclude S1" unless its mode is any.
 [[nodiscard]] std::string channel_name(const nlohmann::ordered_json& channel);
+/// A channel's "GROUP:PORT" ("[GROUP]:PORT" for IPv6), channel_name()'s start.
+[[nodiscard]] std::string channel_where(const nlohmann::ordered_json& channel);
 /// Whether `b` is the group right after `a` (the address plus 1, one family).
 [[nodiscard]] bool next_group(const core::ip_address& a, const core::ip_address& b) noexcept;
 /// `channels` in the order runs of them read best: those of one join
