@@ -1540,12 +1540,17 @@ std::vector<std::string> default_v6_route_links(const netlink::snapshot& snap, c
 
 // The same for every join of `group` without -i (the route's: one route
 // line per group).
+// `of_group`, when given: the line's joins of `group` without -i, in its
+// order (a route_checks() index), the only ones asked.
 std::string group_moved_run(const std::vector<const membership*>& line, const core::ip_address& group,
-                            std::string_view to) {
-  return placed_command(line, [&group, to](const membership& o) -> std::optional<std::string> {
-    if (o.request.group == group && o.iface.index == 0) return std::string(to);
-    return std::nullopt;
-  });
+                            std::string_view to, const std::vector<const membership*>* of_group = nullptr) {
+  return placed_command(
+      line,
+      [&group, to](const membership& o) -> std::optional<std::string> {
+        if (o.request.group == group && o.iface.index == 0) return std::string(to);
+        return std::nullopt;
+      },
+      of_group);
 }
 
 // A placement for a fix that moves joins: `first` where it places one;
@@ -2086,9 +2091,24 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
   std::set<core::ip_address> seen;
   std::set<std::uint32_t> down_said;
   std::optional<result<std::vector<netlink::group_filter>>> filters;  // read once, when needed
+  // Each group's joins of the plan, and of the line without -i, in their
+  // order: a group's findings ask its own (a pass over the plan or line
+  // per group was quadratic: 12,000 IPv6 groups, trial t15r15 M1).
+  std::map<core::ip_address, std::vector<planned>> plan_of_group;
+  for (const auto& q : plan) plan_of_group[q.m->request.group].push_back(q);
+  std::map<core::ip_address, std::vector<const membership*>> unnamed_of_group;
+  for (const auto* m : line) {
+    if (m->iface.index == 0) unnamed_of_group[m->request.group].push_back(m);
+  }
+  const auto unnamed = [&unnamed_of_group](const core::ip_address& g) {
+    static const std::vector<const membership*> none;
+    const auto it = unnamed_of_group.find(g);
+    return it == unnamed_of_group.end() ? &none : &it->second;
+  };
   for (const auto& p : plan) {
     const auto& g = p.m->request.group;
     if (!seen.insert(g).second) continue;
+    const auto& group_plan = plan_of_group.at(g);
     auto r = netlink::route_to(g);
     const std::string subject = g.to_string();
     if (p.followed != nullptr) {
@@ -2264,10 +2284,10 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       source_links split;
       if (!down.empty()) {
         suggest = down.front()->name;
-      } else if (auto by_source = source_route_hint(snap, plan, g)) {
+      } else if (auto by_source = source_route_hint(snap, group_plan, g)) {
         suggest = by_source->first;
         why_there = by_source->second;
-      } else if (split = sources_on_links(snap, plan, g); !split.to.empty()) {
+      } else if (split = sources_on_links(snap, group_plan, g); !split.to.empty()) {
         suggest = split.to.begin()->second;
       } else if (auto hint = multicast_route_hint(snap, g, 0)) {
         suggest = *hint;
@@ -2457,10 +2477,10 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       // kernel's route is whichever it lists first, no choice of anyone's.
       if (p.m->iface.index == 0 && !g.is_v4()) {
         if (const auto links = default_v6_route_links(snap, g); links.size() > 1) {
-          const auto by_source = source_route_hint(snap, plan, g);
+          const auto by_source = source_route_hint(snap, group_plan, g);
           // Include sources on different links (trial15o F3): one -i for
           // all would leave some deaf; each spec gets its source's link.
-          const auto links_of = by_source ? source_links{} : sources_on_links(snap, plan, g);
+          const auto links_of = by_source ? source_links{} : sources_on_links(snap, group_plan, g);
           const auto& per_source = links_of.to;
           const auto& per_source_why = links_of.why;
           const auto per_source_fix = per_source.empty() ? std::string() : per_source_run(snap, line, g, links_of);
@@ -2480,7 +2500,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
           // The note's choices, a link each: with include sources, the
           // other specs of the command line stay on their sources' links.
           std::vector<std::string> choices;
-          for (const auto& name : links) choices.push_back(by_source ? by_source_fix(name) : group_moved_run(line, g, name));
+          for (const auto& name : links) choices.push_back(by_source ? by_source_fix(name) : group_moved_run(line, g, name, unnamed(g)));
           if (by_source && by_source->first == via) {
             checks.push_back({"route", subject, check_status::ok,
                               fmt::format("joined on {}, the first of the kernel's per-link routes ff00::/8 (table "
@@ -2500,7 +2520,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                            : fmt::format("; {} {} down, without its route ff00::/8 until it is up: a sender on its "
                                          "side is not heard (ip link set dev {} up, then {})",
                                          names_text(down), down.size() == 1 ? "is" : "are",
-                                         shell_quoted(down.front()), group_moved_run(line, g, down.front()));
+                                         shell_quoted(down.front()), group_moved_run(line, g, down.front(), unnamed(g)));
           checks.push_back(
               {"route", subject, check_status::warn,
                fmt::format("the join goes to {} only because the kernel lists its route ff00::/8 (table local) "
@@ -9798,20 +9818,55 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
   }
   const auto heard_text = fmt::format("{}", fmt::join(heard, ", "));
   std::set<std::string> said;
+  // What was heard, by group, port and interface: the sources (join_heard()
+  // of each join, a pass over `seen` each, was quadratic in the groups).
+  std::map<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>, std::set<core::ip_address>> heard_from;
+  for (const auto& e : seen) {
+    const auto& [src, g, port, in_on] = e.first;
+    heard_from[{g, port, in_on}].insert(src);
+  }
+  const auto heard_here = [&heard_from](const planned& p) {
+    const auto& r = p.m->request;
+    const auto at = heard_from.find({r.group.unmap().with_scope_id(0), r.port, p.iface.index});
+    if (at == heard_from.end()) return false;
+    return r.mode != filter::include || !r.source || at->second.contains(r.source->unmap().with_scope_id(0));
+  };
+  // The WARN and FAIL lines by each group their subject may name (its
+  // first word, the word after " -> " or " to "): a silent join's lines
+  // are looked for among its group's, in their order (about_group() over
+  // every line per join: 3,000 silent joins took seconds). The second
+  // joins of a channel, whose source_route WARN says they are useless.
+  std::map<std::string, std::vector<std::size_t>, std::less<>> lines_naming;
+  std::set<std::string> joined_too_channels;
+  for (std::size_t i = 0; i < checks.size(); ++i) {
+    const auto& c = checks[i];
+    if (c.check == "source_route" && c.data.is_object() && c.data.value("joined_too", false)) {
+      joined_too_channels.insert(c.subject);
+    }
+    if (c.check == "listen" || (c.status != check_status::warn && c.status != check_status::fail) || is_harmless(c)) {
+      continue;
+    }
+    const std::string_view subject = c.subject;
+    std::set<std::string_view> words{subject.substr(0, subject.find(' '))};
+    for (const std::string_view mark : {" -> ", " to "}) {
+      for (auto at = subject.find(mark); at != std::string_view::npos; at = subject.find(mark, at + 1)) {
+        const auto rest = subject.substr(at + mark.size());
+        words.insert(rest.substr(0, rest.find(' ')));
+      }
+    }
+    for (const auto w : words) lines_naming[std::string(w)].push_back(i);
+  }
   for (const auto& p : plan) {
     // A group with no interface to join on: the route line says what
     // --listen heard of it on each link (unrouted_heard; trial t15q M4).
-    if (p.iface.index == 0 || join_heard(p, seen)) continue;
+    if (p.iface.index == 0 || heard_here(p)) continue;
     const auto& r = p.m->request;
     // The same channel joined where its datagrams come in too: its
     // source_route WARN says this one is useless, which is no failure.
-    if (r.mode == filter::include && r.source) {
-      const auto channel = fmt::format("{} -> {} on {}", r.source->to_string(), r.group.to_string(), p.iface.name.view());
-      if (std::ranges::any_of(checks, [&](const check_result& c) {
-            return c.check == "source_route" && c.subject == channel && c.data.value("joined_too", false);
-          })) {
-        continue;
-      }
+    if (r.mode == filter::include && r.source &&
+        joined_too_channels.contains(
+            fmt::format("{} -> {} on {}", r.source->to_string(), r.group.to_string(), p.iface.name.view()))) {
+      continue;
     }
     const auto group = r.group.unmap().with_scope_id(0);
     const auto endpoint = core::endpoint(group, r.port).to_string();
@@ -9876,12 +9931,12 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
       }
     }
     std::vector<std::string> lines;
-    for (const auto& c : checks) {
-      if (c.check == "listen" || (c.status != check_status::warn && c.status != check_status::fail) ||
-          is_harmless(c) || !about_group(c.subject, r.group, iface)) {
-        continue;
+    if (const auto naming = lines_naming.find(r.group.to_string()); naming != lines_naming.end()) {
+      for (const auto i : naming->second) {
+        const auto& c = checks[i];
+        if (!about_group(c.subject, r.group, iface)) continue;
+        if (std::ranges::find(lines, c.check) == lines.end()) lines.push_back(c.check);
       }
-      if (std::ranges::find(lines, c.check) == lines.end()) lines.push_back(c.check);
     }
     // The rp_filter line blames this join, definitely or possibly: its
     // subject is the counter, not the group, so said here as a single
@@ -10496,6 +10551,15 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     return c.check == "firewall" && (c.status == check_status::warn || c.status == check_status::fail) &&
            !is_harmless(c) && c.data.is_object() && (c.data.contains("rule") || c.data.contains("chain"));
   });
+  // The interfaces of an IPv6 input rule undecided for want of the
+  // senders, read once (a pass over the lines per join: 3,000 joins, 13 %
+  // of a --listen doctor's time).
+  std::set<std::string> undecided_input;
+  for (const auto& c : checks) {
+    if (c.check == "route" && c.data.is_object() && c.data.value("input_rule_undecided", false)) {
+      undecided_input.insert(c.data.value("input_interface", std::string()));
+    }
+  }
   for (const auto& p : plan) {
     if (stop_requested()) break;  // said after (trial t15r8 D2c)
     const auto& r = p.m->request;
@@ -10509,10 +10573,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     // arrived came from a source it drops (trial15k M1).
     // Also where an IPv6 input rule was undecided for want of the senders
     // (trial15n 4): whether it refuses the ones that arrive.
-    const bool input_rule = std::ranges::any_of(checks, [&](const check_result& c) {
-      return c.check == "route" && c.data.is_object() && c.data.value("input_rule_undecided", false) &&
-             c.data.value("input_interface", std::string()) == p.iface.name.view();
-    });
+    const bool input_rule = undecided_input.contains(std::string(p.iface.name.view()));
     // Also for an include join: whether the group's datagrams came from
     // another source than its own, should it hear nothing (trial15o F2).
     const bool include_join = r.mode == filter::include && r.source.has_value();

@@ -901,9 +901,13 @@ using placement_of = std::function<std::optional<std::string>(const membership&)
 /// mcast-recv refuses together: any-source over source-specific, exclude
 /// over include (dropping the exclusions of the include specs' sources),
 /// and the exclude specs of several joins as the sources they all leave
-/// out, any-source when none.
+/// out, any-source when none. `candidates` (a subset of `command_line`, in
+/// its order), when given: the only memberships `where` may put anywhere,
+/// and past 64 memberships the only ones asked (a per-group move then
+/// takes time of its group's memberships, not of the line's).
 [[nodiscard]] std::string placed_command(const std::vector<const membership*>& command_line,
-                                         const placement_of& where);
+                                         const placement_of& where,
+                                         const std::vector<const membership*>* candidates = nullptr);
 
 /// The commands placed_command() wrote with the moved specs alone (a line
 /// past 64 memberships) while it lives, with what each moved where, so the
