@@ -10416,3 +10416,74 @@ TEST(NetDoctor, ASecondJoinHeardOnItsOwnLinkIsNotCalledUseless) {
   }
   EXPECT_EQ(on_eth0, 2u) << d.r.output;
 }
+
+// Trial t15r15 M5: specs that mcast-recv refuses together (any-source and
+// source-specific for one group, port and interface) beside a source on
+// another link: the verdict was the source_route FAIL, whose fix rewrote
+// the refused specs. The refusal leads, marked command_line_refused.
+TEST(NetDoctor, ARefusedCommandLineIsTheVerdictBeforeAnyFixThatRewritesIt) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  rp_filter_off(rx, {"eth0", "eth1"});
+  auto elsewhere = rx.v4(1).to_string();
+  elsewhere = elsewhere.substr(0, elsewhere.rfind('.')) + ".77";  // on eth1's link
+  const auto port = std::to_string(free_port(rx));
+  const auto d = doctor(rx, {elsewhere + ",232.77.98.30:" + port + "%eth0", "239.255.97.200:" + port + "%eth0",
+                             "!10.77.9.9,239.255.97.200:" + port + "%eth0"});
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["check"], "join") << d.r.output;
+  EXPECT_EQ(d.verdict["subject"], "memberships") << d.r.output;
+  bool marked = false;
+  for (const auto& c : d.checks("join")) {
+    if (c["status"] == "FAIL") marked = c["data"].value("command_line_refused", false);
+  }
+  EXPECT_TRUE(marked) << d.r.output;
+  bool source_failed = false;
+  for (const auto& c : d.checks("source_route")) source_failed = source_failed || c["status"] == "FAIL";
+  EXPECT_TRUE(source_failed) << d.r.output;
+}
+
+// Trial t15r15 M2: two mcast-send runs from one host to one group, one
+// after the other, each numbering from 0: the listen line read them as one
+// sequence with 30 missing. Each session is counted on its own.
+TEST(NetDoctor, TwoSenderSessionsOfOneHostAreNotReadAsLoss) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  rp_filter_off(rx, {"eth0", "eth1"});
+  const auto spec = "239.255.97.210:" + std::to_string(free_port(rx));
+  const auto d = doctor_while(rx, {"--listen", "2", spec + "%eth0"}, "D261FFEF", [&] {
+    test::tools::send((*net)[1], {"-i", "eth0", "-c", "10", "-r", "200pps", spec});
+    test::tools::send((*net)[1], {"-i", "eth0", "-c", "30", "-r", "200pps", spec});
+  });
+  const auto heard = d.checks("listen");
+  ASSERT_EQ(heard.size(), 1u) << d.r.output;
+  EXPECT_EQ(heard[0]["status"], "OK") << heard[0];
+  EXPECT_GE(heard[0]["data"]["packets"].get<std::uint64_t>(), 40u) << heard[0];  // END markers besides
+  EXPECT_EQ(heard[0]["data"]["missing"], 0u) << heard[0];
+  EXPECT_EQ(heard[0]["data"]["sender_sessions"], 2u) << heard[0];
+  EXPECT_EQ(heard[0]["message"].get<std::string>().find("missing"), std::string::npos) << heard[0];
+}
+
+// Trial t15r15 M3: an IPv6 group named on one link that hears its own
+// sender, a second sender on another link heard only by the doctor's
+// probe: that listen line was a FAIL without a fix. Its fix joins the
+// group there besides; run, both senders' datagrams arrive.
+TEST(NetDoctor, ASenderHeardOnlyByAProbeBesideAHeardJoinIsJoinedThereBesides) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto spec = "[ff3e::97:30]:" + std::to_string(free_port(rx));
+  const auto send_both = [&] {
+    test::tools::send((*net)[1], {"-i", "eth0", "-c", "30", "-r", "300pps", spec});
+    test::tools::send((*net)[2], {"-i", "eth0", "-c", "20", "-r", "300pps", spec});
+  };
+  const auto d = doctor_while(rx, {"--listen", "2", spec + "%eth0"}, "ff3e0000000000000000000000970030", send_both);
+  std::string fix;
+  for (const auto& c : d.checks("listen")) {
+    if (c["status"] == "FAIL" && c["fix"].is_string()) fix = c["fix"].get<std::string>();
+  }
+  EXPECT_EQ(fix, "mcast-recv -i eth0 '" + spec + "' '" + spec + "%eth1'") << d.r.output;
+  EXPECT_EQ(packets_while(rx, {"-d", "2", "-i", "eth0", spec, spec + "%eth1"}, send_both), 50u);
+}

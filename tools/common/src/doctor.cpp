@@ -181,6 +181,13 @@ const check_result* reverse_path_first(const std::vector<check_result>& checks, 
 }  // namespace
 
 const check_result* most_likely_cause(const std::vector<check_result>& checks) noexcept {
+  // A command line mcast-recv refuses (specs that conflict) comes first:
+  // the other lines' fixes rewrite it, and none of them runs as it is
+  // (trial t15r15 M5: a source_route fix led, with 44 groups of the
+  // refused specs silently dropped from it).
+  for (const auto& c : checks) {
+    if (c.status == check_status::fail && c.data.is_object() && c.data.value("command_line_refused", false)) return &c;
+  }
   for (const auto level : {check_status::fail, check_status::warn}) {
     for (const auto name : check_order()) {
       // An input-hook drop behind an rp_filter FAIL gives the rp_filter
@@ -2096,14 +2103,25 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
   // per group was quadratic: 12,000 IPv6 groups, trial t15r15 M1).
   std::map<core::ip_address, std::vector<planned>> plan_of_group;
   for (const auto& q : plan) plan_of_group[q.m->request.group].push_back(q);
+  // Built on first use: a few groups (a run's silent channel, checked
+  // alone) scan the line for theirs, many index it once.
   std::map<core::ip_address, std::vector<const membership*>> unnamed_of_group;
-  for (const auto* m : line) {
-    if (m->iface.index == 0) unnamed_of_group[m->request.group].push_back(m);
-  }
-  const auto unnamed = [&unnamed_of_group](const core::ip_address& g) {
-    static const std::vector<const membership*> none;
-    const auto it = unnamed_of_group.find(g);
-    return it == unnamed_of_group.end() ? &none : &it->second;
+  bool indexed = false;
+  const auto unnamed = [&](const core::ip_address& g) -> const std::vector<const membership*>* {
+    if (plan_of_group.size() > 8 && !indexed) {
+      indexed = true;
+      for (const auto* m : line) {
+        if (m->iface.index == 0) unnamed_of_group[m->request.group].push_back(m);
+      }
+    }
+    if (!indexed) {
+      if (const auto [it, fresh] = unnamed_of_group.try_emplace(g); fresh) {
+        for (const auto* m : line) {
+          if (m->iface.index == 0 && m->request.group == g) it->second.push_back(m);
+        }
+      }
+    }
+    return &unnamed_of_group[g];
   };
   for (const auto& p : plan) {
     const auto& g = p.m->request.group;
@@ -2806,6 +2824,15 @@ class joined_channels {
   joined_channels(const std::vector<planned>& plan, const std::vector<const membership*>& line)
       : plan_(plan), line_(line) {}
   bool on(const membership& m, std::uint32_t index) {
+    // A few joins planned (a run's silent channel, checked alone): a scan,
+    // no index of the whole line per channel.
+    if (plan_.size() <= 8) {
+      const auto k = key(m, index);
+      return std::ranges::any_of(plan_, [&](const planned& q) { return key(*q.m, q.iface.index) == k; }) ||
+             std::ranges::any_of(line_, [&](const membership* q) {
+               return q->iface.index != 0 && key(*q, q->iface.index) == k;
+             });
+    }
     if (!built_) {
       built_ = true;
       for (const auto& q : plan_) add(*q.m, q.iface.index);
@@ -8783,9 +8810,39 @@ struct source_count {
   std::uint64_t packets = 0;
   // mcast-send's numbered datagrams (feed::test_header): how many, and the
   // lowest and highest number, so that a gap says datagrams went missing.
-  std::uint64_t numbered = 0;
+  // Each sender session's own (the header's session: each mcast-send run
+  // numbers from 0, so two runs from one host are two sequences, trial
+  // t15r15 M2: read as 30 missing); past max_sessions, the rest are one.
+  struct numbers {
+    std::uint64_t numbered = 0;
+    std::uint64_t seq_min = std::numeric_limits<std::uint64_t>::max(), seq_max = 0;
+    void add(std::uint64_t seq) {
+      ++numbered;
+      seq_min = std::min(seq_min, seq);
+      seq_max = std::max(seq_max, seq);
+    }
+    [[nodiscard]] std::uint64_t missing() const {
+      const std::uint64_t span = numbered > 0 ? seq_max - seq_min + 1 : 0;
+      return span > numbered ? span - numbered : 0;
+    }
+  };
+  static constexpr std::size_t max_sessions = 64;
+  std::map<std::uint32_t, numbers> sessions;
+  numbers numbered_total;  // every session's together: the lowest and highest number heard
   std::uint64_t ends = 0;  // mcast-send's END markers among `packets` (trial15j L5: said, not hidden)
-  std::uint64_t seq_min = std::numeric_limits<std::uint64_t>::max(), seq_max = 0;
+  void add_numbered(std::uint32_t session, std::uint64_t seq) {
+    numbered_total.add(seq);
+    if (sessions.size() < max_sessions || sessions.contains(session)) {
+      sessions[session].add(seq);
+    } else {
+      sessions[std::numeric_limits<std::uint32_t>::max()].add(seq);  // high bit set: no session's
+    }
+  }
+  [[nodiscard]] std::uint64_t missing() const {
+    std::uint64_t n = 0;
+    for (const auto& [id, s] : sessions) n += s.missing();
+    return n;
+  }
   int ttl_min = 256, ttl_max = -1;
   std::size_t largest = 0;
   // The shard (socket) it is counted from: an IPv6 socket takes a group's
@@ -10722,11 +10779,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       c.largest = std::max(c.largest, m.wire_size);
       const auto h = feed::test_header::try_parse(std::span<const std::byte>(m.buffer.data(), m.size));
       if (h && h->is_end()) ++c.ends;
-      if (h && !h->is_end()) {
-        ++c.numbered;
-        c.seq_min = std::min(c.seq_min, h->sequence);
-        c.seq_max = std::max(c.seq_max, h->sequence);
-      }
+      if (h && !h->is_end()) c.add_numbered(h->session, h->sequence);
     }
     return *got;
   };
@@ -12102,13 +12155,20 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     // Numbered datagrams (mcast-send's): the ones missing between the
     // lowest and the highest number heard (a lower bound: the head and the
     // tail are not known).
-    const std::uint64_t span = c.numbered > 0 ? c.seq_max - c.seq_min + 1 : 0;
-    const std::uint64_t missing = span > c.numbered ? span - c.numbered : 0;
-    const auto gap = missing == 0 ? std::string()
-                                  : fmt::format("; {} missing between numbers {} and {}{}",
-                                                count_text(missing, "datagram", "datagrams"), c.seq_min, c.seq_max,
-                                                firewall_some ? " (see the firewall line: a rule that drops some)"
-                                                              : " (lost on the way or dropped here)");
+    // Each sender session's numbers apart (trial t15r15 M2).
+    const std::uint64_t missing = c.missing();
+    const auto gap =
+        missing == 0 ? std::string()
+        : c.sessions.size() == 1
+            ? fmt::format("; {} missing between numbers {} and {}{}", count_text(missing, "datagram", "datagrams"),
+                          c.numbered_total.seq_min, c.numbered_total.seq_max,
+                          firewall_some ? " (see the firewall line: a rule that drops some)"
+                                        : " (lost on the way or dropped here)")
+            : fmt::format("; {} missing between the lowest and highest number of each of its {} sender sessions "
+                          "(mcast-send runs, each numbered on its own){}",
+                          count_text(missing, "datagram", "datagrams"), c.sessions.size(),
+                          firewall_some ? " (see the firewall line: a rule that drops some)"
+                                        : " (lost on the way or dropped here)");
     // Heard on an interface where no join of the group and port is: only
     // because the doctor's probe socket joined it there (an IPv6 socket
     // takes a group's datagrams from every interface the host joined it
@@ -12123,14 +12183,37 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       return p.iface.index == heard_on && p.m->request.port == heard_port &&
              p.m->request.group.unmap().with_scope_id(0) == heard_group;
     });
+    // Heard only by a probe, while the group's join heard another sender
+    // on its own link: the fix joins the group there besides (trial
+    // t15r15 M3: the FAIL had no fix). An any-source join's spec, or an
+    // exclude one's that takes this source; not when nothing was heard on
+    // the join (the route line moves it then).
+    std::string heard_fix, heard_note;
     if (!joined_there) {
       std::vector<std::string> joins;
+      const planned* taking = nullptr;
       for (const auto& p : plan) {
         const auto name = std::string(p.iface.name.view());
         if (p.m->request.port == port && p.m->request.group.unmap().with_scope_id(0) == group &&
             std::ranges::find(joins, name) == joins.end()) {
           joins.push_back(name);
         }
+        const auto& r = p.m->request;
+        if (taking == nullptr && p.iface.index != 0 && r.port == port && r.group.unmap().with_scope_id(0) == group &&
+            (r.mode == filter::any || !r.source ||
+             (r.mode == filter::exclude && r.source->unmap().with_scope_id(0) != src)) &&
+            join_heard(p, seen)) {
+          taking = &p;
+        }
+      }
+      if (const auto at = core::interface_ref::by_index(came_in_on); taking != nullptr && at) {
+        const std::string there(at->name.view());
+        auto bare = *taking->m;
+        bare.iface = {};
+        heard_fix = moved_run(line, *taking->m, taking->iface.name.view()) + " " + spec_on(bare, there);
+        heard_note = fmt::format("the join on {} hears its own link's sender; a sender on {}'s side needs the group "
+                                 "joined there too: or the spec {} besides",
+                                 text_name(taking->iface.name.view()), text_name(there), spec_on(bare, there));
       }
       status = check_status::fail;
       status_why = fmt::format("; heard only on {}, where the doctor joined the group too, on a probe socket{}: the "
@@ -12184,7 +12267,8 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       }
     }
     json heard_data{{"source", src.to_string()}, {"group", group.to_string()}, {"port", port},
-                    {"packets", c.packets}, {"end_markers", c.ends}, {"missing", missing}, {"ttl_min", c.ttl_min},
+                    {"packets", c.packets}, {"end_markers", c.ends}, {"missing", missing},
+                    {"sender_sessions", c.sessions.size()}, {"ttl_min", c.ttl_min},
                     {"ttl_max", c.ttl_max}, {"routers_left", std::max(c.ttl_min - 1, 0)},
                     {"interface", interface_json(came_in_on, heard_name)}, {"way_in", way}};
     heard_for.mark(heard_data);
@@ -12198,7 +12282,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                   heard_for.interrupted ? fmt::format(" in {}", heard_for_text) : std::string(),
                                   ttl, text_name(heard_name), heard_gone, way_text, c.largest,
                                   gap, c.ttl_min <= 1 && joined_there ? ttl_one_hint : "", status_why),
-                      "", std::move(heard_data), ""});
+                      heard_fix, std::move(heard_data), heard_note});
   }
   silent_joins(s, heard_for, plan, seen, taps, gone, checks);
   // The route back only predicts the interface a source's datagrams come
@@ -12320,46 +12404,52 @@ std::optional<core::ip_address> subject_group(std::string_view subject) {
   return std::nullopt;
 }
 
-// The check lines: in JSON one event each; in text, OK lines alike but
-// for their group (their fix none, their note naming no group), of
-// consecutive groups, are one line naming the range: "OK firewall udp
+// The check lines: in JSON one event each; in text, lines alike but for
+// their group (their fix and note naming no group), of consecutive
+// groups, are one line naming the range: "OK firewall udp
 // dport 5000 (IPv4) to 239.1.1.1 to 239.1.12.184 (3000 consecutive groups)
 // on eth0: ..." (trial t15r7 D4: 3,000 firewall and 3,000 membership OK
 // lines, one per group).
 void print_checks(const reporter& out, const std::vector<check_result>& checks) {
   for (const auto& c : checks) print_check_event(out, c);
   const std::string mark = "\x02";
-  // What the line says with its group marked; none when it cannot merge.
+  // What the line says with its group marked; none when it cannot merge:
+  // a fix or a note that names the group is that group's own.
   const auto alike = [&mark](const check_result& c, const core::ip_address& g) -> std::optional<std::string> {
     const auto name = g.to_string();
-    if (c.status != check_status::ok || !c.fix.empty() || group_mentions(c.note, name, mark) != c.note) {
+    if (group_mentions(c.fix, name, mark) != c.fix || group_mentions(c.note, name, mark) != c.note) {
       return std::nullopt;
     }
-    return c.check + '\n' + group_mentions(c.subject, name, mark) + '\n' + group_mentions(c.message, name, mark) +
-           '\n' + c.note;
+    return std::string(status_word(c.status)) + '\n' + c.check + '\n' + group_mentions(c.subject, name, mark) + '\n' +
+           group_mentions(c.message, name, mark) + '\n' + c.fix + '\n' + c.note;
   };
-  std::size_t i = 0;
-  while (i < checks.size()) {
+  // A run goes on past the lines of other checks between (a join's
+  // source_route and rp_filter lines alternate, group by group: trial
+  // t15r15 L1), and ends at the first line of its check that does not
+  // continue it.
+  std::vector<bool> said(checks.size(), false);
+  for (std::size_t i = 0; i < checks.size(); ++i) {
+    if (said[i]) continue;
     const auto& c = checks[i];
     const auto first = subject_group(c.subject);
     const auto key = first ? alike(c, *first) : std::nullopt;
-    std::size_t k = i + 1;
+    std::vector<std::size_t> run{i};
     auto last = first;
-    while (key && k < checks.size()) {
+    for (std::size_t k = i + 1; key && k < checks.size(); ++k) {
+      if (said[k] || checks[k].check != c.check) continue;
       const auto g = subject_group(checks[k].subject);
       if (!g || !next_group(last->with_scope_id(0), g->with_scope_id(0)) || alike(checks[k], *g) != key) break;
       last = g;
-      ++k;
+      run.push_back(k);
     }
-    if (k - i < 2) {
+    for (const auto k : run) said[k] = true;
+    if (run.size() < 2) {
       print_check_text(out, c, c.subject, c.message);
-      ++i;
       continue;
     }
     const auto name = first->to_string();
-    const auto range = fmt::format("{} to {} ({} consecutive groups)", name, last->to_string(), k - i);
+    const auto range = fmt::format("{} to {} ({} consecutive groups)", name, last->to_string(), run.size());
     print_check_text(out, c, group_mentions(c.subject, name, range), group_mentions(c.message, name, "each group"));
-    i = k;
   }
 }
 
@@ -12811,7 +12901,11 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
     } else {
       auto why = explain_join_refusal(message, join_refusal_code(silent.last_failure_code()), plan);
       if (why.fix.empty() && why.note.empty()) why.note = "ip maddr show shows what is joined on each interface";
-      checks.push_back({"join", "memberships", check_status::fail, why.message, why.fix, {}, why.note});
+      // The planner's refusal of the specs themselves (mcast-recv exits 1
+      // on them): the verdict, before any line whose fix rewrites them.
+      json data = json::object();
+      if (message.find("plan membership:") != std::string::npos) data["command_line_refused"] = true;
+      checks.push_back({"join", "memberships", check_status::fail, why.message, why.fix, std::move(data), why.note});
     }
   } else if (stopped({"join", "membership"})) {
     // A signal during the joins cut them short: no membership is judged,
