@@ -10487,3 +10487,28 @@ TEST(NetDoctor, ASenderHeardOnlyByAProbeBesideAHeardJoinIsJoinedThereBesides) {
   EXPECT_EQ(fix, "mcast-recv -i eth0 '" + spec + "' '" + spec + "%eth1'") << d.r.output;
   EXPECT_EQ(packets_while(rx, {"-d", "2", "-i", "eth0", spec, spec + "%eth1"}, send_both), 50u);
 }
+
+// Trial t15r15 H1: an IPv6 range without -i on a host of two links (the
+// kernel's per-link ff00::/8, which one is not decided), no --listen: one
+// WARN route line per group, each note moving its own group. One line for
+// the range, its data the groups, each command of its note moving them all.
+TEST(NetDoctor, AnAmbiguousIpv6RangeIsOneRouteLineWhoseCommandsMoveEveryGroup) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto port = std::to_string(free_port(rx));
+  const auto d = doctor(rx, {"[ff3e::97:41]:" + port + "+70"});
+  const auto routes = d.checks("route");
+  ASSERT_EQ(routes.size(), 1u) << d.r.output;
+  EXPECT_EQ(routes[0]["status"], "WARN") << routes[0];
+  EXPECT_EQ(routes[0]["data"]["groups"].size(), 70u) << routes[0];
+  const auto note = routes[0]["note"].get<std::string>();
+  for (const auto* link : {"eth0", "eth1"}) {
+    EXPECT_NE(note.find("mcast-recv -i " + std::string(link) + " '[ff3e::97:41]:" + port + "+70'"), std::string::npos)
+        << note;
+  }
+  EXPECT_NE(routes[0]["message"].get<std::string>().find("the same for 69 more groups joined without -i: "
+                                                         "ff3e::97:42 to ff3e::97:86 (69 consecutive groups)"),
+            std::string::npos)
+      << routes[0];
+}

@@ -2094,10 +2094,17 @@ std::vector<std::string> joined_off_clauses(const std::vector<joined_off>& offs)
 
 void route_checks(const netlink::snapshot& snap, const std::vector<planned>& plan,
                   const relied_routes_map& relied, const std::vector<const membership*>& line,
-                  std::vector<check_result>& checks) {
+                  std::vector<check_result>& checks,
+                  const std::map<core::ip_address, std::vector<std::uint32_t>>* joined) {
   std::set<core::ip_address> seen;
   std::set<std::uint32_t> down_said;
-  std::optional<result<std::vector<netlink::group_filter>>> filters;  // read once, when needed
+  // The interfaces each group is joined on, read once, when needed (or the caller's).
+  std::optional<std::map<core::ip_address, std::vector<std::uint32_t>>> read_joined;
+  const auto joined_on_host = [&]() -> const std::map<core::ip_address, std::vector<std::uint32_t>>& {
+    if (joined != nullptr) return *joined;
+    if (!read_joined) read_joined = joined_interfaces();
+    return *read_joined;
+  };
   // Each group's joins of the plan, and of the line without -i, in their
   // order: a group's findings ask its own (a pass over the plan or line
   // per group was quadratic: 12,000 IPv6 groups, trial t15r15 M1).
@@ -2593,12 +2600,12 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       // the group on that interface, not where this join goes. Say both.
       std::vector<std::string> elsewhere;
       if (p.m->iface.index == 0) {
-        if (!filters) filters = netlink::group_filters();
-        if (*filters) {
-          for (const auto& f : **filters) {
-            if (f.group != g || f.index == r->iface.index) continue;
-            const auto* l = snap.link_by_index(f.index);
-            elsewhere.push_back(l != nullptr ? l->name : std::to_string(f.index));
+        const auto& on_host = joined_on_host();
+        if (const auto at = on_host.find(g); at != on_host.end()) {
+          for (const auto index : at->second) {
+            if (index == r->iface.index) continue;
+            const auto* l = snap.link_by_index(index);
+            elsewhere.push_back(l != nullptr ? l->name : std::to_string(index));
           }
         }
       }
@@ -4133,10 +4140,19 @@ static void versions_of_joins_elsewhere(const std::vector<planned_join>& plan, s
 static void old_versions_on_link(const netlink::snapshot& snap, const std::vector<planned_join>& joined,
                                  std::vector<check_result>& checks, std::size_t first);
 
+std::map<core::ip_address, std::vector<std::uint32_t>> joined_interfaces() {
+  std::map<core::ip_address, std::vector<std::uint32_t>> out;
+  if (const auto filters = netlink::group_filters()) {
+    for (const auto& f : *filters) out[f.group].push_back(f.index);
+  }
+  return out;
+}
+
 std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std::vector<planned_join>& plan,
                                        std::optional<std::int64_t> size,
                                        const relied_routes_map& relied, const std::vector<membership>* command_line,
-                                       const std::map<std::string, std::string>* igmp_queriers, const mld_since* mld) {
+                                       const std::map<std::string, std::string>* igmp_queriers, const mld_since* mld,
+                                       const std::map<core::ip_address, std::vector<std::uint32_t>>* on_host) {
   std::vector<check_result> checks;
   interface_checks(snap, plan, size, checks);
   // The run's whole command line, for fixes that move a join and keep the others.
@@ -4146,7 +4162,7 @@ std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std:
   } else {
     line = members_of(plan);
   }
-  route_checks(snap, plan, relied, line, checks);
+  route_checks(snap, plan, relied, line, checks, on_host);
   input_rule_checks(plan, checks);
   // A group with no route and no -i: its other checks are made on the link
   // down that took its route, the one the route check names and its fix

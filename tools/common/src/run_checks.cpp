@@ -949,6 +949,58 @@ void merge_route_moves(std::vector<check_result>& checks, const std::vector<cons
     list_merged_groups(c, others);
   }
   drop_merged(checks, merged);
+  merge_ambiguous_routes(checks, line);
+}
+
+void merge_ambiguous_routes(std::vector<check_result>& checks, const std::vector<const membership*>& line) {
+  // The IPv6 groups without -i that the kernel placed by the order it
+  // lists the per-link routes ff00::/8 in, undecided (a WARN without a
+  // fix, its note a command per link), that say the same but for their
+  // group: one line, each command of its note moving every one of them
+  // (trial t15r15 H1: 3,000 lines, each note moving its own group).
+  using key = std::tuple<std::string, std::string, std::string>;  // route interface, links, message
+  std::map<key, std::size_t> first_of;
+  std::map<std::size_t, std::vector<std::string>> more;
+  std::vector<bool> merged(checks.size(), false);
+  constexpr std::string_view mark = "\x02";
+  for (std::size_t i = 0; i < checks.size(); ++i) {
+    const auto& c = checks[i];
+    if (c.check != "route" || c.status != check_status::warn || !c.fix.empty() || !c.data.is_object() ||
+        !c.data.value("ambiguous", false) || c.data.contains("arrive_interface") || c.data.contains("groups") ||
+        !c.data.contains("kernel_default_routes")) {
+      continue;
+    }
+    const auto [at, fresh] = first_of.try_emplace(
+        key{c.data.value("route_interface", ""), c.data["kernel_default_routes"].dump(),
+            group_mentions(c.message, c.subject, mark)},
+        i);
+    if (fresh) continue;
+    more[at->second].push_back(c.subject);
+    merged[i] = true;
+  }
+  for (auto& [i, others] : more) {
+    auto& c = checks[i];
+    std::set<std::string> groups{c.subject};
+    groups.insert(others.begin(), others.end());
+    const auto first = c.subject;
+    for (const auto& link : c.data["kernel_default_routes"]) {
+      if (!link.is_string()) continue;
+      const auto to = link.get<std::string>();
+      const auto alone = placed_command(line, [&first, &to](const membership& o) -> std::optional<std::string> {
+        if (o.iface.index == 0 && o.request.group.to_string() == first) return to;
+        return std::nullopt;
+      });
+      const auto every = placed_command(line, [&groups, &to](const membership& o) -> std::optional<std::string> {
+        if (o.iface.index == 0 && groups.contains(o.request.group.to_string())) return to;
+        return std::nullopt;
+      });
+      if (const auto at = c.note.find(alone); at != std::string::npos) c.note.replace(at, alone.size(), every);
+    }
+    c.message += fmt::format("; the same for {} joined without -i: {}",
+                             count_text(others.size(), "more group", "more groups"), groups_and(others));
+    list_merged_groups(c, others);
+  }
+  drop_merged(checks, merged);
 }
 
 void list_merged_groups(check_result& c, const std::vector<std::string>& others) {
@@ -1424,6 +1476,9 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
   // Likewise /proc/net/igmp's querier versions: the file lists each group
   // joined, thousands of lines that the kernel formats on every read.
   std::optional<std::map<std::string, std::string>> queriers;
+  // And the interfaces each group is joined on (the same files and
+  // /proc/net/mcfilter, igmp6): read once, not once per silent channel.
+  std::optional<std::map<core::ip_address, std::vector<std::uint32_t>>> joined;
   // The text's paragraphs, one per diagnosis, in the order first said.
   std::vector<paragraph> paragraphs;
   std::map<std::string, std::size_t> paragraph_of;  // by what it says
@@ -1496,7 +1551,9 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
     if (snap) {
       const auto plan = plan_joins(these);
       if (!queriers) queriers = igmp_querier_versions();
-      checks = setup_checks(*snap, plan, std::nullopt, {}, &members, &*queriers);  // a fix that moves it keeps the others
+      if (!joined) joined = joined_interfaces();
+      // A fix that moves it keeps the others.
+      checks = setup_checks(*snap, plan, std::nullopt, {}, &members, &*queriers, nullptr, &*joined);
       if (!ruleset) ruleset = read_nft_ruleset();
       for (auto& f : firewall_checks(*snap, plan, *ruleset)) {
         if (ends > 0 && (f.status == check_status::warn || f.status == check_status::fail) &&

@@ -168,14 +168,22 @@ struct mld_evidence {
 /// only some of them (a silent channel's): a fix that moves a join keeps
 /// the others (placed_command); none: `plan`'s are all. `igmp_queriers`:
 /// igmp_querier_versions() read before, for many calls (silent_hints());
-/// null: read in this call.
+/// null: read in this call. `on_host`: joined_interfaces() read before,
+/// alike (the files list every group joined: 9,000 silent channels read
+/// them 9,000 times, trial t15r15 M1); null: read in this call, if needed.
 [[nodiscard]] std::vector<check_result> setup_checks(const netlink::snapshot& snap,
                                                      const std::vector<planned_join>& plan,
                                                      std::optional<std::int64_t> size = std::nullopt,
                                                      const relied_routes_map& relied = {},
                                                      const std::vector<membership>* command_line = nullptr,
                                                      const std::map<std::string, std::string>* igmp_queriers = nullptr,
-                                                     const mld_since* mld = nullptr);
+                                                     const mld_since* mld = nullptr,
+                                                     const std::map<core::ip_address, std::vector<std::uint32_t>>* on_host = nullptr);
+
+/// The interfaces (indexes) each group is joined on by this host, by any
+/// socket: netlink::group_filters() (/proc/net/igmp, mcfilter, igmp6) by
+/// group; empty when they cannot be read.
+[[nodiscard]] std::map<core::ip_address, std::vector<std::uint32_t>> joined_interfaces();
 
 /// The IGMP querier version the kernel keeps for each interface (its name:
 /// V1, V2 or V3), from /proc/net/igmp ("Idx Device : Count Querier"), as
@@ -1012,7 +1020,17 @@ void widen_moves(std::vector<check_result>& checks, const std::vector<const memb
 /// every one of them, keeping the rest of `line` as it is (trial t15r6 F2:
 /// one line per group, each moving its own, undoing the others when
 /// pasted one after the other).
+/// Then merge_ambiguous_routes().
 void merge_route_moves(std::vector<check_result>& checks, const std::vector<const membership*>& line);
+
+/// Merges the WARN route lines of IPv6 groups without -i that the kernel
+/// placed by the order it lists its per-link routes ff00::/8 in (data
+/// "ambiguous", no fix, the note a command per link of
+/// "kernel_default_routes") that say the same but for their group into
+/// the first of them: its message names the others, its data lists every
+/// group, and each command of its note moves every one of them (trial
+/// t15r15 H1: 3,000 lines, each moving its own group).
+void merge_ambiguous_routes(std::vector<check_result>& checks, const std::vector<const membership*>& line);
 
 /// A merged line's data "groups": its own subject, then `others`'.
 void list_merged_groups(check_result& c, const std::vector<std::string>& others);
