@@ -10512,3 +10512,29 @@ TEST(NetDoctor, AnAmbiguousIpv6RangeIsOneRouteLineWhoseCommandsMoveEveryGroup) {
             std::string::npos)
       << routes[0];
 }
+
+// Trial t15r15 L2: an IPv6 group without -i that the kernel placed by its
+// per-link ff00::/8 order, heard there by --listen: its WARN kept the
+// moves to every link. Heard where the kernel placed it, the line is OK,
+// without a move, its note that -i keeps the join there.
+TEST(NetDoctor, AnAmbiguousIpv6GroupHeardWhereTheKernelPlacedItOffersNoMove) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const std::string group = "ff3e::97:50";
+  const auto lookup = rx.exec({"ip", "-6", "route", "get", group});
+  ASSERT_TRUE(lookup.status.success()) << lookup.output;
+  const std::size_t first = lookup.output.find("dev eth1 ") != std::string::npos ? 1 : 0;
+  const auto spec = "[" + group + "]:" + std::to_string(free_port(rx));
+  const auto d = doctor_while(rx, {"--listen", "2", spec}, "ff3e0000000000000000000000970050", [&] {
+    test::tools::send((*net)[first + 1], {"-i", "eth0", "-c", "30", "-r", "300pps", spec});
+  });
+  const auto routes = d.checks("route");
+  ASSERT_EQ(routes.size(), 1u) << d.r.output;
+  EXPECT_EQ(routes[0]["status"], "OK") << routes[0];
+  EXPECT_EQ(routes[0]["data"]["heard_on_join_interface"], true) << routes[0];
+  const auto note = routes[0]["note"].get<std::string>();
+  EXPECT_EQ(note.find("mcast-recv"), std::string::npos) << note;
+  EXPECT_NE(note.find("-i eth" + std::to_string(first) + " "), std::string::npos) << note;
+  EXPECT_EQ(d.verdict["status"], "OK") << d.r.output;
+}

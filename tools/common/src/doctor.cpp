@@ -11317,6 +11317,28 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           c.note.clear();
           c.data["heard_on_join_interface"] = true;
         }
+        // So is an IPv6 group's without -i that the kernel placed by its
+        // per-link ff00::/8 order, heard where it placed it: no move among
+        // the links; -i keeps it there should the order change (trial
+        // t15r15 L2: the three moves stayed beside another group's FAIL).
+        for (const auto i : at->second) {
+          auto& c = checks[i];
+          if (c.check != "route" || !c.data.value("ambiguous", false) || p.m->iface.index != 0 ||
+              c.data.value("route_interface", "") != p.iface.name.view() ||
+              c.data.value("heard_on_join_interface", false) || c.data.contains("arrive_interface")) {
+            continue;
+          }
+          const std::string here(p.iface.name.view());
+          c.status = check_status::ok;
+          c.message += fmt::format("; --listen heard them on {}, where the join is", text_name(here));
+          c.fix.clear();
+          // No command: one per group would name each (3,000 lines), and
+          // the lines of a range merge as they say the same.
+          c.note = fmt::format("the kernel's pick follows the order it lists the links' routes in, which a link "
+                               "going down and up changes: -i {} (or %{} on the spec) keeps the join there",
+                               shell_quoted(here), here);
+          c.data["heard_on_join_interface"] = true;
+        }
       }
       continue;
     }

@@ -971,7 +971,7 @@ void merge_ambiguous_routes(std::vector<check_result>& checks, const std::vector
       continue;
     }
     const auto [at, fresh] = first_of.try_emplace(
-        key{c.data.value("route_interface", ""), c.data["kernel_default_routes"].dump(),
+        key{c.data.value("route_interface", ""), json_text(c.data["kernel_default_routes"]),
             group_mentions(c.message, c.subject, mark)},
         i);
     if (fresh) continue;
