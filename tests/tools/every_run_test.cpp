@@ -2422,7 +2422,7 @@ TEST(NetEveryRun, SilentChannelsOfOneDiagnosisAreSaidOnce) {
       << out;
   EXPECT_NE(out.find("mcast-recv: nothing arrived for 29 channels (" + range + ", 29 consecutive groups), while other "
                      "groups' datagrams did: no local check found a cause for them: their senders, their ports, or a "
-                     "router that does not forward them are the suspects (mcast-recv doctor --listen SEC 239.255.94.2:" +
+                     "router that does not forward them are the suspects (mcast-recv doctor --listen 5 239.255.94.2:" +
                      port + "%eth0+29 checks more)"),
             std::string::npos)
       << out;
@@ -2545,7 +2545,7 @@ TEST(NetEveryRun, ASilentSourceBesideOneThatSendsIsNamedAsItsChannel) {
                                    " on eth0 include " + sender + "): no local check found a cause for it"),
             std::string::npos)
       << t.output;
-  EXPECT_NE(t.standard_output.find("(mcast-recv doctor --listen SEC " + quiet + "%eth0 checks more)"),
+  EXPECT_NE(t.standard_output.find("(mcast-recv doctor --listen 5 " + quiet + "%eth0 checks more)"),
             std::string::npos)
       << t.output;
   EXPECT_EQ(t.standard_output.find("nothing arrived for " + group + ","), std::string::npos) << t.output;

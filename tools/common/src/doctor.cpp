@@ -5038,7 +5038,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
 std::string silent_reverse_path_attribution(std::string_view join, std::uint64_t drops,
                                            const std::vector<rp_sharer>& others, std::string_view specs,
                                            const span_notes* notes) {
-  const auto listen = fmt::format("mcast-recv doctor --listen SEC {} tells, with a packet socket on {}", specs,
+  const auto listen = fmt::format("mcast-recv doctor --listen 5 {} tells, with a packet socket on {}", specs,
                                   text_name(join));
   if (others.empty()) {
     return fmt::format("probably this channel's datagrams, as {} is the only interface where the filter is on "
@@ -5218,7 +5218,7 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
                                     text_name(join)),
                         "", d,
                         fmt::format("check the sender and the path to {} (a router's or switch's forwarding of the "
-                                    "group); mcast-recv doctor --listen SEC {} checks more",
+                                    "group); mcast-recv doctor --listen 5 {} checks more",
                                     text_name(join), specs)};
   }
   std::vector<rp_sharer> others;
@@ -5292,7 +5292,7 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
                             count_text(drops, "datagram", "datagrams"),
                             unknown_interfaces_clause(lost, "the run", notes != nullptr ? *notes : span_notes{}),
                             text_name(join));
-    c.note = fmt::format("mcast-recv doctor --listen SEC {} tells, with a packet socket on {}; should its datagrams "
+    c.note = fmt::format("mcast-recv doctor --listen 5 {} tells, with a packet socket on {}; should its datagrams "
                          "arrive and be dropped: {}{}",
                          specs, text_name(join), c.fix, c.note.empty() ? std::string() : fmt::format(" ({})", c.note));
     c.fix.clear();
@@ -5315,7 +5315,7 @@ std::optional<check_result> silent_reverse_path_cause(std::uint64_t drops, const
                             other_filtering.size() == 1 ? "interface" : "interfaces", and_list(other_filtering, notes),
                             count_text(others_rx.value_or(0), "packet", "packets"), text_name(join),
                             count_text(*own_rx, "packet", "packets"));
-    c.note = fmt::format("mcast-recv doctor --listen SEC {} tells, with a packet socket on {}; should its datagrams "
+    c.note = fmt::format("mcast-recv doctor --listen 5 {} tells, with a packet socket on {}; should its datagrams "
                          "arrive and be dropped: {}{}",
                          specs, text_name(join), c.fix, c.note.empty() ? std::string() : fmt::format(" ({})", c.note));
     c.fix.clear();

@@ -1666,13 +1666,13 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
                              many ? "these ports" : "this port", its, unread, specs);
         } else if (!elsewhere.empty()) {
           text = fmt::format("no local check found a cause for {}{}: {} datagrams came in on another interface ({}), "
-                             "so {} on that side: joined there, they are the run's (mcast-recv doctor --listen SEC {} "
+                             "so {} on that side: joined there, they are the run's (mcast-recv doctor --listen 5 {} "
                              "checks more)",
                              it, unread, its, fmt::join(elsewhere, "; "), many ? "their senders are" : "its sender is",
                              specs);
         } else {
           text = fmt::format("no local check found a cause for {}{}: {} are the suspects (mcast-recv doctor --listen "
-                             "SEC {} checks more)",
+                             "5 {} checks more)",
                              it, unread,
                              many ? "their senders, their ports, or a router that does not forward them"
                                   : "its sender, its port, or a router that does not forward it",
