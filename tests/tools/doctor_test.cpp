@@ -10538,3 +10538,27 @@ TEST(NetDoctor, AnAmbiguousIpv6GroupHeardWhereTheKernelPlacedItOffersNoMove) {
   EXPECT_NE(note.find("-i eth" + std::to_string(first) + " "), std::string::npos) << note;
   EXPECT_EQ(d.verdict["status"], "OK") << d.r.output;
 }
+
+// Trial t15r16 H2: an IPv6 range named on one link with the kernel's own
+// ff00::/8 while its sender is on another such link: one route FAIL per
+// group, each fix moving its own group (pasted, 1 of 70 arrived). One line
+// for the range, its fix moving every group; run, they all arrive.
+TEST(NetDoctor, AnIpv6RangeNamedOnTheWrongLinkIsOneRouteFailThatMovesEveryGroup) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto spec = "[ff3e::97:61]:" + std::to_string(free_port(rx));
+  const auto send = [&] { test::tools::send((*net)[2], {"-i", "eth0", "-c", "200", "-r", "10000pps", spec + "+10"}); };
+  const auto d = doctor_while(rx, {"--listen", "2", spec + "%eth0+10"}, "ff3e0000000000000000000000970061", send);
+  std::size_t failed = 0;
+  std::string fix;
+  for (const auto& c : d.checks("route")) {
+    if (c["status"] != "FAIL") continue;
+    ++failed;
+    fix = c["fix"].get<std::string>();
+    EXPECT_EQ(c["data"]["groups"].size(), 10u) << c;
+  }
+  EXPECT_EQ(failed, 1u) << d.r.output;
+  EXPECT_EQ(fix, "mcast-recv -i eth1 '" + spec + "+10'") << d.r.output;
+  EXPECT_EQ(packets_while(rx, {"-d", "2", "-i", "eth1", spec + "+10"}, send), 2000u);  // 200 a group
+}

@@ -4465,6 +4465,10 @@ TEST(NetEveryRun, OneSourceOnTwoLinksSilentUnderStrictFilterIsTheFiltersOneParag
   EXPECT_NE(out.find("(fix: sysctl -w net.ipv4.conf.eth0.rp_filter=2)"), std::string::npos) << t.output;
   EXPECT_EQ(out.find("where nothing was joined"), std::string::npos) << t.output;
   EXPECT_EQ(out.find("is useless"), std::string::npos) << t.output;
+  // Not a route back through eth0, which would take eth1's away (trial t15r16 H3).
+  EXPECT_EQ(t.output.find("ip route replace " + source + " dev eth0"), std::string::npos) << t.output;
+  EXPECT_NE(out.find("not a route back through eth0: the channel is joined on eth1 too"), std::string::npos)
+      << t.output;
   std::size_t paragraphs = 0;
   for (auto at = out.find("mcast-recv: nothing arrived for"); at != std::string::npos;
        at = out.find("mcast-recv: nothing arrived for", at + 1)) {

@@ -2890,14 +2890,24 @@ std::string assumed_where(const core::ip_address& group, const std::string& ifac
 // interface (`back_if`, in routing table `table`) than its join interface
 // `join` under strict mode: the kernel drops what comes in on `join`.
 // `values`: the line's "rp_filter N (conf/all A, conf/IFACE D)".
+// `back_joined`: the channel is joined on `back_if` too (one source
+// address on two links): a route back through `join` would take the route
+// back away from that join, whose datagrams the filter there would then
+// drop, so the note offers loose mode only (trial t15r16 H3: the two joins'
+// notes sent the route back and forth).
 check_result strict_elsewhere(const std::string& subject, const std::string& values, const core::ip_address& src,
                               const std::string& back_if, const std::string& join, std::uint32_t table,
-                              json data) {
+                              json data, bool back_joined = false) {
   return {"rp_filter", subject, check_status::fail,
           fmt::format("{}: strict, and the route back to {} leaves by {}, not {}: the kernel drops its datagrams and "
                       "counts them in TcpExtIPReversePathFilter",
                       values, src.to_string(), text_name(back_if), text_name(join)),
-          loose_fix(join), std::move(data), loose_note(src.to_string(), join, table)};
+          loose_fix(join), std::move(data),
+          back_joined ? fmt::format("loose mode on {0} (the kernel applies the larger of conf/all and conf/{0}); not "
+                                    "a route back through {0}: the channel is joined on {1} too, and one route back "
+                                    "leads by one interface, so {1}'s datagrams would then be the ones dropped",
+                                    text_name(join), text_name(back_if))
+                      : loose_note(src.to_string(), join, table)};
 }
 
 // The reverse-path lookup's mark (trial h15t F14): with src_valid_mark on
@@ -3680,7 +3690,8 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                     values, src.to_string(), text_name(*back_if), text_name(join_name), *arrives_on, text_name(join_name)),
                         "", elsewhere_data, ""});
     } else if (*eff == 1 && *back_if != join_name) {
-      checks.push_back(strict_elsewhere(subject, values, src, *back_if, join_name, back->table, rp_data));
+      checks.push_back(strict_elsewhere(subject, values, src, *back_if, join_name, back->table, rp_data,
+                                        joined.on(m, back->iface.index)));
     } else {
       checks.push_back({"rp_filter", subject, check_status::ok,
                         fmt::format("{}: {} passes (route back via {}{})", values, src.to_string(), text_name(*back_if),
@@ -11271,7 +11282,15 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       });
       if (!besides_specs.empty()) c.fix += " " + spec_list(besides_specs);
       const bool named = fs.front()->m->iface.index != 0 || !fs.front()->m->request.group.is_v4();
+      // Every membership of the line moves: one route for them all (trial
+      // t15r16 L3: a GROUP placeholder for 2,990 groups).
+      const bool every = std::ranges::all_of(whole_line, [&moving](const membership* o) {
+        return moving.contains(move_ledger::key_of(*o));
+      });
       c.note = named ? fmt::format("or %{} in each of their specs", to)
+               : heard.size() == 1 && every
+                   ? fmt::format("or, without -i, the route for every group: ip route replace 224.0.0.0/4 dev {}",
+                                 shell_quoted(to))
                : heard.size() == 1
                    ? fmt::format("or, without -i, a route for each of these groups alone: ip route replace GROUP dev "
                                  "{} (the other groups keep their route)",
@@ -11665,6 +11684,9 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           heard_by_probe(c, p, heard_on,
                          heard_on.size() == 1 ? "another link with the kernel's own route ff00::/8"
                                               : "other links with the kernel's own route ff00::/8");
+          // Merged with the range's other groups (trial t15r16 H2: 70
+          // lines, each fix moving its own group, each undoing the last).
+          sweeps.push_back({static_cast<std::size_t>(&c - checks.data()), p.m, std::string(p.iface.name.view()), heard_on});
         } else {
           const auto arrived = arrived_unheard(p, group, r.port);
           c.message += fmt::format("; --listen heard none of them on {} nor on {} in {} (the doctor joined there "
