@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 
 #include <fmt/format.h>
 
@@ -72,6 +73,27 @@ tl::expected<void, descriptor_error> ensure_descriptors(std::size_t sockets, std
   lim.rlim_cur = std::max<rlim_t>(needed, std::min<rlim_t>(lim.rlim_max, needed * 2));
   if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) return failed(error::from_errno(errno, "setrlimit", "RLIMIT_NOFILE"));
   return {};
+}
+
+bool more_descriptors() noexcept {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY) return false;
+  const rlim_t want = std::max<rlim_t>(lim.rlim_cur * 2, 1024);
+  if (lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = std::min(want, lim.rlim_max);
+    return ::setrlimit(RLIMIT_NOFILE, &lim) == 0;
+  }
+  // At the hard limit: raised with CAP_SYS_RESOURCE (root), up to the
+  // kernel's fs.nr_open, which setrlimit(2) refuses to pass (EPERM).
+  rlim_t nr_open = 1048576;
+  if (FILE* f = std::fopen("/proc/sys/fs/nr_open", "r"); f != nullptr) {
+    unsigned long long v = 0;
+    if (std::fscanf(f, "%llu", &v) == 1) nr_open = static_cast<rlim_t>(v);
+    std::fclose(f);
+  }
+  if (lim.rlim_max >= nr_open) return false;
+  lim.rlim_cur = lim.rlim_max = std::min(want, nr_open);
+  return ::setrlimit(RLIMIT_NOFILE, &lim) == 0;
 }
 
 }  // namespace mcnet::tools

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/doctor.hpp>
+#include <mcnet/tools/descriptors.hpp>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -8897,6 +8898,12 @@ struct probe {
   std::optional<core::ip_address> blocked{};  // an exclude spec's source, blocked on this probe too
   // An IPv6 one's: what a packet socket on its link saw come in (no route: no socket gets them).
   std::uint64_t arrived = 0;
+  // The probe whose socket this one's membership is on (`sh.sock` then
+  // closed), none when it holds its own: any-source probes of one port,
+  // family and link share sockets, 20 memberships each, as the joins do
+  // (trial t15r16 H1: a socket per group and link, 24,000 for 12,000
+  // groups, met the open-files limit halfway).
+  std::optional<std::size_t> owner{};
 };
 
 // The links a group with no interface to join on may arrive on: up, with
@@ -8927,14 +8934,72 @@ std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot
     settings.rcvbuf_auto = false;
     buffer_report buffers;
     bool reuse_port = false;
-    return open_receive_socket(group.is_v4() ? AF_INET : AF_INET6, port, settings, silent, buffers, &reuse_port);
+    auto sock = open_receive_socket(group.is_v4() ? AF_INET : AF_INET6, port, settings, silent, buffers, &reuse_port);
+    // A probe per group and link: thousands of groups need more than the
+    // soft limit the joins' sockets were counted for (trial t15r16 H1:
+    // 12,000 groups, 24,000 probes, EMFILE from the 20,000th on: half the
+    // range probed, its fix moving that half; the counters unread).
+    if (!sock && sock.error().code == std::errc::too_many_files_open && more_descriptors()) {
+      sock = open_receive_socket(group.is_v4() ? AF_INET : AF_INET6, port, settings, silent, buffers, &reuse_port);
+    }
+    return sock;
+  };
+  // The probes opened, by group, port and interface (a pass over them per
+  // probe was quadratic: 24,000 probes), and the route and source_route
+  // lines by subject (a pass over every line per join, likewise).
+  std::map<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>, std::vector<std::size_t>> opened;
+  const auto already = [&](const core::ip_address& group, std::uint16_t port, std::uint32_t iface,
+                           const std::function<bool(const probe&)>& same) {
+    const auto at = opened.find({group, port, iface});
+    return at != opened.end() && std::ranges::any_of(at->second, [&](std::size_t i) { return same(out[i]); });
+  };
+  const auto add = [&](probe pr) {
+    opened[{pr.group, pr.sh.port, pr.iface}].push_back(out.size());
+    out.push_back(std::move(pr));
+  };
+  // An any-source probe of `group` on `iface`: joined on a socket of its
+  // port, family and link that holds fewer than 20 (IPv4's default
+  // igmp_max_memberships), else on a new one. False when neither joined.
+  constexpr std::size_t per_socket = 20;
+  struct shared_socket {
+    std::size_t owner = 0;  // the probe holding the socket
+    std::size_t held = 0;
+  };
+  std::map<std::tuple<int, std::uint16_t, std::uint32_t, bool>, shared_socket> filling;
+  const auto add_shared = [&](const core::ip_address& joined, const core::ip_address& group, std::uint16_t port,
+                              std::uint32_t iface, const std::string& name, bool sweep) {
+    const int family = joined.is_v4() ? AF_INET : AF_INET6;
+    const std::tuple<int, std::uint16_t, std::uint32_t, bool> at{family, port, iface, sweep};
+    if (const auto f = filling.find(at); f != filling.end() && f->second.held < per_socket) {
+      if (core::join_group(out[f->second.owner].sh.sock, joined, iface)) {
+        probe pr{shard{core::socket{}, family, port, 0}, group, iface, name, 0, std::nullopt, sweep};
+        pr.owner = f->second.owner;
+        ++f->second.held;
+        add(std::move(pr));
+        return true;
+      }
+    }
+    auto sock = open_probe_socket(joined, port);
+    if (!sock || !core::join_group(*sock, joined, iface)) return false;
+    filling[at] = {out.size(), 1};
+    add({shard{std::move(*sock), family, port, 0}, group, iface, name, 0, std::nullopt, sweep});
+    return true;
+  };
+  std::map<std::string, std::vector<const check_result*>, std::less<>> lines_of;
+  for (const auto& c : checks) {
+    if (c.check == "route" || c.check == "source_route") lines_of[c.check + ' ' + c.subject].push_back(&c);
+  }
+  const auto lines = [&lines_of](const std::string& check, const std::string& subject) {
+    static const std::vector<const check_result*> none;
+    const auto at = lines_of.find(check + ' ' + subject);
+    return at == lines_of.end() ? none : at->second;
   };
   for (const auto& p : plan) {
     if (stop_requested()) break;  // said after (trial t15r8 D2c)
     const auto& r = p.m->request;
     const auto group_text = r.group.to_string();  // its route lines' subject, made once (trial t15r7 D1)
-    for (const auto& c : checks) {
-      if (c.check != "route" || c.subject != group_text) continue;
+    for (const auto* line : lines("route", group_text)) {
+      const auto& c = *line;
       // Where to listen besides the join interface: the group's route's
       // interface for a join named elsewhere; every other link with the
       // kernel's ff00::/8 for an IPv6 join the kernel's listing order placed.
@@ -8960,23 +9025,15 @@ std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot
       const auto* where = snap.link_by_name(via);
       if (where == nullptr) continue;
       const auto group = r.group.unmap().with_scope_id(0);
-      if (std::ranges::any_of(out, [&](const probe& x) {
-            return x.group == group && x.sh.port == r.port && x.iface == where->index;
-          })) {
-        continue;
-      }
-      const int family = r.group.is_v4() ? AF_INET : AF_INET6;
-      auto sock = open_probe_socket(r.group, r.port);
-      if (!sock || !core::join_group(*sock, r.group, where->index)) continue;
-      out.push_back({shard{std::move(*sock), family, r.port, 0}, group, where->index, via, 0});
+      if (already(group, r.port, where->index, [](const probe&) { return true; })) continue;
+      (void)add_shared(r.group, group, r.port, where->index, via, false);
       }
     }
     // An IPv4 any-source join where its route puts it: every other link
     // that is up and multicast-capable too (as IPv6's ff00::/8 links), to
     // hear whether the sender is on another link's side (trial15j H2).
-    const bool routed_elsewhere = std::ranges::any_of(checks, [&](const check_result& c) {
-      return c.check == "route" && c.subject == group_text &&
-             (c.data.value("undecided", false) || c.data.value("ambiguous", false));
+    const bool routed_elsewhere = std::ranges::any_of(lines("route", group_text), [](const check_result* c) {
+      return c->data.value("undecided", false) || c->data.value("ambiguous", false);
     });
     // Only for a join placed by the route: one that -i or %IFACE named
     // stays on its interface (trial h15t F12: `-i lo` joined every link).
@@ -8988,14 +9045,8 @@ std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot
           continue;
         }
         const auto group = r.group.unmap().with_scope_id(0);
-        if (std::ranges::any_of(out, [&](const probe& x) {
-              return x.group == group && x.sh.port == r.port && x.iface == l.index && !x.source;
-            })) {
-          continue;
-        }
-        auto sock = open_probe_socket(r.group, r.port);
-        if (!sock || !core::join_group(*sock, r.group, l.index)) continue;
-        out.push_back({shard{std::move(*sock), AF_INET, r.port, 0}, group, l.index, l.name, 0, std::nullopt, true});
+        if (already(group, r.port, l.index, [](const probe& x) { return !x.source; })) continue;
+        (void)add_shared(r.group, group, r.port, l.index, l.name, true);
       }
     }
     // A group with no interface to join on (the route FAIL): the spec's
@@ -9006,10 +9057,8 @@ std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot
       const bool include = r.mode == filter::include && r.source.has_value();
       const auto src = r.source ? std::optional(r.source->unmap().with_scope_id(0)) : std::nullopt;
       for (const auto* l : unrouted_candidates(snap, r.group)) {
-        if (std::ranges::any_of(out, [&](const probe& x) {
-              return x.unrouted && x.group == group && x.sh.port == r.port && x.iface == l->index &&
-                     x.source == (include ? src : std::nullopt);
-            })) {
+        const auto wanted = include ? src : std::nullopt;
+        if (already(group, r.port, l->index, [&wanted](const probe& x) { return x.unrouted && x.source == wanted; })) {
           continue;
         }
         const int family = r.group.is_v4() ? AF_INET : AF_INET6;
@@ -9025,7 +9074,7 @@ std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot
                  include ? src : std::nullopt};
         pr.unrouted = true;
         if (exclude) pr.blocked = src;
-        out.push_back(std::move(pr));
+        add(std::move(pr));
       }
     }
     // An include source routed back through a gateway by another interface
@@ -9033,21 +9082,18 @@ std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot
     // too, source-specific, to hear whether a router brings it there.
     if (r.mode == filter::include && r.source && p.iface.index != 0) {
       const auto subject = fmt::format("{} -> {} on {}", r.source->to_string(), r.group.to_string(), p.iface.name.view());
-      for (const auto& c : checks) {
-        if (c.check != "source_route" || c.subject != subject || !c.data.contains("probe_interface")) continue;
+      for (const auto* line : lines("source_route", subject)) {
+        const auto& c = *line;
+        if (!c.data.contains("probe_interface")) continue;
         const auto* where = snap.link_by_name(c.data.value("probe_interface", ""));
         if (where == nullptr || where->index == p.iface.index) continue;
         const auto group = r.group.unmap().with_scope_id(0);
         const auto src = r.source->unmap().with_scope_id(0);
-        if (std::ranges::any_of(out, [&](const probe& x) {
-              return x.group == group && x.sh.port == r.port && x.iface == where->index && x.source == src;
-            })) {
-          continue;
-        }
+        if (already(group, r.port, where->index, [&src](const probe& x) { return x.source == src; })) continue;
         const int family = r.group.is_v4() ? AF_INET : AF_INET6;
         auto sock = open_probe_socket(r.group, r.port);
         if (!sock || !core::join_source_group(*sock, r.group, *r.source, where->index)) continue;
-        out.push_back({shard{std::move(*sock), family, r.port, 0}, group, where->index, where->name, 0, src});
+        add({shard{std::move(*sock), family, r.port, 0}, group, where->index, where->name, 0, src});
       }
     }
   }
@@ -10614,7 +10660,10 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   std::map<key, source_count> seen;
   std::vector<pollfd> fds;
   for (const auto& sh : shards) fds.push_back({sh.sock.native_handle(), POLLIN, 0});
-  for (const auto& pr : probes) fds.push_back({pr.sh.sock.native_handle(), POLLIN, 0});
+  // A probe on another's socket is read with it (-1: not polled itself).
+  for (const auto& pr : probes) fds.push_back({pr.owner ? -1 : pr.sh.sock.native_handle(), POLLIN, 0});
+  std::map<std::size_t, std::vector<std::size_t>> sharing;  // by the probe holding the socket: each probe on it
+  for (std::size_t k = 0; k < probes.size(); ++k) sharing[probes[k].owner.value_or(k)].push_back(k);
   // A packet socket per IPv4 join interface, group and port where the
   // reverse-path filter is on: read after the sockets.
   std::vector<wire_tap> taps;
@@ -10773,15 +10822,21 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     for (std::size_t j = 0; j < batch; ++j) msgs[j] = core::message{.buffer = buffers[j], .control = controls[j].span()};
     if (i >= shards.size()) {
       // A probe's: counted there, not as the joins' datagrams.
-      auto& pr = probes[i - shards.size()];
-      auto got = core::read_batch(pr.sh.sock, msgs, decode, core::wait_policy::nonblocking());
+      const auto holder = i - shards.size();
+      auto got = core::read_batch(probes[holder].sh.sock, msgs, decode, core::wait_policy::nonblocking());
       if (!got) return 0;
+      const auto& on_it = sharing[holder];
       for (std::size_t j = 0; j < *got; ++j) {
         const auto& m = msgs[j];
-        if (m.info.destination.is_valid() && m.info.destination.unmap().with_scope_id(0) == pr.group &&
-            m.info.interface_index == pr.iface &&
-            (!pr.source || m.peer.address().unmap().with_scope_id(0) == *pr.source)) {
-          ++pr.heard;
+        if (!m.info.destination.is_valid()) continue;
+        const auto dest = m.info.destination.unmap().with_scope_id(0);
+        for (const auto k : on_it) {
+          auto& pr = probes[k];
+          if (dest == pr.group && m.info.interface_index == pr.iface &&
+              (!pr.source || m.peer.address().unmap().with_scope_id(0) == *pr.source)) {
+            ++pr.heard;
+            break;
+          }
         }
       }
       return *got;

@@ -58,4 +58,11 @@ struct descriptor_error {
 [[nodiscard]] tl::expected<void, descriptor_error> ensure_descriptors(std::size_t sockets, std::size_t besides,
                                                                       std::string_view hint);
 
+/// Room for more descriptors once a call met EMFILE, when their number is
+/// not known ahead (the doctor's probe sockets, one per group and link):
+/// the soft RLIMIT_NOFILE doubled (at least 1024), within the hard limit;
+/// at the hard limit, the hard limit raised too, which needs
+/// CAP_SYS_RESOURCE, up to fs.nr_open (setrlimit(2)). Whether it grew.
+[[nodiscard]] bool more_descriptors() noexcept;
+
 }  // namespace mcnet::tools
