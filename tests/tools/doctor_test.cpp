@@ -10562,3 +10562,34 @@ TEST(NetDoctor, AnIpv6RangeNamedOnTheWrongLinkIsOneRouteFailThatMovesEveryGroup)
   EXPECT_EQ(fix, "mcast-recv -i eth1 '" + spec + "+10'") << d.r.output;
   EXPECT_EQ(packets_while(rx, {"-d", "2", "-i", "eth1", spec + "+10"}, send), 2000u);  // 200 a group
 }
+
+// Trial t15r16 M1: one source address on two links, the route back by
+// eth1, strict rp_filter on eth0: a packet socket on eth0 saw the source's
+// datagrams arrive, yet eth0's source_route line called the join useless
+// and said to drop it. Seen arriving, the line is OK: the filter keeps
+// them away (the rp_filter line, the verdict, says loose mode on eth0).
+TEST(NetDoctor, ASecondJoinSeenArrivingUnderAStrictFilterIsNotCalledUseless) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const std::string source = "10.77.98.9";
+  ASSERT_TRUE(one_source_on_both_lans(*net, source));
+  ASSERT_TRUE(rx.exec({"ip", "route", "replace", source, "dev", "eth1"}).status.success());
+  const auto channel = source + ",232.77.98.31:" + std::to_string(free_port(rx));
+  const auto d = doctor_while(rx, {"--listen", "2", channel + "%eth0", channel + "%eth1"}, "1F624DE8", [&] {
+    test::tools::send((*net)[1], {"-i", "eth0", "-c", "30", "-r", "300pps", channel});
+    test::tools::send((*net)[2], {"-i", "eth0", "-c", "30", "-r", "300pps", channel});
+  });
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["check"], "rp_filter") << d.r.output;
+  EXPECT_EQ(d.verdict["fix"], "sysctl -w net.ipv4.conf.eth0.rp_filter=2") << d.r.output;
+  bool said = false;
+  for (const auto& c : d.checks("source_route")) {
+    if (!c["subject"].get<std::string>().ends_with(" on eth0")) continue;
+    said = true;
+    EXPECT_EQ(c["status"], "OK") << c;
+    EXPECT_EQ(c["data"]["seen_on_join_interface"], true) << c;
+    EXPECT_TRUE(c["note"].is_null()) << c;
+  }
+  EXPECT_TRUE(said) << d.r.output;
+}
