@@ -2370,6 +2370,14 @@ TEST(NetDoctor, AnIpv6MultipathRouteBackWithAPathByTheJoinInterfaceIsReadWhole) 
   const auto received = [&] {
     return packets_or_none(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
   };
+  // Each sender socket's flow label is random, and with it the path the
+  // hash takes: 1 in 101 takes the light one. A few tries (each a new
+  // sender socket) for the count the weights lead to.
+  const auto received_as = [&](int want) {
+    int count = -1;
+    for (int k = 0; k < 3 && count != want; ++k) count = received();
+    return count;
+  };
 
   const auto d = doctor(rx, {"-i", "eth0", spec});
   ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
@@ -2392,17 +2400,20 @@ TEST(NetDoctor, AnIpv6MultipathRouteBackWithAPathByTheJoinInterfaceIsReadWhole) 
       rx, nft,
       "add chain inet mcnet_doctor pre { type filter hook prerouting priority raw; policy accept; }\n"
       "add rule inet mcnet_doctor pre fib saddr . iif oif missing drop\n"));
-  EXPECT_EQ(received(), 0) << "the rule drops them: the lookup's path leaves by eth1, measured";
+  EXPECT_EQ(received_as(0), 0) << "the rule drops them: the lookup's path leaves by eth1, measured";
   const auto dropped = doctor(rx, {"-i", "eth0", spec});
   EXPECT_TRUE(check_says(dropped, "firewall", "FAIL", "drops UDP to port " + port)) << dropped.r.output;
   // The weights swapped: the lookup's path is eth0's, and the rule lets them in (measured).
   const auto swapped = multipath("100", "1");
   ASSERT_NE(swapped.find("dev eth0"), std::string::npos) << swapped;
-  EXPECT_EQ(received(), 20) << "the lookup's path leaves by eth0, measured";
+  EXPECT_EQ(received_as(20), 20) << "the lookup's path leaves by eth0, measured";
   const auto ruled = doctor(rx, {"-i", "eth0", spec});
   for (const auto& c : ruled.checks("firewall")) EXPECT_EQ(c["status"], "OK") << ruled.r.output;
   EXPECT_EQ(ruled.r.status.code, tools::exit_ok) << ruled.r.output;
-  const auto heard = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "ff3e0000000000000000000100020042", send);
+  auto heard = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "ff3e0000000000000000000100020042", send);
+  for (int k = 0; k < 2 && !heard.verdict.is_null() && heard.verdict["status"] != "OK"; ++k) {
+    heard = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "ff3e0000000000000000000100020042", send);
+  }
   ASSERT_FALSE(heard.verdict.is_null()) << heard.r.output;
   EXPECT_EQ(heard.verdict["status"], "OK") << heard.r.output;
   EXPECT_FALSE(check_says(heard, "source_route", "WARN", "")) << heard.r.output;
