@@ -9716,32 +9716,24 @@ void arrived_on_join(std::vector<check_result>& checks, const std::string& subje
       // A second join of a channel, called useless (none of its datagrams
       // come in here): heard here, it takes what comes in on this link,
       // another sender's with that source address (trial t15r15 M4: the
-      // note said to drop it, which loses that stream). Not received, the
-      // WARN stays.
+      // note said to drop it, which loses that stream); seen coming in, not
+      // received, this host keeps them away (trial t15r16 M1: the note said
+      // to drop it while strict rp_filter dropped them).
       if (c.data.value("joined_too", false)) {
-        if (!received) {
-          // Seen coming in here, not received: not useless, kept away by
-          // this host (trial t15r16 M1: the note said to drop it while a
-          // packet socket saw them arrive and strict rp_filter dropped them).
-          c.status = check_status::ok;
-          c.message = fmt::format("{}, the join interface: what keeps them away is on this host (see the rp_filter, "
-                                  "firewall and listen lines); once they pass, this join takes what comes in on {} "
-                                  "(this line predicted: {})",
-                                  evidence, text_name(join), c.message);
-          c.fix.clear();
-          c.note.clear();
-          c.data["seen_on_join_interface"] = true;
-          continue;
-        }
         c.status = check_status::ok;
-        c.message = fmt::format("{}, the join interface: this join takes what comes in on {}, and the channel's join "
-                                "where the route back leaves takes what comes in there (this line predicted: {}); "
-                                "should both links carry the same datagrams, mcast-recv counts the later copies as "
-                                "duplicates",
-                                evidence, text_name(join), c.message);
+        c.message = received
+                        ? fmt::format("{}, the join interface: this join takes what comes in on {}, and the "
+                                      "channel's join where the route back leaves takes what comes in there (this "
+                                      "line predicted: {}); should both links carry the same datagrams, mcast-recv "
+                                      "counts the later copies as duplicates",
+                                      evidence, text_name(join), c.message)
+                        : fmt::format("{}, the join interface: what keeps them away is on this host (see the "
+                                      "rp_filter, firewall and listen lines); once they pass, this join takes what "
+                                      "comes in on {} (this line predicted: {})",
+                                      evidence, text_name(join), c.message);
         c.fix.clear();
         c.note.clear();
-        c.data["heard_on_join_interface"] = true;
+        c.data[received ? "heard_on_join_interface" : "seen_on_join_interface"] = true;
         continue;
       }
       // This host's own address as the source: the line says they come in
