@@ -1546,21 +1546,6 @@ std::vector<std::string> default_v6_route_links(const netlink::snapshot& snap, c
   return out;
 }
 
-// The same for every join of `group` without -i (the route's: one route
-// line per group).
-// `of_group`, when given: the line's joins of `group` without -i, in its
-// order (a route_checks() index), the only ones asked.
-std::string group_moved_run(const std::vector<const membership*>& line, const core::ip_address& group,
-                            std::string_view to, const std::vector<const membership*>* of_group = nullptr) {
-  return placed_command(
-      line,
-      [&group, to](const membership& o) -> std::optional<std::string> {
-        if (o.request.group == group && o.iface.index == 0) return std::string(to);
-        return std::nullopt;
-      },
-      of_group);
-}
-
 // A placement for a fix that moves joins: `first` where it places one;
 // else a join without -i of an IPv6 group that the kernel places by the
 // listing order of its per-link ff00::/8 routes (default_v6_route_links:
@@ -9804,20 +9789,49 @@ void reverse_path_arrivals(std::vector<check_result>& checks, const check_result
 
 namespace {
 
-// Returns whether every join was heard on its join interface (an include
-// join from its source, another any datagram to its group and port).
-// Whether --listen heard the join `p` on its join interface: an include
-// join from its source, another any datagram to its group and port.
-template <class Seen>
-bool join_heard(const planned& p, const Seen& seen) {
-  const auto& r = p.m->request;
-  const auto group = r.group.unmap().with_scope_id(0);
-  return p.iface.index != 0 && std::ranges::any_of(seen, [&](const auto& e) {
-           const auto& [src, g, port, in_on] = e.first;
-           return g == group && port == r.port && in_on == p.iface.index &&
-                  (r.mode != filter::include || !r.source || src == r.source->unmap().with_scope_id(0));
-         });
-}
+// What --listen heard, by group, port and the interface it came in on:
+// the sources. Built once from its tally, one lookup per join (a pass over
+// the tally per join was quadratic in the groups).
+class heard_index {
+ public:
+  template <class Seen>
+  explicit heard_index(const Seen& seen) {
+    for (const auto& e : seen) {
+      const auto& [src, g, port, in_on] = e.first;
+      from_[{g, port, in_on}].insert(src);
+      any_port_[{g, in_on}].insert(src);
+    }
+  }
+  // Whether the join `p` was heard on its join interface: an include join
+  // from its source, another any datagram to its group and port.
+  [[nodiscard]] bool heard(const planned& p) const {
+    const auto& r = p.m->request;
+    if (p.iface.index == 0) return false;
+    const auto at = from_.find({r.group.unmap().with_scope_id(0), r.port, p.iface.index});
+    if (at == from_.end()) return false;
+    return r.mode != filter::include || !r.source || at->second.contains(r.source->unmap().with_scope_id(0));
+  }
+  // Whether anything of `group` (unmapped, no scope) came in on `iface`
+  // for `port`.
+  [[nodiscard]] bool any(const core::ip_address& group, std::uint16_t port, std::uint32_t iface) const {
+    return from_.contains({group, port, iface});
+  }
+  // Whether `src`'s datagrams of `group` came in on `iface`, for `port` or,
+  // without one, for any port.
+  [[nodiscard]] bool from(const core::ip_address& src, const core::ip_address& group, std::optional<std::uint16_t> port,
+                          std::uint32_t iface) const {
+    if (port) {
+      const auto at = from_.find({group, *port, iface});
+      return at != from_.end() && at->second.contains(src);
+    }
+    const auto at = any_port_.find({group, iface});
+    return at != any_port_.end() && at->second.contains(src);
+  }
+
+ private:
+  std::map<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>, std::set<core::ip_address>> from_;
+  std::map<std::pair<core::ip_address, std::uint32_t>, std::set<core::ip_address>> any_port_;
+};
 
 // Whether the check line subject `subject` is about `group` on `iface`: the
 // group alone ("239.1.1.2"), a source's channel ("S -> G on a0"), a rule
@@ -9915,7 +9929,8 @@ reverse_path_blame reverse_path_blame_of(const std::vector<check_result>& checks
 // passed", exit 0). `gone`: whether a join interface was deleted during it.
 template <class Seen, class Gone>
 void silent_joins(const doctor_settings& s, const listen_span& heard_for, const std::vector<planned>& plan, const Seen& seen,
-                  const std::vector<wire_tap>& taps, const Gone& gone, std::vector<check_result>& checks) {
+                  const heard_index& heard_at, const std::vector<wire_tap>& taps, const Gone& gone,
+                  std::vector<check_result>& checks) {
   if (seen.empty()) return;  // nothing at all: the one `listen` FAIL says so
   interface_names names;
   // Datagrams by interface (its name as text: text_name keeps names apart),
@@ -9954,19 +9969,6 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
   }
   const auto heard_text = fmt::format("{}", fmt::join(heard, ", "));
   std::set<std::string> said;
-  // What was heard, by group, port and interface: the sources (join_heard()
-  // of each join, a pass over `seen` each, was quadratic in the groups).
-  std::map<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>, std::set<core::ip_address>> heard_from;
-  for (const auto& e : seen) {
-    const auto& [src, g, port, in_on] = e.first;
-    heard_from[{g, port, in_on}].insert(src);
-  }
-  const auto heard_here = [&heard_from](const planned& p) {
-    const auto& r = p.m->request;
-    const auto at = heard_from.find({r.group.unmap().with_scope_id(0), r.port, p.iface.index});
-    if (at == heard_from.end()) return false;
-    return r.mode != filter::include || !r.source || at->second.contains(r.source->unmap().with_scope_id(0));
-  };
   // The WARN and FAIL lines by each group their subject may name (its
   // first word, the word after " -> " or " to "): a silent join's lines
   // are looked for among its group's, in their order (about_group() over
@@ -9995,7 +9997,7 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
   for (const auto& p : plan) {
     // A group with no interface to join on: the route line says what
     // --listen heard of it on each link (unrouted_heard; trial t15q M4).
-    if (p.iface.index == 0 || heard_here(p)) continue;
+    if (p.iface.index == 0 || heard_at.heard(p)) continue;
     const auto& r = p.m->request;
     // The same channel joined where its datagrams come in too: its
     // source_route WARN says this one is useless, which is no failure.
@@ -10921,6 +10923,8 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     for (int k = 0; k < 64 && read_socket(i) > 0; ++k) {
     }
   }
+  // The tally is whole from here on: looked up by join, not passed over.
+  const heard_index heard_at(seen);
   for (auto& pr : probes) {
     for (const auto& t : probe_taps) {
       if (!pr.unrouted || t.seen.index != pr.iface || t.seen.group != pr.group || t.seen.port != pr.sh.port) continue;
@@ -11377,9 +11381,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     const auto& r = p.m->request;
     const auto group_text = r.group.to_string();  // its route lines' subject, made once (trial t15r7 D1)
     const auto group = r.group.unmap().with_scope_id(0);
-    const bool heard = std::ranges::any_of(seen, [&](const auto& e) {
-      return std::get<1>(e.first) == group && std::get<2>(e.first) == r.port && std::get<3>(e.first) == p.iface.index;
-    });
+    const bool heard = heard_at.any(group, r.port, p.iface.index);
     if (heard) {
       // A route line left undecided (an any-source or exclude join named
       // off its group's route) is decided by the join hearing its group:
@@ -11446,11 +11448,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           return x.group == group && x.sh.port == r.port && x.name == via && x.source == src;
         });
         if (pr == probes.end()) continue;
-        const bool heard_src = std::ranges::any_of(seen, [&](const auto& e) {
-          return std::get<0>(e.first) == src && std::get<1>(e.first) == group && std::get<2>(e.first) == r.port &&
-                 std::get<3>(e.first) == p.iface.index;
-        });
-        if (heard_src) continue;
+        if (heard_at.from(src, group, r.port, p.iface.index)) continue;
         c.data["heard_on_route_interface"] = pr->heard;
         if (pr->heard > 0) {
           c.status = check_status::fail;
@@ -12323,7 +12321,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         if (taking == nullptr && p.iface.index != 0 && r.port == port && r.group.unmap().with_scope_id(0) == group &&
             (r.mode == filter::any || !r.source ||
              (r.mode == filter::exclude && r.source->unmap().with_scope_id(0) != src)) &&
-            join_heard(p, seen)) {
+            heard_at.heard(p)) {
           taking = &p;
         }
       }
@@ -12405,7 +12403,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                   gap, c.ttl_min <= 1 && joined_there ? ttl_one_hint : "", status_why),
                       heard_fix, std::move(heard_data), heard_note});
   }
-  silent_joins(s, heard_for, plan, seen, taps, gone, checks);
+  silent_joins(s, heard_for, plan, seen, heard_at, taps, gone, checks);
   // The route back only predicts the interface a source's datagrams come
   // in by. Heard on the join interface, the join is right: a WARN there
   // would recommend the interface that leaves the receiver deaf.
@@ -12414,10 +12412,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     if (r.mode != filter::include || !r.source || p.iface.index == 0) continue;
     const auto src = r.source->unmap().with_scope_id(0);
     const auto group = r.group.unmap().with_scope_id(0);
-    const bool heard = std::ranges::any_of(seen, [&](const auto& e) {
-      return std::get<0>(e.first) == src && std::get<1>(e.first) == group && std::get<3>(e.first) == p.iface.index;
-    });
-    if (!heard) continue;
+    if (!heard_at.from(src, group, std::nullopt, p.iface.index)) continue;
     const std::string join(p.iface.name.view());
     arrived_on_join(checks, fmt::format("{} -> {} on {}", r.source->to_string(), r.group.to_string(), join),
                     fmt::format("--listen heard {}'s datagrams arrive on {}", r.source->to_string(), text_name(join)), true);
@@ -12441,10 +12436,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       if (comes_in_elsewhere(p, checks)) continue;
       const auto src = r.source ? r.source->unmap().with_scope_id(0) : core::ip_address{};
       const auto group = r.group.unmap().with_scope_id(0);
-      const bool got = r.source && std::ranges::any_of(seen, [&](const auto& e) {
-                         return std::get<0>(e.first) == src && std::get<1>(e.first) == group &&
-                                std::get<3>(e.first) == p.iface.index;
-                       });
+      const bool got = r.source && heard_at.from(src, group, std::nullopt, p.iface.index);
       // Or a packet socket saw them come in there (no socket got them:
       // something on this host dropped them, not the report; trial15o F5).
       const bool came = r.source && std::ranges::any_of(arrivals, [&](const arrival& a) {
@@ -12485,7 +12477,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       old_version_works(c, name, fmt::format("{}", fmt::join(parts, "; ")), routed);
     }
   }
-  return std::ranges::all_of(plan, [&seen](const planned& p) { return join_heard(p, seen); });
+  return std::ranges::all_of(plan, [&heard_at](const planned& p) { return heard_at.heard(p); });
 }
 
 // ---- output ------------------------------------------------------------------

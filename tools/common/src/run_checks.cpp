@@ -890,6 +890,17 @@ std::string moved_run(const std::vector<const membership*>& line, const membersh
   });
 }
 
+std::string group_moved_run(const std::vector<const membership*>& line, const core::ip_address& group,
+                            std::string_view to, const std::vector<const membership*>* of_group) {
+  return placed_command(
+      line,
+      [&group, to](const membership& o) -> std::optional<std::string> {
+        if (o.request.group == group && o.iface.index == 0) return std::string(to);
+        return std::nullopt;
+      },
+      of_group);
+}
+
 void merge_route_moves(std::vector<check_result>& checks, const std::vector<const membership*>& line) {
   // The undecided route lines (an any-source or exclude join named on
   // another interface than its group's route) in one situation: one
@@ -982,14 +993,12 @@ void merge_ambiguous_routes(std::vector<check_result>& checks, const std::vector
     auto& c = checks[i];
     std::set<std::string> groups{c.subject};
     groups.insert(others.begin(), others.end());
-    const auto first = c.subject;
+    const auto first = core::ip_address::parse(c.subject);
     for (const auto& link : c.data["kernel_default_routes"]) {
-      if (!link.is_string()) continue;
+      if (!link.is_string() || !first) continue;
       const auto to = link.get<std::string>();
-      const auto alone = placed_command(line, [&first, &to](const membership& o) -> std::optional<std::string> {
-        if (o.iface.index == 0 && o.request.group.to_string() == first) return to;
-        return std::nullopt;
-      });
+      // The first group's own move, as the route check wrote it.
+      const auto alone = group_moved_run(line, *first, to);
       const auto every = placed_command(line, [&groups, &to](const membership& o) -> std::optional<std::string> {
         if (o.iface.index == 0 && groups.contains(o.request.group.to_string())) return to;
         return std::nullopt;

@@ -1011,6 +1011,14 @@ void widen_moves(std::vector<check_result>& checks, const std::vector<const memb
 [[nodiscard]] std::string moved_run(const std::vector<const membership*>& line, const membership& m,
                                     std::string_view to);
 
+/// placed_command() that moves every join of `group` without -i (placed by
+/// the group's route) to `to`. `of_group`, when given: the line's joins of
+/// `group` without -i, in its order, the only ones asked (an index the
+/// caller keeps for many groups).
+[[nodiscard]] std::string group_moved_run(const std::vector<const membership*>& line, const core::ip_address& group,
+                                          std::string_view to,
+                                          const std::vector<const membership*>* of_group = nullptr);
+
 /// Merges the undecided route lines (data "undecided": an any-source or
 /// exclude join named on another interface than its group's route) of one
 /// situation (status, join_interface, route_interface, and whether
