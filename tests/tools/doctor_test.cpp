@@ -10009,25 +10009,6 @@ TEST(NetDoctor, AJoinInterfaceThatReceivedNothingIsSaidOnceForAllItsGroups) {
   EXPECT_EQ(c["harmless"], true) << message;
 }
 
-// two_lans() under strict rp_filter on host 0 (conf/all, eth0, eth1), and
-// `source` (no route back to it on host 0) on hosts 1 and 2 both: one
-// source address on each of its links.
-namespace {
-
-bool one_source_on_both_lans(test::network& net, const std::string& source) {
-  for (const auto* key : {"net.ipv4.conf.all.rp_filter", "net.ipv4.conf.eth0.rp_filter", "net.ipv4.conf.eth1.rp_filter"}) {
-    net[0].ns().write_sysctl(key, "1");
-  }
-  for (const std::size_t h : {std::size_t{1}, std::size_t{2}}) {
-    const auto added = net[h].exec({"ip", "addr", "add", source + "/32", "dev", "eth0"});
-    EXPECT_TRUE(added.status.success()) << added.output;
-    if (!added.status.success()) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 // Trial t15r13 H1: past 64 memberships a move's fix wrote the moved spec
 // alone (`mcast-recv -i eth0 GROUP:PORT`), and pasted in place of the run
 // it left the other 70 groups out. The verdict's fix is the whole command
@@ -10093,7 +10074,7 @@ TEST(NetDoctor, OneSourceWithNoRouteBackOnTwoInterfacesGetsOneRouteAndLooseModeO
   auto net = test::tools::two_lans();
   const auto& rx = (*net)[0];
   const std::string source = "10.77.99.9";
-  ASSERT_TRUE(one_source_on_both_lans(*net, source));
+  ASSERT_TRUE(test::tools::one_source_on_both_lans(*net, source));
   const auto port = std::to_string(free_port(rx));
   const auto a = source + ",232.77.1.1:" + port;
   const auto b = source + ",232.77.1.2:" + port;
@@ -10345,7 +10326,7 @@ TEST(NetDoctor, TheReversePathCounterLinesFixGivesOneRoutePerSource) {
   auto net = test::tools::two_lans();
   const auto& rx = (*net)[0];
   const std::string source = "10.77.98.6";
-  ASSERT_TRUE(one_source_on_both_lans(*net, source));
+  ASSERT_TRUE(test::tools::one_source_on_both_lans(*net, source));
   const auto channel = source + ",232.77.98.2:" + std::to_string(free_port(rx));
   const auto send_both = [&] {
     test::tools::send((*net)[1], {"-i", "eth0", "-c", "20", "-r", "200pps", channel});
@@ -10405,7 +10386,7 @@ TEST(NetDoctor, ASecondJoinHeardOnItsOwnLinkIsNotCalledUseless) {
   auto net = test::tools::two_lans();
   const auto& rx = (*net)[0];
   const std::string source = "10.77.98.8";
-  ASSERT_TRUE(one_source_on_both_lans(*net, source));
+  ASSERT_TRUE(test::tools::one_source_on_both_lans(*net, source));
   rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "2");
   ASSERT_TRUE(rx.exec({"ip", "route", "replace", source, "dev", "eth1"}).status.success());
   const auto channel = source + ",232.77.98.21:" + std::to_string(free_port(rx));
@@ -10584,7 +10565,7 @@ TEST(NetDoctor, ASecondJoinSeenArrivingUnderAStrictFilterIsNotCalledUseless) {
   auto net = test::tools::two_lans();
   const auto& rx = (*net)[0];
   const std::string source = "10.77.98.9";
-  ASSERT_TRUE(one_source_on_both_lans(*net, source));
+  ASSERT_TRUE(test::tools::one_source_on_both_lans(*net, source));
   ASSERT_TRUE(rx.exec({"ip", "route", "replace", source, "dev", "eth1"}).status.success());
   const auto channel = source + ",232.77.98.31:" + std::to_string(free_port(rx));
   const auto d = doctor_while(rx, {"--listen", "2", channel + "%eth0", channel + "%eth1"}, "1F624DE8", [&] {

@@ -147,6 +147,22 @@ inline std::unique_ptr<network> two_lans() {
   return network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {0}}, {.lans = {1}}}});
 }
 
+/// two_lans() under strict rp_filter on host 0 (conf/all, eth0, eth1), and
+/// `source` (no route back to it on host 0) on hosts 1 and 2 both: one
+/// source address on each of its links. False (and a test failure) when an
+/// address could not be added.
+inline bool one_source_on_both_lans(network& net, const std::string& source) {
+  for (const auto* key : {"net.ipv4.conf.all.rp_filter", "net.ipv4.conf.eth0.rp_filter", "net.ipv4.conf.eth1.rp_filter"}) {
+    net[0].ns().write_sysctl(key, "1");
+  }
+  for (const std::size_t h : {std::size_t{1}, std::size_t{2}}) {
+    const auto added = net[h].exec({"ip", "addr", "add", source + "/32", "dev", "eth0"});
+    EXPECT_TRUE(added.status.success()) << added.output;
+    if (!added.status.success()) return false;
+  }
+  return true;
+}
+
 /// two_lans() where host 1 (on LAN 0, host 0's eth0) also has 10.77.9.1/32,
 /// which host 0 routes back by eth1 via host 2: what host 1 sends from
 /// 10.77.9.1 comes in on eth0 and fails a strict reverse-path check there.

@@ -4440,13 +4440,7 @@ TEST(NetEveryRun, OneSourceOnTwoLinksSilentUnderStrictFilterIsTheFiltersOneParag
   auto net = test::tools::two_lans();
   const auto& rx = (*net)[0];
   const std::string source = "10.77.98.7";
-  for (const auto* key : {"net.ipv4.conf.all.rp_filter", "net.ipv4.conf.eth0.rp_filter", "net.ipv4.conf.eth1.rp_filter"}) {
-    rx.ns().write_sysctl(key, "1");
-  }
-  for (const std::size_t h : {std::size_t{1}, std::size_t{2}}) {
-    const auto added = (*net)[h].exec({"ip", "addr", "add", source + "/32", "dev", "eth0"});
-    ASSERT_TRUE(added.status.success()) << added.output;
-  }
+  ASSERT_TRUE(test::tools::one_source_on_both_lans(*net, source));
   ASSERT_TRUE(rx.exec({"ip", "route", "replace", source, "dev", "eth1"}).status.success());
   const auto port = std::to_string(free_port(rx));
   const auto range = source + ",232.77.98.11:" + port;
