@@ -248,6 +248,31 @@ TEST(Doctor, ACaptureFilterNamesUpToEightGroupsThenEveryMulticastDatagram) {
 // The interfaces whose packets a span does not know, in a clause: all of
 // them up to 8, then how many more (trial t15r4 L3: 300 throw-away
 // macvlans made one line of them all).
+TEST(Doctor, TheRoutesThatMoveARangeAloneAreTheFewestPrefixesHoldingExactlyIt) {
+  const auto v4 = [](const char* a) { return core::ip_address::parse(a)->v4_uint(); };
+  // 239.77.1.11 to 239.77.1.70, given out of order and with a repeat.
+  std::vector<std::uint32_t> range;
+  for (std::uint32_t i = 70; i >= 11; --i) range.push_back(v4("239.77.1.0") + i);
+  range.push_back(v4("239.77.1.40"));
+  EXPECT_EQ(tools::covering_prefixes(range, 16),
+            (std::vector<std::string>{"239.77.1.11", "239.77.1.12/30", "239.77.1.16/28", "239.77.1.32/27",
+                                      "239.77.1.64/30", "239.77.1.68/31", "239.77.1.70"}));
+  // An aligned block is one prefix; two runs apart are covered apart.
+  std::vector<std::uint32_t> runs;
+  for (std::uint32_t i = 0; i < 256; ++i) runs.push_back(v4("239.1.2.0") + i);
+  runs.push_back(v4("239.9.9.9"));
+  EXPECT_EQ(tools::covering_prefixes(runs, 16), (std::vector<std::string>{"239.1.2.0/24", "239.9.9.9"}));
+  // The whole space is 0.0.0.0/0, reached without overflow at its end.
+  EXPECT_EQ(tools::covering_prefixes({0xffffffffu, 0xfffffffeu}, 16),
+            (std::vector<std::string>{"255.255.255.254/31"}));
+  // Past `most` prefixes, none: the caller says it another way.
+  std::vector<std::uint32_t> scattered;
+  for (std::uint32_t i = 0; i < 20; ++i) scattered.push_back(v4("239.1.0.0") + 2 * i);
+  EXPECT_TRUE(tools::covering_prefixes(scattered, 16).empty());
+  EXPECT_EQ(tools::covering_prefixes(scattered, 20).size(), 20U);
+  EXPECT_TRUE(tools::covering_prefixes({}, 16).empty());
+}
+
 TEST(Doctor, UnknownInterfacesAreNamedUpToEightThenCounted) {
   EXPECT_EQ(tools::unknown_interfaces_clause({"c0", "mvc"}, "the run"),
             "c0 and mvc were deleted, moved away or re-created during the run: the packets they received are not "
@@ -10584,4 +10609,68 @@ TEST(NetDoctor, ASecondJoinSeenArrivingUnderAStrictFilterIsNotCalledUseless) {
     EXPECT_TRUE(c["note"].is_null()) << c;
   }
   EXPECT_TRUE(said) << d.r.output;
+  // Trial t15r16 M2: the eth0 join is silent, a listen FAIL of its own
+  // that names the filter, not the sender.
+  const auto silent = std::ranges::count_if(d.checks("listen"), [](const json& c) {
+    return c["status"] == "FAIL" && c["data"].value("silent", false) && c["data"]["interface"] == "eth0" &&
+           c["message"].get<std::string>().find("TcpExtIPReversePathFilter") != std::string::npos;
+  });
+  EXPECT_EQ(silent, 1) << d.r.output;
+  // Trial t15r16 H3: the counter line's note, as the join's, offers no
+  // route back through eth0, which would deafen the eth1 join.
+  for (const auto& c : d.checks("rp_filter")) {
+    if (c["status"] != "FAIL") continue;
+    EXPECT_EQ(c["note"].get<std::string>().find("ip route replace"), std::string::npos) << c;
+  }
+}
+
+// Trial t15r16 M3: a range whose first groups come in where their route
+// leads (eth0) and the rest by eth1: the route line named every one, yet
+// each silent join had a listen line of its own, all but the first
+// telling the user to check the sender. One listen line now, its note
+// naming the range; the route line's note routes exactly the groups that
+// move, in the fewest prefixes.
+TEST(NetDoctor, TheSilentJoinsOfARangeThatComesInElsewhereAreOneListenLine) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  rp_filter_off(rx, {"eth0", "eth1"});
+  ASSERT_TRUE(rx.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth0"}).status.success());
+  const auto port = std::to_string(free_port(rx));
+  const auto d = doctor_while(rx, {"--listen", "2", "239.255.97.101:" + port + "+12"}, "6561FFEF", [&] {
+    test::tools::send((*net)[1], {"-i", "eth0", "-c", "40", "-r", "400pps", "239.255.97.101:" + port + "+2"});
+    test::tools::send((*net)[2], {"-i", "eth0", "-c", "40", "-r", "2000pps", "239.255.97.103:" + port + "+10"});
+  });
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["check"], "route") << d.r.output;
+  const auto routes = d.checks("route");
+  std::string note;
+  for (const auto& c : routes) {
+    if (c["status"] == "FAIL") note = c["note"].get<std::string>();
+  }
+  EXPECT_NE(note.find("ip route replace 239.255.97.103 dev eth1 && ip route replace 239.255.97.104/29 dev eth1 && "
+                      "ip route replace 239.255.97.112 dev eth1 (the other groups keep their route)"),
+            std::string::npos)
+      << d.r.output;
+  std::vector<json> silent;
+  for (const auto& c : d.checks("listen")) {
+    if (c["status"] == "FAIL") silent.push_back(c);
+  }
+  ASSERT_EQ(silent.size(), 1u) << d.r.output;
+  EXPECT_EQ(silent[0]["data"]["groups"].size(), 10u) << silent[0];
+  const auto message = silent[0]["message"].get<std::string>();
+  EXPECT_NE(message.find("see the route line; the same for 9 more groups: 239.255.97.104 to 239.255.97.112"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(silent[0]["note"], fmt::format("the route line above says what keeps each of 239.255.97.103:{0} to "
+                                           "239.255.97.112:{0} (10 consecutive groups) away",
+                                           port))
+      << silent[0];
+  // The route note, pasted, leads exactly the ten there.
+  const auto routed = rx.exec({"sh", "-c", note.substr(note.find("ip route"), note.find(" (the other") - note.find("ip route"))});
+  ASSERT_TRUE(routed.status.success()) << routed.output;
+  for (int g = 101; g <= 112; ++g) {
+    const auto got = rx.exec({"ip", "route", "get", "239.255.97." + std::to_string(g)});
+    EXPECT_NE(got.output.find(g < 103 ? "dev eth0" : "dev eth1"), std::string::npos) << g << ": " << got.output;
+  }
 }

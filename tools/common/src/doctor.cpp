@@ -2882,6 +2882,13 @@ std::string assumed_where(const core::ip_address& group, const std::string& ifac
 // back away from that join, whose datagrams the filter there would then
 // drop, so the note offers loose mode only (trial t15r16 H3: the two joins'
 // notes sent the route back and forth).
+std::string loose_only_note(const std::string& join, const std::string& back_if) {
+  return fmt::format("loose mode on {0} (the kernel applies the larger of conf/all and conf/{0}); not a route back "
+                     "through {0}: the channel is joined on {1} too, and one route back leads by one interface, so "
+                     "{1}'s datagrams would then be the ones dropped",
+                     text_name(join), text_name(back_if));
+}
+
 check_result strict_elsewhere(const std::string& subject, const std::string& values, const core::ip_address& src,
                               const std::string& back_if, const std::string& join, std::uint32_t table,
                               json data, bool back_joined = false) {
@@ -2890,11 +2897,7 @@ check_result strict_elsewhere(const std::string& subject, const std::string& val
                       "counts them in TcpExtIPReversePathFilter",
                       values, src.to_string(), text_name(back_if), text_name(join)),
           loose_fix(join), std::move(data),
-          back_joined ? fmt::format("loose mode on {0} (the kernel applies the larger of conf/all and conf/{0}); not "
-                                    "a route back through {0}: the channel is joined on {1} too, and one route back "
-                                    "leads by one interface, so {1}'s datagrams would then be the ones dropped",
-                                    text_name(join), text_name(back_if))
-                      : loose_note(src.to_string(), join, table)};
+          back_joined ? loose_only_note(join, back_if) : loose_note(src.to_string(), join, table)};
 }
 
 // The reverse-path lookup's mark (trial h15t F14): with src_valid_mark on
@@ -4838,7 +4841,17 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     } else if (back->iface.index != p.iface.index && eff && *eff == 1) {
       blamed = true;
       blamed_joins.push_back(channel);
-      add(loose_fix(join), loose_note(src, join, back->table), fmt::format("{} on {}", src, text_name(join)));
+      // The channel joined where the route back leaves too: loose mode
+      // only, as the join's own rp_filter line says (trial t15r16 H3, the
+      // counter line's note kept the route back that deafens that join).
+      const bool back_joined = std::ranges::any_of(plan, [&](const planned_join& q) {
+        const auto& o = q.m->request;
+        return q.iface.index == back->iface.index && o.mode == filter::include && o.source == r.source &&
+               o.group == r.group;
+      });
+      add(loose_fix(join),
+          back_joined ? loose_only_note(join, std::string(back->iface.name.view())) : loose_note(src, join, back->table),
+          fmt::format("{} on {}", src, text_name(join)));
     } else {
       passing.push_back(fmt::format("{} on {} (rp_filter {}, the route back leaves by {})", src, text_name(join),
                                     eff ? std::to_string(*eff) : std::string("unknown"),
@@ -9921,6 +9934,113 @@ reverse_path_blame reverse_path_blame_of(const std::vector<check_result>& checks
   return {};
 }
 
+// Whether the line `c`, merged for several groups, lists `group` in
+// data.groups.
+bool lists_group(const check_result& c, const core::ip_address& group) {
+  if (!c.data.is_object()) return false;
+  const auto groups = c.data.find("groups");
+  if (groups == c.data.end() || !groups->is_array()) return false;
+  const auto name = group.to_string();
+  return std::ranges::any_of(*groups, [&name](const json& g) { return g.is_string() && g.get_ref<const std::string&>() == name; });
+}
+
+// A silent join's listen line before merging: its note holds placeholders
+// for the join's endpoint ("239.1.1.1:5000"), its spec, the words after
+// the doctor command that checks it alone, and the spec of the address
+// its sender uses (`other_source`, when a packet socket saw another).
+struct silent_line {
+  static constexpr std::string_view endpoint_mark = "\x03" "E";
+  static constexpr std::string_view spec_mark = "\x03" "S";
+  static constexpr std::string_view alone_mark = "\x03" "A";
+  static constexpr std::string_view other_spec_mark = "\x03" "O";
+  check_result line;
+  const membership* m = nullptr;
+  std::string other_source;
+};
+
+// `text` with each placeholder of silent_line as `with` says.
+std::string fill_marks(std::string text, const std::vector<std::pair<std::string_view, std::string>>& with) {
+  for (const auto& [mark, value] : with) {
+    for (auto at = text.find(mark); at != std::string::npos; at = text.find(mark, at + value.size())) {
+      text.replace(at, mark.size(), value);
+    }
+  }
+  return text;
+}
+
+// The silent joins' lines into `checks`: those alike but for their group
+// (subject, message and note with the group marked; the same interface,
+// port, mode and source) are one line, the first group's, its message
+// naming the others ("; the same for 59 more groups: ..."), its note
+// every one of them, JSON data.groups each group (trial t15r16 M3: a
+// range of 3,000 silent joins printed 6,000 lines, 1.4 MB).
+void merge_silent_lines(std::vector<silent_line>& found, std::vector<check_result>& checks) {
+  const std::string mark = "\x02";
+  std::map<std::string, std::vector<std::size_t>> alike;
+  std::vector<std::string> order;
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    const auto& c = found[i].line;
+    const auto group = found[i].m->request.group.to_string();
+    auto key = group_mentions(c.subject, group, mark) + '\n' + group_mentions(c.message, group, mark) + '\n' +
+               group_mentions(c.note, group, mark) + '\n' + found[i].other_source;
+    const auto [at, fresh] = alike.try_emplace(std::move(key));
+    if (fresh) order.push_back(at->first);
+    at->second.push_back(i);
+  }
+  for (const auto& key : order) {
+    const auto& run = alike[key];
+    auto& first = found[run.front()];
+    const auto& r = first.m->request;
+    const auto port = r.port;
+    const auto endpoint_of = [port](const membership* m) {
+      return core::endpoint(m->request.group.unmap().with_scope_id(0), port).to_string();
+    };
+    if (run.size() == 1) {
+      first.line.note = fill_marks(first.line.note,
+                                   {{silent_line::endpoint_mark, endpoint_of(first.m)},
+                                    {silent_line::spec_mark, spec_argument(*first.m)},
+                                    {silent_line::alone_mark, "checks this spec alone"},
+                                    {silent_line::other_spec_mark, fmt::format("{},{}", first.other_source,
+                                                                               endpoint_of(first.m))}});
+      checks.push_back(std::move(first.line));
+      continue;
+    }
+    std::vector<std::string> others;
+    std::vector<membership> members;
+    std::vector<membership> sent_from;  // with the address the sender uses
+    auto& groups = first.line.data["groups"] = json::array();
+    for (const auto i : run) {
+      const auto* m = found[i].m;
+      const auto g = m->request.group.unmap().with_scope_id(0).to_string();
+      groups.push_back(g);
+      if (i != run.front()) others.push_back(g);
+      members.push_back(*m);
+      if (const auto other = core::ip_address::parse(first.other_source)) {
+        auto o = *m;
+        o.request.source = *other;
+        o.iface = {};
+        sent_from.push_back(std::move(o));
+      }
+    }
+    const auto firsts = endpoint_of(first.m);
+    const auto lasts = endpoint_of(found[run.back()].m);
+    const bool consecutive = std::ranges::adjacent_find(run, [&found](std::size_t a, std::size_t b) {
+                               return !next_group(found[a].m->request.group.unmap().with_scope_id(0),
+                                                  found[b].m->request.group.unmap().with_scope_id(0));
+                             }) == run.end();
+    const auto every = consecutive ? fmt::format("each of {} to {} ({} consecutive groups)", firsts, lasts, run.size())
+                                   : fmt::format("each of {} and {}", firsts,
+                                                 count_text(others.size(), "more group", "more groups"));
+    first.line.message += fmt::format("; the same for {}: {}", count_text(others.size(), "more group", "more groups"),
+                                      groups_and(others));
+    first.line.note = fill_marks(first.line.note, {{silent_line::endpoint_mark, every},
+                                                   {silent_line::spec_mark, spec_ranges(members)},
+                                                   {silent_line::alone_mark, "checks them alone"},
+                                                   {silent_line::other_spec_mark, spec_ranges(sent_from)}});
+    checks.push_back(std::move(first.line));
+  }
+}
+
 // Each join --listen heard nothing for while others were heard: a `listen`
 // FAIL of its own, with what came for the others, what the packet socket
 // on its interface saw (another source's datagrams of the group: the
@@ -9978,7 +10098,10 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
   std::set<std::string> joined_too_channels;
   for (std::size_t i = 0; i < checks.size(); ++i) {
     const auto& c = checks[i];
-    if (c.check == "source_route" && c.data.is_object() && c.data.value("joined_too", false)) {
+    // Still a WARN: seen arriving there, unreceived, it is an OK whose
+    // join this host keeps deaf, a silent join of its own (trial t15r16 M2).
+    if (c.check == "source_route" && c.status == check_status::warn && c.data.is_object() &&
+        c.data.value("joined_too", false)) {
       joined_too_channels.insert(c.subject);
     }
     if (c.check == "listen" || (c.status != check_status::warn && c.status != check_status::fail) || is_harmless(c)) {
@@ -9992,8 +10115,20 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
         words.insert(rest.substr(0, rest.find(' ')));
       }
     }
+    // A line merged for several groups (the route line of a range that
+    // comes in by another link) names the others in data.groups (trial
+    // t15r16 M3: 59 of 60 silent joins, not found, were told to check the
+    // sender).
+    if (c.data.is_object() && c.data.contains("groups") && c.data["groups"].is_array()) {
+      for (const auto& g : c.data["groups"]) {
+        if (g.is_string()) words.insert(g.get_ref<const std::string&>());
+      }
+    }
     for (const auto w : words) lines_naming[std::string(w)].push_back(i);
   }
+  // Each silent join's line, its note with the placeholders below, merged
+  // at the end with the lines alike but for their group.
+  std::vector<silent_line> found;
   for (const auto& p : plan) {
     // A group with no interface to join on: the route line says what
     // --listen heard of it on each link (unrouted_heard; trial t15q M4).
@@ -10072,7 +10207,7 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
     if (const auto naming = lines_naming.find(r.group.to_string()); naming != lines_naming.end()) {
       for (const auto i : naming->second) {
         const auto& c = checks[i];
-        if (!about_group(c.subject, r.group, iface)) continue;
+        if (!about_group(c.subject, r.group, iface) && !lists_group(c, r.group)) continue;
         if (std::ranges::find(lines, c.check) == lines.end()) lines.push_back(c.check);
       }
     }
@@ -10091,9 +10226,14 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
                                       "line)",
                                       count_text(rp_blame.drops, "datagram", "datagrams")));
     }
+    // Said with the drops just above.
+    if (rp_blame.drops > 0) std::erase(lines, std::string("rp_filter"));
     if (!lines.empty()) {
       why.push_back(fmt::format("see the {} line{}", fmt::join(lines, ", "), lines.size() == 1 ? "" : "s"));
     }
+    // The note names the join's endpoint, spec and the address a sender
+    // uses through the placeholders of silent_line, filled for this join
+    // alone or for the lines merged with it.
     const auto rp_note =
         rp_blame.drops == 0 ? std::string()
         : rp_blame.definite
@@ -10101,30 +10241,35 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
                           "them")
             : fmt::format("should {}'s datagrams arrive on {}, the rp_filter line's note lets them in; else check "
                           "that a sender sends to {}{}",
-                          endpoint, text_name(iface), endpoint,
+                          silent_line::endpoint_mark, text_name(iface), silent_line::endpoint_mark,
                           include ? " from " + source.to_string() : std::string());
     auto note = !other_sources.empty()
                     ? fmt::format("the spec {} takes {} only from {}: the sender sends from {} (a sender's spec "
                                   "SOURCE,GROUP:PORT, mcast-send's too, binds the address it sends from); or receive "
-                                  "the address it uses: {},{}",
-                                  spec_argument(*p.m), endpoint, source.to_string(), other_sources,
-                                  other_sources.substr(0, other_sources.find(',')), endpoint)
+                                  "the address it uses: {}",
+                                  silent_line::spec_mark, silent_line::endpoint_mark, source.to_string(), other_sources,
+                                  silent_line::other_spec_mark)
                 : !rp_note.empty() ? rp_note
                 : !lines.empty() ? fmt::format("the {} line{} above say{} what keeps {} away", fmt::join(lines, ", "),
                                                lines.size() == 1 ? "" : "s", lines.size() == 1 ? "s" : "",
-                                               endpoint)
+                                               silent_line::endpoint_mark)
                                  : fmt::format("check that a sender sends to {}{} and that its datagrams reach {}'s "
                                                "link (its interface, a router that forwards the group, a TTL that "
                                                "crosses every router: mcast-send --ttl); mcast-recv doctor --listen "
-                                               "{} {} checks this spec alone",
-                                               endpoint, include ? " from " + source.to_string() : std::string(),
-                                               text_name(iface), s.listen, spec_argument(*p.m));
+                                               "{} {} {}",
+                                               silent_line::endpoint_mark,
+                                               include ? " from " + source.to_string() : std::string(),
+                                               text_name(iface), s.listen, silent_line::spec_mark,
+                                               silent_line::alone_mark);
     heard_for.mark(data);
-    checks.push_back({"listen", subject, check_status::fail,
+    found.push_back({{"listen", subject, check_status::fail,
                       fmt::format("nothing arrived for {} on {} in {}, while {} did{}{}", who, text_name(iface),
                                   heard_for.text(), heard_text, why.empty() ? "" : ": ", fmt::join(why, "; ")),
-                      "", data, std::move(note)});
+                      "", data, std::move(note)},
+                     p.m,
+                     other_sources.substr(0, other_sources.find(','))});
   }
+  merge_silent_lines(found, checks);
 }
 
 // A join interface deleted during --listen: its name and index, when
@@ -11313,6 +11458,25 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     std::vector<heard_link> heard;
   };
   std::vector<sweep_fail> sweeps;
+  // The note's routes for the moving IPv4 groups alone, the fewest
+  // prefixes that hold exactly them (239.77.1.11 to 239.77.1.70: 7), the
+  // other groups keeping theirs (trial t15r16 L3: the note wrote GROUP for
+  // each of 2,990 groups); past 16 prefixes, the form with GROUP.
+  const auto routes_for_alone = [](const std::vector<const sweep_fail*>& fs, const std::string& to) {
+    std::vector<std::uint32_t> at;
+    at.reserve(fs.size());
+    for (const auto* f : fs) at.push_back(f->m->request.group.unmap().v4_uint());
+    const auto prefixes = covering_prefixes(std::move(at), 16);
+    if (prefixes.empty()) {
+      return fmt::format("or, without -i, a route for each of these groups alone: ip route replace GROUP dev {} (the "
+                         "other groups keep their route)",
+                         shell_quoted(to));
+    }
+    std::vector<std::string> routes;
+    for (const auto& x : prefixes) routes.push_back(fmt::format("ip route replace {} dev {}", x, shell_quoted(to)));
+    return fmt::format("or, without -i, routes for these groups alone: {} (the other groups keep their route)",
+                       fmt::join(routes, " && "));
+  };
   const auto merge_sweep_moves = [&](std::vector<check_result>& lines, const std::vector<const membership*>& whole_line,
                                      const std::vector<sweep_fail>& fails) {
     // One situation: the join interface and the links heard on, in order.
@@ -11357,9 +11521,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                    ? fmt::format("or, without -i, the route for every group: ip route replace 224.0.0.0/4 dev {}",
                                  shell_quoted(to))
                : heard.size() == 1
-                   ? fmt::format("or, without -i, a route for each of these groups alone: ip route replace GROUP dev "
-                                 "{} (the other groups keep their route)",
-                                 shell_quoted(to))
+                   ? routes_for_alone(fs, to)
                    : fmt::format("a route leads to one link: no route fixes it with senders on {} links",
                                  heard.size());
       c.message += fmt::format("; the same for {} joined on {} whose datagrams came in by {}: {}",

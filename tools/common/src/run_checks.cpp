@@ -1012,6 +1012,33 @@ void merge_ambiguous_routes(std::vector<check_result>& checks, const std::vector
   drop_merged(checks, merged);
 }
 
+std::vector<std::string> covering_prefixes(std::vector<std::uint32_t> at, std::size_t most) {
+  std::ranges::sort(at);
+  const auto [end, last] = std::ranges::unique(at);
+  at.erase(end, last);
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < at.size();) {
+    // The run of consecutive addresses from at[i]: [lo, hi].
+    std::size_t k = i;
+    while (k + 1 < at.size() && at[k + 1] == at[k] + 1) ++k;
+    std::uint64_t lo = at[i];
+    const std::uint64_t hi = at[k];
+    while (lo <= hi) {
+      // The largest block aligned at lo that ends by hi.
+      unsigned bits = 0;
+      while (bits < 32 && (lo & ((std::uint64_t{2} << bits) - 1)) == 0 && lo + (std::uint64_t{2} << bits) - 1 <= hi) {
+        ++bits;
+      }
+      if (out.size() == most) return {};
+      const auto a = core::ip_address::v4_uint(static_cast<std::uint32_t>(lo)).to_string();
+      out.push_back(bits == 0 ? a : fmt::format("{}/{}", a, 32 - bits));
+      lo += std::uint64_t{1} << bits;
+    }
+    i = k + 1;
+  }
+  return out;
+}
+
 void list_merged_groups(check_result& c, const std::vector<std::string>& others) {
   auto& listed = c.data["groups"] = json::array();
   listed.push_back(c.subject);

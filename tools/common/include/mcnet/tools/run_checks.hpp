@@ -1041,6 +1041,12 @@ void merge_route_moves(std::vector<check_result>& checks, const std::vector<cons
 void merge_ambiguous_routes(std::vector<check_result>& checks, const std::vector<const membership*>& line);
 
 /// A merged line's data "groups": its own subject, then `others`'.
+/// The fewest IPv4 prefixes that together hold exactly the addresses `at`
+/// (host order; any order, repeats allowed), as `ip route` writes them
+/// ("239.77.1.12/30"; a /32 as the address alone), lowest first: the routes
+/// that move a range of groups alone. Empty when more than `most` would be
+/// needed (or `at` is empty).
+[[nodiscard]] std::vector<std::string> covering_prefixes(std::vector<std::uint32_t> at, std::size_t most);
 void list_merged_groups(check_result& c, const std::vector<std::string>& others);
 /// `checks` without those `merged` marks (same size), in their order.
 void drop_merged(std::vector<check_result>& checks, const std::vector<bool>& merged);
