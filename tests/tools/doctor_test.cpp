@@ -9779,6 +9779,14 @@ TEST(Doctor, TheVerdictSaysItsFixCoversAnotherFailWithTheSameFix) {
   EXPECT_EQ(tools::covered_by_cause(many, &many[0], {}),
             "; the same fix covers the lines FAIL rp_filter 10.77.8.1 -> 239.1.1.2 to 239.1.1.20 (19 consecutive "
             "groups) on b0 and FAIL firewall udp dport 5000 (IPv4) too");
+  // Trial t15r16 L2: a run prints no check lines: the findings it covers
+  // are named as findings, the counter's as the summary's drops.
+  many.push_back({"rp_filter", "TcpExtIPReversePathFilter", tools::check_status::fail, "dropped 40",
+                  "ip route replace 10.77.8.1 dev b0", {}, ""});
+  EXPECT_EQ(tools::covered_by_cause(many, &many[0], {}, false),
+            "; the same fix covers the reverse-path drops (TcpExtIPReversePathFilter, the drops by cause line) and "
+            "the findings rp_filter 10.77.8.1 -> 239.1.1.2 to 239.1.1.20 (19 consecutive groups) on b0 and firewall "
+            "udp dport 5000 (IPv4) too");
 }
 
 namespace {
@@ -10375,14 +10383,19 @@ TEST(NetDoctor, TheReversePathCounterLinesFixGivesOneRoutePerSource) {
 // Trial t15r15 L3: the verdict listed one "also: FAIL listen ... (see its
 // line)" per silent join (6,000 at 3,000 groups). Past 8 of one check and
 // status without a fix they are counted in one line; JSON keeps each.
+// The silent joins are of twelve ports, so that their lines are not alike
+// (a range's alike lines are one: trial t15r16 M3).
 TEST(NetDoctor, TheVerdictCountsItsAlsoLinesWithoutAFixPastEight) {
   MCNET_REQUIRE_NETNS();
   auto net = test::tools::two_lans();
   const auto& rx = (*net)[0];
   rp_filter_off(rx, {"eth0", "eth1"});
-  const auto port = std::to_string(free_port(rx));
-  const auto heard = "239.255.97.120:" + port;
-  const std::vector<std::string> args{"--listen", "2", heard + "%eth0", "239.255.97.130:" + port + "%eth0+12"};
+  const auto port = free_port(rx);
+  const auto heard = "239.255.97.120:" + std::to_string(port);
+  std::vector<std::string> args{"--listen", "2", heard + "%eth0"};
+  for (int i = 1; i <= 12; ++i) {
+    args.push_back(fmt::format("239.255.97.{}:{}%eth0", 129 + i, port > 65000 ? int{port} - i : int{port} + i));
+  }
   const auto send = [&] { test::tools::send((*net)[1], {"-i", "eth0", "-c", "40", "-r", "200pps", heard}); };
   const auto d = doctor_while(rx, args, "7861FFEF", send);
   ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
@@ -10459,6 +10472,16 @@ TEST(NetDoctor, ARefusedCommandLineIsTheVerdictBeforeAnyFixThatRewritesIt) {
   bool source_failed = false;
   for (const auto& c : d.checks("source_route")) source_failed = source_failed || c["status"] == "FAIL";
   EXPECT_TRUE(source_failed) << d.r.output;
+  // Trial t15r16 L5: its note was `ip maddr show`; it is the two command
+  // lines that keep one kind, the other specs kept in each.
+  const auto note = d.verdict["note"].get<std::string>();
+  const auto any = fmt::format("every sender, mcast-recv {0},232.77.98.30:{1}%eth0 239.255.97.200:{1}%eth0, ", elsewhere,
+                               port);
+  const auto sourced = fmt::format("or those sources only, mcast-recv {0},232.77.98.30:{1}%eth0 "
+                                   "'!10.77.9.9,239.255.97.200:{1}%eth0';",
+                                   elsewhere, port);
+  EXPECT_NE(note.find(any), std::string::npos) << note;
+  EXPECT_NE(note.find(sourced), std::string::npos) << note;
 }
 
 // Trial t15r15 M2: two mcast-send runs from one host to one group, one

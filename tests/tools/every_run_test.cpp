@@ -2416,6 +2416,11 @@ TEST(NetEveryRun, SilentChannelsOfOneDiagnosisAreSaidOnce) {
   EXPECT_EQ(r.status.code, 0) << r.output;
   const auto& out = r.standard_output;
   const auto range = "239.255.94.2:" + port + " to 239.255.94.30:" + port + " on eth0";
+  // Trial t15r16 L6: the 30 joins are one `joined` line.
+  EXPECT_NE(out.find("joined 239.255.94.1:" + port + " to 239.255.94.30:" + port + " (30 consecutive groups) on eth0 ("),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("joined 239.255.94.2:"), std::string::npos) << out;
   EXPECT_NE(out.find("joined, nothing arrived:\n  " + range + " (29 consecutive groups): 0 packets each, first packet "
                      "none\n"),
             std::string::npos)

@@ -584,7 +584,7 @@ std::string lines_text(const std::vector<std::string>& lines) {
 }
 
 std::string covered_by_cause(const std::vector<check_result>& checks, const check_result* cause,
-                             const std::vector<const check_result*>& others) {
+                             const std::vector<const check_result*>& others, bool lines_printed) {
   if (cause == nullptr) return {};
   const auto done = cause->fix.empty() ? std::vector<std::string>() : fix_commands(cause->fix);
   std::vector<std::string> covered;
@@ -598,7 +598,7 @@ std::string covered_by_cause(const std::vector<check_result>& checks, const chec
         std::ranges::find(others, &c) != others.end()) {
       continue;
     }
-    const auto line = fmt::format("FAIL {} {}", c.check, text_name(c.subject));
+    const auto line = fmt::format("{}{} {}", lines_printed ? "FAIL " : "", c.check, text_name(c.subject));
     if (!done.empty() && runs_already(done, c.fix)) {
       covered.push_back(line);
       continue;
@@ -612,16 +612,22 @@ std::string covered_by_cause(const std::vector<check_result>& checks, const chec
       }
     }
   }
+  // Printed, "the line FAIL ..."; else each named as it is above.
+  const auto named = [lines_printed](std::vector<std::string> v) {
+    if (lines_printed) return fmt::format("the {} {}", v.size() == 1 ? "line" : "lines", lines_text(v));
+    std::vector<std::string> parts;
+    if (std::erase(v, "rp_filter TcpExtIPReversePathFilter") > 0) {
+      parts.emplace_back("the reverse-path drops (TcpExtIPReversePathFilter, the drops by cause line)");
+    }
+    if (!v.empty()) parts.push_back(fmt::format("the {} {}", v.size() == 1 ? "finding" : "findings", lines_text(v)));
+    return names_and(parts);
+  };
   std::string out;
-  if (!covered.empty()) {
-    out = fmt::format("; the same fix covers the {} {} too", covered.size() == 1 ? "line" : "lines",
-                      lines_text(covered));
-  }
+  if (!covered.empty()) out = fmt::format("; the same fix covers {} too", named(covered));
   for (std::size_t i = 0; i < others.size(); ++i) {
     if (by_also[i].empty()) continue;
-    out += fmt::format("; the fix of the also: line {} {} {} covers the {} {} too", status_word(others[i]->status),
-                       others[i]->check, text_name(others[i]->subject), by_also[i].size() == 1 ? "line" : "lines",
-                       lines_text(by_also[i]));
+    out += fmt::format("; the fix of the also: line {} {} {} covers {} too", status_word(others[i]->status),
+                       others[i]->check, text_name(others[i]->subject), named(by_also[i]));
   }
   return out;
 }
@@ -3630,11 +3636,19 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       const auto refused = refusal_of(src, back.error(), join_name);
       auto shared_data = rp_data;
       shared_data["route_back_by"] = owner;
+      // Loose mode already where they come in: the other join's route back
+      // is all it takes, not a setting that is there (trial t15r16 L1).
+      const auto loose_already = receiving == join_name && *eff == 2;
       checks.push_back({"rp_filter", subject, check_status::fail,
                         fmt::format("{} and no route back to {}{}: {}", values, src.to_string(),
                                     refused ? fmt::format(" ({})", refused->said) : std::string(), counter),
-                        loose_fix(receiving), shared_data,
-                        fmt::format("after the route back that the line of the join on {} adds ({}): loose mode on "
+                        loose_already ? no_route_back_fix(src, owner) : loose_fix(receiving), shared_data,
+                        loose_already
+                            ? fmt::format("one route back leads by one interface: this fix is the one of the join on "
+                                          "{} too; with it, loose mode on {}, set already, passes {}, as a route "
+                                          "leads back to it",
+                                          text_name(owner), text_name(join_name), src.to_string())
+                            : fmt::format("after the route back that the line of the join on {} adds ({}): loose mode on "
                                     "{} (the kernel applies the larger of conf/all and conf/{}) passes {}, as a route "
                                     "leads back to it; one route back leads by one interface, so a second one by {} "
                                     "would replace it{}",
@@ -4812,6 +4826,15 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       const auto refused = refusal_of(*r.source, back.error(), join);
       if (r.source->is_v4() && (!refused || plain_refusal(*refused))) {
         const auto [owner, first] = routed_back.try_emplace(r.source->unmap().with_scope_id(0), join);
+        if (!first && owner->second != join && eff && *eff == 2) {
+          // Loose already: the first join's route back is all it takes
+          // (trial t15r16 L1: the fix set rp_filter to the 2 it was).
+          add(no_route_back_fix(*r.source, owner->second),
+              fmt::format("one route back leads by one interface: with it, loose mode on {}, set already, passes {}",
+                          text_name(join), src),
+              fmt::format("{} on {}", src, text_name(join)));
+          continue;
+        }
         if (!first && owner->second != join) {
           add(loose_fix(join),
               fmt::format("after the route back by {} ({}): loose mode on {} (the kernel applies the larger of "
@@ -9934,6 +9957,38 @@ reverse_path_blame reverse_path_blame_of(const std::vector<check_result>& checks
   return {};
 }
 
+// The note of a command line mcast-recv refuses for any-source and
+// source-specific specs of one group, port and interface: the two command
+// lines that keep one kind, each pasted as it is (trial t15r16 L5: the
+// note said `ip maddr show`, which has nothing to do with it). None when
+// no such pair is found (another refusal).
+std::optional<std::string> conflict_choices(const std::vector<membership>& members) {
+  using key = std::tuple<core::ip_address, std::uint16_t, std::uint32_t>;
+  std::set<key> any, sourced;
+  for (const auto& m : members) {
+    const auto& r = m.request;
+    (r.mode == filter::any || !r.source ? any : sourced).insert({r.group, r.port, m.iface.index});
+  }
+  std::set<key> both;
+  std::ranges::set_intersection(any, sourced, std::inserter(both, both.end()));
+  if (both.empty()) return std::nullopt;
+  std::vector<membership> any_kept, sources_kept;
+  for (const auto& m : members) {
+    const auto& r = m.request;
+    const bool any_source = r.mode == filter::any || !r.source;
+    if (!both.contains({r.group, r.port, m.iface.index})) {
+      any_kept.push_back(m);
+      sources_kept.push_back(m);
+    } else {
+      (any_source ? any_kept : sources_kept).push_back(m);
+    }
+  }
+  return fmt::format("mcast-recv refuses this command line (exit 1): one interface's membership of a group is "
+                     "any-source or has a source filter, not both; keep the one you mean: every sender, mcast-recv "
+                     "{}, or those sources only, mcast-recv {}; or %IFACE another interface for one of them",
+                     spec_list(any_kept), spec_list(sources_kept));
+}
+
 // Whether the line `c`, merged for several groups, lists `group` in
 // data.groups.
 bool lists_group(const check_result& c, const core::ip_address& group) {
@@ -12473,8 +12528,13 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     if (!joined_there) {
       std::vector<std::string> joins;
       const planned* taking = nullptr;
+      bool source_routed = false;  // an include join of the group: it has a source_route line
       for (const auto& p : plan) {
         const auto name = std::string(p.iface.name.view());
+        if (p.m->request.port == port && p.m->request.group.unmap().with_scope_id(0) == group &&
+            p.m->request.mode == filter::include && p.m->request.source) {
+          source_routed = true;
+        }
         if (p.m->request.port == port && p.m->request.group.unmap().with_scope_id(0) == group &&
             std::ranges::find(joins, name) == joins.end()) {
           joins.push_back(name);
@@ -12498,12 +12558,13 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       }
       status = check_status::fail;
       status_why = fmt::format("; heard only on {}, where the doctor joined the group too, on a probe socket{}: the "
-                               "join on {} heard none of them (see the route and source_route lines)",
+                               "join on {} heard none of them (see the route{} line{})",
                                text_name(names.name(came_in_on)),
                                group.is_v4() ? std::string()
                                              : " (an IPv6 socket joined to a group takes its datagrams from every "
                                                "interface this host joined it on)",
-                               names_text(joins));
+                               names_text(joins), source_routed ? " and source_route" : "",
+                               source_routed ? "s" : "");  // an any-source join has no source_route line (trial t15r16 L4)
     }
     // Fewer than a packet socket saw come in there: the rest was dropped
     // on this host, before any socket (trial15o F5: `udp length > 100 drop`
@@ -13179,7 +13240,10 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
       // The planner's refusal of the specs themselves (mcast-recv exits 1
       // on them): the verdict, before any line whose fix rewrites them.
       json data = json::object();
-      if (message.find("plan membership:") != std::string::npos) data["command_line_refused"] = true;
+      if (message.find("plan membership:") != std::string::npos) {
+        data["command_line_refused"] = true;
+        if (auto choices = conflict_choices(members)) why.note = std::move(*choices);
+      }
       checks.push_back({"join", "memberships", check_status::fail, why.message, why.fix, std::move(data), why.note});
     }
   } else if (stopped({"join", "membership"})) {

@@ -46,6 +46,51 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
+// The `joined GROUP:PORT on IFACE (N)...` lines of a run's joins: each as it
+// is joined, or, `ranges`, consecutive groups of one port whose rest of the
+// line (`tail`: the interface, the kernel's route, the source) is the same
+// held back as one line, `joined 239.1.1.1:5000 to 239.1.12.184:5000 (3000
+// consecutive groups) on eth0 (5)`.
+class joined_lines {
+ public:
+  joined_lines(const reporter& out, bool ranges) : out_(out), ranges_(ranges) {}
+  joined_lines(const joined_lines&) = delete;
+  joined_lines& operator=(const joined_lines&) = delete;
+  ~joined_lines() = default;
+
+  void add(const core::ip_address& group, std::uint16_t port, std::string tail) {
+    if (ranges_ && count_ > 0 && port == port_ && tail == tail_ && next_group(last_, group)) {
+      last_ = group;
+      ++count_;
+      return;
+    }
+    flush();
+    first_ = last_ = group;
+    port_ = port;
+    tail_ = std::move(tail);
+    count_ = 1;
+    if (!ranges_) flush();
+  }
+
+  void flush() {
+    if (count_ == 0) return;
+    const auto first = core::endpoint(first_, port_).to_string();
+    out_.text(count_ == 1 ? fmt::format("joined {} on {}", first, tail_)
+                          : fmt::format("joined {} to {} ({} consecutive groups) on {}", first,
+                                        core::endpoint(last_, port_).to_string(), count_, tail_));
+    count_ = 0;
+  }
+
+ private:
+  const reporter& out_;
+  bool ranges_;
+  core::ip_address first_{}, last_{};
+  std::uint16_t port_ = 0;
+  std::string tail_;
+  std::size_t count_ = 0;
+};
+
+
 // --interval's seconds as a steady_clock duration (0: none).
 std::chrono::steady_clock::duration interval_duration(double seconds) {
   return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
@@ -408,6 +453,14 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
   std::vector<start_group> start_groups;
   start_groups.reserve(members.size());
   std::map<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>, std::size_t> start_index;  // entry per membership
+  // The `joined` lines: one per membership, or past 8 memberships one per
+  // run of consecutive groups joined alike (trial t15r16 L6: 3,000 lines
+  // before the summary); said before an error that ends the joins.
+  joined_lines said_joins(out, members.size() > specs_each_at_most);
+  const auto fail = [&](auto&&... args) {
+    said_joins.flush();
+    return out.fail(std::forward<decltype(args)>(args)...);
+  };
   std::size_t handled = 0;  // memberships joined (or found repeated) before a signal
   for (const auto& m : members) {
     if (stop_requested()) break;
@@ -419,7 +472,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
     const auto join_time = std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
     for (int attempt = 0; attempt < 64; ++attempt) {
       auto p = planner.place(m.request);
-      if (!p) return out.fail(exit_setup, p.error());
+      if (!p) return fail(exit_setup, p.error());
       if (p->duplicate) {
         duplicate = true;  // a repeated spec: joined, reported and timed once
         break;
@@ -431,17 +484,17 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
         core::socket copies;
         if (sock && reuse_port && m.request.group.is_v4()) {
           auto c = open_copy_socket(m.request.port);
-          if (!c) return out.fail(exit_setup, c.error());
+          if (!c) return fail(exit_setup, c.error());
           copies = std::move(*c);
         }
         if (sock && reuse_port) out.warn_event(port_shared_message(m.request.port, m.request.group.is_v4() ? AF_INET : AF_INET6),
                                                "port_reuseport", {{"port", m.request.port}});
         if (!sock && sock.error().code == std::errc::address_in_use) {
           const int family = m.request.group.is_v4() ? AF_INET : AF_INET6;
-          return out.fail(exit_setup, port_taken_message(m.request.port, family, sock.error()),
+          return fail(exit_setup, port_taken_message(m.request.port, family, sock.error()),
                           code_name(sock.error()));
         }
-        if (!sock) return out.fail(exit_setup, sock.error());
+        if (!sock) return fail(exit_setup, sock.error());
         shards.push_back({std::move(*sock), planner.sockets()[p->socket].family, m.request.port, 0, std::move(copies)});
       }
       joined = join(shards[p->socket].sock, m.request, *p);
@@ -464,13 +517,13 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
                                ? fmt::format("no route for {} and no -i: {} ({}): ", m.request.group.to_string(),
                                              text_name(cause->subject), cause->data.value("index", 0U))
                                : std::string();
-        return out.fail(exit_setup,
+        return fail(exit_setup,
                         fmt::format("{}: {}{}{}{}", bare.message(), where, cause->message,
                                     cause->fix.empty() ? "" : " (fix: " + cause->fix + ")",
                                     cause->note.empty() ? "" : " (note: " + cause->note + ")"),
                         "ENODEV");
       }
-      return out.fail(exit_setup, joined.error().message() + " (mcast-recv: -i IFACE, or GROUP%IFACE in the spec)",
+      return fail(exit_setup, joined.error().message() + " (mcast-recv: -i IFACE, or GROUP%IFACE in the spec)",
                       "ENODEV");
     }
     if (!joined && joined.error().code == std::errc::invalid_argument && !m.request.group.is_v4() &&
@@ -480,7 +533,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
       if (const auto cause = no_ipv6_cause(m.request.interface_index)) {
         auto bare = joined.error();
         bare.with_hint({});
-        return out.fail(exit_setup,
+        return fail(exit_setup,
                         fmt::format("{}: {}: {} (fix: {}) (note: {})", bare.message(), text_name(cause->subject), cause->message,
                                     cause->fix, cause->note),
                         "EINVAL");
@@ -491,11 +544,11 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
       // A limit: the doctor's words, with the value the plan needs in the command.
       const auto why = explain_join_refusal(joined.error().message(), joined.error().code, plan_joins(given));
       if (!why.fix.empty()) {
-        return out.fail(exit_setup, fmt::format("{} (note: {})", why.message, why.note),
+        return fail(exit_setup, fmt::format("{} (note: {})", why.message, why.note),
                         code_name(joined.error()));
       }
     }
-    if (!joined) return out.fail(exit_setup, joined.error());
+    if (!joined) return fail(exit_setup, joined.error());
     if (placed != nullptr) {
       std::string prefix;
       if (m.iface.index == 0) {
@@ -525,14 +578,18 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
     }
     if (m.request.source) start_groups[slot->second].sources.push_back(*m.request.source);
     if (out.text_on()) {  // thousands of groups: no line formatted for nobody
-      out.text(fmt::format("joined {} on {}{}{}", core::endpoint(m.request.group, m.request.port).to_string(),
-                           where.index != 0 ? fmt::format("{} ({})", text_name(where_name), where.index) : std::string("?"),
-                           m.iface.index == 0 ? " (the kernel's route)" : "",
-                           m.request.source ? fmt::format(" {} {}", m.request.mode == filter::include ? "from" : "except",
-                                                          m.request.source->to_string())
-                                            : ""));
+      said_joins.add(m.request.group, m.request.port,
+                     fmt::format("{}{}{}",
+                                 where.index != 0 ? fmt::format("{} ({})", text_name(where_name), where.index)
+                                                  : std::string("?"),
+                                 m.iface.index == 0 ? " (the kernel's route)" : "",
+                                 m.request.source
+                                     ? fmt::format(" {} {}", m.request.mode == filter::include ? "from" : "except",
+                                                   m.request.source->to_string())
+                                     : ""));
     }
   }
+  said_joins.flush();
   if (before_start) before_start();
   const std::optional<std::int64_t> asked =
       s.rcvbuf > 0 ? std::optional<std::int64_t>(s.rcvbuf) : buffers.auto_asked;

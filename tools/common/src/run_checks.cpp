@@ -2443,7 +2443,7 @@ run_verdict nothing_arrived_verdict(
   // The other FAILs that no also: line lists because a fix printed runs
   // theirs already: said, as the doctor's verdict says it.
   check_result with_covered;
-  if (const auto covered = covered_by_cause(checks, found, others); cause != nullptr && !covered.empty()) {
+  if (const auto covered = covered_by_cause(checks, found, others, false); cause != nullptr && !covered.empty()) {
     with_covered = *cause;
     with_covered.message += covered;
     cause = &with_covered;

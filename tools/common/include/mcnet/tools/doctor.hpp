@@ -190,8 +190,13 @@ struct merged_socket_filter {
 /// "" when none is (trial t15s L1). One whose fix an `also:` line's runs
 /// (with the verdict's and the earlier lines'), likewise: "; the fix of the
 /// also: line FAIL CHECK SUBJECT covers the line FAIL CHECK SUBJECT too".
+/// `lines_printed` false (a run, which prints the verdict and its also:
+/// lines, not each check): a covered line is named as a finding, the
+/// reverse-path counter's as the drops the summary's "drops by cause" line
+/// counts (trial t15r16 L2: a run named a line it never printed).
 [[nodiscard]] std::string covered_by_cause(const std::vector<check_result>& checks, const check_result* cause,
-                                           const std::vector<const check_result*>& others);
+                                           const std::vector<const check_result*>& others,
+                                           bool lines_printed = true);
 
 /// The text of an `also:` line for `c` with `fix` (also_fixes()'):
 /// "     also: STATUS CHECK SUBJECT, fix: COMMAND" (" (see its line)"
