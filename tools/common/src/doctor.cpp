@@ -1386,8 +1386,10 @@ std::string spec_on(const membership& m, std::string_view iface) { return spec_a
 // exited 1).
 std::string or_the_spec(const std::vector<const membership*>& line, const membership& m, std::string_view iface) {
   const bool clash = std::ranges::any_of(line, [&](const membership* o) {
-    return o != &m && o->request.group == m.request.group && o->request.port == m.request.port &&
-           o->iface.index != 0 && o->iface.name.view() == iface && o->request.mode != m.request.mode;
+    // The mode and port first: cheap, and in a line of one mode the end of
+    // it (a pass per spec over 12,000 memberships: trial t15r16 M5).
+    return o->request.mode != m.request.mode && o->request.port == m.request.port && o != &m &&
+           o->request.group == m.request.group && o->iface.index != 0 && o->iface.name.view() == iface;
   });
   if (clash) {
     return fmt::format("the spec alone cannot go to {}: the same group and port are joined there in another mode, "
@@ -9903,20 +9905,30 @@ std::optional<std::string> source_comes_in_by(const planned& p, const std::vecto
   return std::nullopt;
 }
 
-// The include sources of `plan`'s specs of `group` and `port` (unmapped,
+// The include sources of `plan`'s specs by group and port (unmapped,
 // without scope): addresses the command line takes already, never "the
-// address the sender uses" instead of another spec's (trial15p F1).
-std::set<core::ip_address> spec_sources(const std::vector<planned>& plan, const core::ip_address& group,
-                                        std::uint16_t port) {
-  std::set<core::ip_address> out;
-  for (const auto& q : plan) {
-    const auto& r = q.m->request;
-    if (r.mode == filter::include && r.source && r.port == port && r.group.unmap().with_scope_id(0) == group) {
-      out.insert(r.source->unmap().with_scope_id(0));
+// address the sender uses" instead of another spec's (trial15p F1). Built
+// once: a pass over the plan per join was quadratic (trial t15r16 M5).
+class spec_source_index {
+ public:
+  explicit spec_source_index(const std::vector<planned>& plan) {
+    for (const auto& q : plan) {
+      const auto& r = q.m->request;
+      if (r.mode == filter::include && r.source) {
+        of_[{r.group.unmap().with_scope_id(0), r.port}].insert(r.source->unmap().with_scope_id(0));
+      }
     }
   }
-  return out;
-}
+  /// The include specs' sources of `group` (unmapped, no scope) and `port`.
+  [[nodiscard]] const std::set<core::ip_address>& of(const core::ip_address& group, std::uint16_t port) const {
+    static const std::set<core::ip_address> none;
+    const auto it = of_.find({group, port});
+    return it != of_.end() ? it->second : none;
+  }
+
+ private:
+  std::map<std::pair<core::ip_address, std::uint16_t>, std::set<core::ip_address>> of_;
+};
 
 // Whether the rp_filter line (TcpExtIPReversePathFilter's) among `checks`
 // blames the join of `group` on `iface`: definitely (its blamed_joins name
@@ -10182,8 +10194,12 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
     for (const auto w : words) lines_naming[std::string(w)].push_back(i);
   }
   // Each silent join's line, its note with the placeholders below, merged
-  // at the end with the lines alike but for their group.
+  // at the end with the lines alike but for their group. The taps and the
+  // specs' sources looked up, not scanned per join.
   std::vector<silent_line> found;
+  std::map<std::tuple<std::uint32_t, core::ip_address, std::uint16_t>, const wire_tap*> tap_of;
+  for (const auto& t : taps) tap_of.try_emplace({t.seen.index, t.seen.group, t.seen.port}, &t);
+  const spec_source_index sources_taken(plan);
   for (const auto& p : plan) {
     // A group with no interface to join on: the route line says what
     // --listen heard of it on each link (unrouted_heard; trial t15q M4).
@@ -10213,9 +10229,8 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
     json data{{"group", group.to_string()}, {"port", r.port}, {"source", include ? json(source.to_string()) : json(nullptr)},
               {"interface", iface}, {"packets", 0}, {"silent", true}};
     // What a packet socket on the join interface saw arrive of the group.
-    const auto tap = std::ranges::find_if(taps, [&](const wire_tap& t) {
-      return t.seen.index == p.iface.index && t.seen.group == group && t.seen.port == r.port;
-    });
+    const auto tap_found = tap_of.find({p.iface.index, group, r.port});
+    const auto* tap = tap_found != tap_of.end() ? tap_found->second : nullptr;
     std::string other_sources;
     // Where the source_route line says the source's datagrams come in
     // instead: that is the cause, not the sender's address (trial15p F1).
@@ -10224,8 +10239,8 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
       why.push_back(fmt::format("the join of {} is on {}, and {}'s datagrams come in by {}", r.group.to_string(),
                                 text_name(iface), source.to_string(), text_name(*comes_by)));
     }
-    if (tap != taps.end() && !tap->seen.from.empty()) {
-      const auto taken = spec_sources(plan, group, r.port);
+    if (tap != nullptr && !tap->seen.from.empty()) {
+      const auto& taken = sources_taken.of(group, r.port);
       std::uint64_t mine = 0, others = 0, strangers = 0;
       std::vector<std::string> from, unknown;
       for (const auto& [src, n] : tap->seen.from) {
@@ -10825,11 +10840,12 @@ unrouted_listen unrouted_heard(const listen_span& heard_for, const netlink::snap
 // taken for one).
 std::vector<joined_elsewhere> others_joined(const std::vector<planned>& plan, const std::vector<probe>& probes) {
   auto out = ipv4_joined_elsewhere(plan);
+  if (out.empty()) return out;
+  std::set<std::pair<core::ip_address, std::string_view>> probed;  // looked up, not scanned per join
+  for (const auto& x : probes) probed.emplace(x.group, x.name);
   for (auto& e : out) {
     const auto group = e.join->m->request.group.unmap().with_scope_id(0);
-    std::erase_if(e.where, [&](const std::string& name) {
-      return std::ranges::any_of(probes, [&](const probe& x) { return x.group == group && x.name == name; });
-    });
+    std::erase_if(e.where, [&](const std::string& name) { return probed.contains({group, name}); });
   }
   std::erase_if(out, [](const joined_elsewhere& e) { return e.where.empty(); });
   return out;
@@ -10839,11 +10855,11 @@ std::vector<joined_elsewhere> others_joined(const std::vector<planned>& plan, co
 // group and port: what they saw (and did not see) of the groups decides,
 // not Udp IgnoredMulti (trial t15r4 H4).
 bool every_join_tapped(const std::vector<planned>& plan, const std::vector<wire_tap>& taps) {
+  std::set<std::tuple<std::uint32_t, core::ip_address, std::uint16_t>> tapped;
+  for (const auto& t : taps) tapped.emplace(t.seen.index, t.seen.group, t.seen.port);
   return std::ranges::all_of(plan, [&](const planned& p) {
-    const auto group = p.m->request.group.unmap().with_scope_id(0);
-    return p.iface.index != 0 && std::ranges::any_of(taps, [&](const wire_tap& t) {
-             return t.seen.index == p.iface.index && t.seen.group == group && t.seen.port == p.m->request.port;
-           });
+    return p.iface.index != 0 &&
+           tapped.contains({p.iface.index, p.m->request.group.unmap().with_scope_id(0), p.m->request.port});
   });
 }
 
@@ -10901,57 +10917,72 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       undecided_input.insert(c.data.value("input_interface", std::string()));
     }
   }
+  // What decides a join's taps, by its interface and family, read once
+  // per interface (trial t15r16 M5: three sysctl files and the bridge's
+  // ports read per join, and a pass over the taps wanted so far per join,
+  // took seconds at 12,000 joins); the taps wanted so far by (interface,
+  // group, port), looked up.
+  struct link_facts {
+    bool rp_on = false;
+    bool input_rule = false;
+    bool martian_possible = false;
+    std::vector<bridge_port> ports;
+  };
+  std::map<std::pair<std::uint32_t, bool>, link_facts> facts_of;
+  std::map<std::tuple<std::uint32_t, core::ip_address, std::uint16_t>, std::vector<std::size_t>> wanted_at;
   for (const auto& p : plan) {
     if (stop_requested()) break;  // said after (trial t15r8 D2c)
     const auto& r = p.m->request;
     if (p.iface.index == 0 || !joined) continue;
-    // IPv6 has no rp_filter: its tap is for the firewall's source rules (trial M1).
-    const auto eff = r.group.is_v4() ? read_rp(std::string(p.iface.name.view())).effective() : std::nullopt;
-    const bool rp_on = eff && *eff != 0;
+    const bool v4 = r.group.is_v4();
+    auto [known, fresh] = facts_of.try_emplace({p.iface.index, v4});
+    auto& f = known->second;
+    if (fresh) {
+      // IPv6 has no rp_filter: its tap is for the firewall's source rules (trial M1).
+      const auto eff = v4 ? read_rp(std::string(p.iface.name.view())).effective() : std::nullopt;
+      f.rp_on = eff && *eff != 0;
+      // Where an IPv6 input rule was undecided for want of the senders
+      // (trial15n 4): whether it refuses the ones that arrive.
+      f.input_rule = undecided_input.contains(std::string(p.iface.name.view()));
+      // On a bridge: a packet socket on each of its ports, where the
+      // datagrams come in (before the port's and the bridge's chains), says
+      // the way in of each source (trial h15t F13).
+      f.ports = bridge_ports(snap, p.iface.index);
+      // An IPv4 join with accept_local off (the default): a sender that
+      // uses this host's own address is a martian source to the kernel,
+      // dropped before any socket and uncounted, so only a packet socket
+      // sees it come in (trial t15q H1: an any-source join's "nothing
+      // arrived" was blamed on the sender, and no source_route line named
+      // the drop).
+      if (v4) {
+        const auto all = sysctl("net.ipv4.conf.all.accept_local");
+        const auto dev = sysctl(conf_key("net.ipv4.conf", p.iface.name.view(), "accept_local"));
+        f.martian_possible = !((all && *all != 0) || (dev && *dev != 0));
+      }
+    }
     // Also for an exclude join (!S,GROUP): whether what arrived came only
     // from the sources it excludes (trial15j H3).
     // Also where a firewall rule may drop by the source: whether what
     // arrived came from a source it drops (trial15k M1).
-    // Also where an IPv6 input rule was undecided for want of the senders
-    // (trial15n 4): whether it refuses the ones that arrive.
-    const bool input_rule = undecided_input.contains(std::string(p.iface.name.view()));
     // Also for an include join: whether the group's datagrams came from
     // another source than its own, should it hear nothing (trial15o F2).
     const bool include_join = r.mode == filter::include && r.source.has_value();
-    // Also on a bridge: a packet socket on each of its ports, where the
-    // datagrams come in (before the port's and the bridge's chains), says
-    // the way in of each source (trial h15t F13).
-    const auto ports = bridge_ports(snap, p.iface.index);
-    // Also for an IPv4 join with accept_local off (the default): a sender
-    // that uses this host's own address is a martian source to the kernel,
-    // dropped before any socket and uncounted, so only a packet socket sees
-    // it come in (trial t15q H1: an any-source join's "nothing arrived" was
-    // blamed on the sender, and no source_route line named the drop).
-    const bool martian_possible = [&] {
-      if (!r.group.is_v4()) return false;
-      const auto all = sysctl("net.ipv4.conf.all.accept_local");
-      const auto dev = sysctl(conf_key("net.ipv4.conf", p.iface.name.view(), "accept_local"));
-      return !((all && *all != 0) || (dev && *dev != 0));
-    }();
-    if (!rp_on && r.mode != filter::exclude && !source_rules && !input_rule && !include_join && ports.empty() &&
-        !martian_possible) {
+    if (!f.rp_on && r.mode != filter::exclude && !source_rules && !f.input_rule && !include_join && f.ports.empty() &&
+        !f.martian_possible) {
       continue;
     }
     const auto group = r.group.unmap().with_scope_id(0);
-    const auto same = [&](const wanted_tap& t) {
-      return t.request.index == p.iface.index && t.request.group == group && t.request.port == r.port;
-    };
-    if (std::ranges::any_of(wanted, same)) {
-      for (auto& t : wanted) {
-        if (same(t)) t.rp = t.rp || rp_on;
-      }
+    auto [at, new_tap] = wanted_at.try_emplace({p.iface.index, group, r.port});
+    if (!new_tap) {
+      for (const auto i : at->second) wanted[i].rp = wanted[i].rp || f.rp_on;
       continue;
     }
     std::vector<std::string> devices;  // where to capture: the ports, else the join interface
-    for (const auto& port : ports) devices.push_back(port.name);
+    for (const auto& port : f.ports) devices.push_back(port.name);
     if (devices.empty()) devices.emplace_back(p.iface.name.view());
     for (const auto& device : devices) {
-      wanted.push_back({{p.iface.index, device, group, r.port}, rp_on, ports.empty() ? std::string() : device});
+      at->second.push_back(wanted.size());
+      wanted.push_back({{p.iface.index, device, group, r.port}, f.rp_on, f.ports.empty() ? std::string() : device});
     }
   }
   if (!stop_requested() && !wanted.empty()) {
@@ -11126,8 +11157,9 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   // The tally is whole from here on: looked up by join, not passed over.
   const heard_index heard_at(seen);
   for (auto& pr : probes) {
+    if (!pr.unrouted) continue;
     for (const auto& t : probe_taps) {
-      if (!pr.unrouted || t.seen.index != pr.iface || t.seen.group != pr.group || t.seen.port != pr.sh.port) continue;
+      if (t.seen.index != pr.iface || t.seen.group != pr.group || t.seen.port != pr.sh.port) continue;
       for (const auto& [src, n] : t.seen.from) {
         if ((pr.source && src != *pr.source) || (pr.blocked && src == *pr.blocked)) continue;
         pr.arrived += n;
@@ -11149,26 +11181,39 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       if (n > w.second) w = {t.port, n};
     }
   }
-  for (std::size_t i = 0; i < taps.size(); ++i) {
-    for (std::size_t j = i + 1; j < taps.size();) {
-      if (taps[j].seen.index != taps[i].seen.index || taps[j].seen.group != taps[i].seen.group ||
-          taps[j].seen.port != taps[i].seen.port) {
-        ++j;
+  // One tap per join (interface, group, port) from here on, found by that
+  // key (a pass over the taps per join, and over the joins per tap: 12,000
+  // joins took seconds, trial t15r16 M5).
+  using tap_key = std::tuple<std::uint32_t, core::ip_address, std::uint16_t>;
+  std::map<tap_key, std::size_t> tap_of;
+  {
+    std::vector<wire_tap> merged;
+    merged.reserve(taps.size());
+    for (auto& t : taps) {
+      const auto [at, fresh] = tap_of.try_emplace({t.seen.index, t.seen.group, t.seen.port}, merged.size());
+      if (fresh) {
+        merged.push_back(std::move(t));
         continue;
       }
-      for (const auto& [src, n] : taps[j].seen.from) {
-        auto it = std::ranges::find(taps[i].seen.from, src, &std::pair<core::ip_address, std::uint64_t>::first);
-        if (it == taps[i].seen.from.end()) {
-          taps[i].seen.from.emplace_back(src, n);
+      auto& into = merged[at->second];
+      for (const auto& [src, n] : t.seen.from) {
+        auto it = std::ranges::find(into.seen.from, src, &std::pair<core::ip_address, std::uint64_t>::first);
+        if (it == into.seen.from.end()) {
+          into.seen.from.emplace_back(src, n);
         } else {
           it->second += n;
         }
       }
-      for (const auto& [other, n] : taps[j].seen.other_ports) taps[i].seen.other_ports[other] += n;
-      taps[i].rp = taps[i].rp || taps[j].rp;
-      taps.erase(taps.begin() + static_cast<std::ptrdiff_t>(j));
+      for (const auto& [other, n] : t.seen.other_ports) into.seen.other_ports[other] += n;
+      into.rp = into.rp || t.rp;
     }
+    taps = std::move(merged);
   }
+  const auto tap_at = [&taps, &tap_of](std::uint32_t index, const core::ip_address& group,
+                                       std::uint16_t port) -> const wire_tap* {
+    const auto it = tap_of.find({index, group, port});
+    return it != tap_of.end() ? &taps[it->second] : nullptr;
+  };
   // The counters' last reading, then the link events up to it: an
   // interface made and deleted before the reading is seen.
   const auto after = drop_counters::read(drop_counters::reading::last);
@@ -11208,15 +11253,19 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   // What the packet sockets saw come in from the senders the joins take,
   // against what the sockets got there.
   std::vector<arrival> arrivals;
+  std::map<tap_key, std::vector<const planned*>> joins_of_tap;  // the joins by their tap's key
+  for (const auto& p : plan) {
+    joins_of_tap[{p.iface.index, p.m->request.group.unmap().with_scope_id(0), p.m->request.port}].push_back(&p);
+  }
+  const spec_source_index sources_taken(plan);
   for (const auto& t : taps) {
     bool any = false, exclude = false;
     std::set<core::ip_address> included, excluded;
     std::string name;
-    for (const auto& p : plan) {
+    const auto joins = joins_of_tap.find({t.seen.index, t.seen.group, t.seen.port});
+    for (const auto* q : joins != joins_of_tap.end() ? joins->second : std::vector<const planned*>{}) {
+      const auto& p = *q;
       const auto& r = p.m->request;
-      if (p.iface.index != t.seen.index || r.port != t.seen.port || r.group.unmap().with_scope_id(0) != t.seen.group) {
-        continue;
-      }
       name = std::string(p.iface.name.view());
       if (r.mode == filter::include && r.source) {
         included.insert(r.source->unmap().with_scope_id(0));
@@ -11399,11 +11448,10 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   // arrive there, none of them heard: said on the route line, which says
   // nothing was heard (trial t15r12 L6: beside an rp_filter FAIL naming
   // the very datagrams).
-  const auto arrived_unheard = [&taps](const planned& p, const core::ip_address& group, std::uint16_t port) {
+  const auto arrived_unheard = [&tap_at](const planned& p, const core::ip_address& group, std::uint16_t port) {
     std::uint64_t arrived = 0;
-    for (const auto& t : taps) {
-      if (t.seen.index != p.iface.index || t.seen.group != group || t.seen.port != port) continue;
-      for (const auto& [source, n] : t.seen.from) arrived += n;
+    if (const auto* t = tap_at(p.iface.index, group, port)) {
+      for (const auto& [source, n] : t->seen.from) arrived += n;
     }
     if (arrived == 0) return std::string();
     return fmt::format(", but a packet socket on {} saw {} arrive there: this host dropped them before any socket "
@@ -11593,6 +11641,15 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   for (std::size_t i = 0; i < checks.size(); ++i) {
     if (checks[i].check == "route" || checks[i].check == "source_route") lines_of[checks[i].subject].push_back(i);
   }
+  // The probes by group and port, in their order: each join looks at its
+  // group's (a pass over 24,000 probes per join: trial t15r16 M5).
+  std::map<std::pair<core::ip_address, std::uint16_t>, std::vector<const probe*>> probes_by_group;
+  for (const auto& x : probes) probes_by_group[{x.group, x.sh.port}].push_back(&x);
+  const auto probes_of = [&probes_by_group](const core::ip_address& g, std::uint16_t port) -> const std::vector<const probe*>& {
+    static const std::vector<const probe*> none;
+    const auto it = probes_by_group.find({g, port});
+    return it != probes_by_group.end() ? it->second : none;
+  };
   for (const auto& p : plan) {
     if (p.iface.index == 0 || !joined) continue;
     const auto& r = p.m->request;
@@ -11661,10 +11718,10 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           c.data.contains("probe_interface")) {
         const auto src = r.source->unmap().with_scope_id(0);
         const auto via = c.data.value("probe_interface", "");
-        const auto pr = std::ranges::find_if(probes, [&](const probe& x) {
-          return x.group == group && x.sh.port == r.port && x.name == via && x.source == src;
-        });
-        if (pr == probes.end()) continue;
+        const auto& mine = probes_of(group, r.port);
+        const auto found = std::ranges::find_if(mine, [&](const probe* x) { return x->name == via && x->source == src; });
+        if (found == mine.end()) continue;
+        const auto* pr = *found;
         if (heard_at.from(src, group, r.port, p.iface.index)) continue;
         c.data["heard_on_route_interface"] = pr->heard;
         if (pr->heard > 0) {
@@ -11709,13 +11766,11 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           c.data.value("unless_route", false) && c.data.contains("route_interface") &&
           c.data["route_interface"].is_string()) {
         const auto src = r.source->unmap().with_scope_id(0);
-        const auto tap = std::ranges::find_if(taps, [&](const wire_tap& t) {
-          return t.seen.index == p.iface.index && t.seen.group == group && t.seen.port == r.port;
-        });
-        const bool came = tap != taps.end() && std::ranges::any_of(tap->seen.from, [&](const auto& f) {
+        const auto* tap = tap_at(p.iface.index, group, r.port);
+        const bool came = tap != nullptr && std::ranges::any_of(tap->seen.from, [&](const auto& f) {
                             return f.first == src && f.second > 0;
                           });
-        if (tap != taps.end() && !came) {
+        if (tap != nullptr && !came) {
           const auto back = c.data["route_interface"].get<std::string>();
           c.status = check_status::fail;
           c.message += fmt::format("; a packet socket on {} saw none of {}'s datagrams arrive there during --listen",
@@ -11743,19 +11798,16 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         // the clause came once per spec).
         if (!ambiguous_said.insert(c.subject).second) continue;
         const probe* best = nullptr;
-        for (const auto& x : probes) {
-          if (x.group == group && x.sh.port == r.port && x.heard > 0 && (best == nullptr || x.heard > best->heard)) {
-            best = &x;
-          }
+        for (const auto* x : probes_of(group, r.port)) {
+          if (x->heard > 0 && (best == nullptr || x->heard > best->heard)) best = x;
         }
         if (best == nullptr) {
           // A packet socket on the join interface that saw them arrive: they
           // came in there and this host dropped them (trial15u F9: "heard
           // none" beside a listen line saying they came in on it).
           std::uint64_t arrived = 0;
-          for (const auto& t : taps) {
-            if (t.seen.index != p.iface.index || t.seen.group != group || t.seen.port != r.port) continue;
-            for (const auto& f : t.seen.from) arrived += f.second;
+          if (const auto* t = tap_at(p.iface.index, group, r.port)) {
+            for (const auto& f : t->seen.from) arrived += f.second;
           }
           c.message += arrived > 0
                            ? fmt::format("; no socket got them on {} nor on the other links in {}, while a packet "
@@ -11806,8 +11858,8 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         // there besides (trial t15r14 M1: senders on b0 and c0, the fix
         // joined b0 alone and c0's stream was lost).
         std::set<std::string> other_links;
-        for (const auto& x : probes) {
-          if (x.group == group && x.sh.port == r.port && x.heard > 0 && x.name != best->name) other_links.insert(x.name);
+        for (const auto* x : probes_of(group, r.port)) {
+          if (x->heard > 0 && x->name != best->name) other_links.insert(x->name);
         }
         std::vector<membership> besides_specs;
         for (const auto& q : plan) {
@@ -11861,8 +11913,8 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           r.mode != filter::include && !c.data.value("undecided", false) && !c.data.value("ambiguous", false) &&
           c.status != check_status::fail) {
         std::vector<heard_link> heard_on;
-        for (const auto& x : probes) {
-          if (x.sweep && x.group == group && x.sh.port == r.port && x.heard > 0) heard_on.push_back({x.name, x.heard});
+        for (const auto* x : probes_of(group, r.port)) {
+          if (x->sweep && x->heard > 0) heard_on.push_back({x->name, x->heard});
         }
         if (heard_on.empty()) continue;
         sort_heard(heard_on);
@@ -11873,10 +11925,9 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         // side as well; its filter kept them out, which the listen line
         // says (trial t20r F4: "the sender is on eth2's side" and -i eth2,
         // which changed nothing).
-        const bool came_here = std::ranges::any_of(taps, [&](const wire_tap& t) {
-          return t.seen.index == p.iface.index && t.seen.group == group && t.seen.port == r.port &&
-                 std::ranges::any_of(t.seen.from, [](const auto& f) { return f.second > 0; });
-        });
+        const auto* here = tap_at(p.iface.index, group, r.port);
+        const bool came_here =
+            here != nullptr && std::ranges::any_of(here->seen.from, [](const auto& f) { return f.second > 0; });
         if (came_here) {
           c.message += fmt::format("; --listen: they came in on {} (a packet socket there saw them), the join's "
                                    "interface, and {} too (another link to the same LAN): see the listen line",
@@ -11921,10 +11972,10 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       if (c.check == "route" && c.subject == group_text && c.data.value("undecided", false) &&
           c.data.value("join_interface", "") == p.iface.name.view()) {
         const auto via = c.data.value("route_interface", "");
-        const auto pr = std::ranges::find_if(probes, [&](const probe& x) {
-          return x.group == group && x.sh.port == r.port && x.name == via;
-        });
-        if (pr == probes.end()) continue;
+        const auto& mine = probes_of(group, r.port);
+        const auto found = std::ranges::find_if(mine, [&](const probe* x) { return x->name == via; });
+        if (found == mine.end()) continue;
+        const auto* pr = *found;
         if (pr->heard > 0) {
           heard_by_probe(c, p, {{via, pr->heard}},
                          fmt::format("where the kernel's route for {} leaves", r.group.to_string()));
@@ -11949,10 +12000,10 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           c.data.value("join_interface", "") == p.iface.name.view()) {
         std::vector<heard_link> heard_on;
         std::vector<std::string> listened;
-        for (const auto& pr : probes) {
-          if (pr.group != group || pr.sh.port != r.port || pr.source || pr.name == p.iface.name.view()) continue;
-          listened.push_back(pr.name);
-          if (pr.heard > 0) heard_on.push_back({pr.name, pr.heard});
+        for (const auto* pr : probes_of(group, r.port)) {
+          if (pr->source || pr->name == p.iface.name.view()) continue;
+          listened.push_back(pr->name);
+          if (pr->heard > 0) heard_on.push_back({pr->name, pr->heard});
         }
         if (listened.empty()) continue;
         if (!heard_on.empty()) {
@@ -12121,12 +12172,12 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       std::vector<core::ip_address> excluded;
       std::string where;
       std::vector<std::string> specs;
-      for (const auto& p : plan) {
+      const auto joins = joins_of_tap.find({t.seen.index, t.seen.group, t.seen.port});
+      if (joins == joins_of_tap.end()) continue;
+      for (const auto* q : joins->second) {
+        const auto& p = *q;
         const auto& r = p.m->request;
-        if (r.mode != filter::exclude || !r.source || p.iface.index != t.seen.index || r.port != t.seen.port ||
-            r.group.unmap().with_scope_id(0) != t.seen.group) {
-          continue;
-        }
+        if (r.mode != filter::exclude || !r.source) continue;
         excluded.push_back(r.source->unmap().with_scope_id(0));
         where = std::string(p.iface.name.view());
         if (std::ranges::find(specs, p.m->spec.text) == specs.end()) specs.push_back(p.m->spec.text);
@@ -12150,13 +12201,13 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     std::vector<std::string> other_source;
     for (const auto& t : taps) {
       if (t.seen.from.empty()) continue;
-      const auto taken = spec_sources(plan, t.seen.group, t.seen.port);
-      for (const auto& p : plan) {
+      const auto joins = joins_of_tap.find({t.seen.index, t.seen.group, t.seen.port});
+      if (joins == joins_of_tap.end()) continue;
+      const auto& taken = sources_taken.of(t.seen.group, t.seen.port);
+      for (const auto* q : joins->second) {
+        const auto& p = *q;
         const auto& r = p.m->request;
-        if (r.mode != filter::include || !r.source || p.iface.index != t.seen.index || r.port != t.seen.port ||
-            r.group.unmap().with_scope_id(0) != t.seen.group) {
-          continue;
-        }
+        if (r.mode != filter::include || !r.source) continue;
         // Its datagrams come in elsewhere (the source_route FAIL): that
         // line's cause, not the sender's address (trial15p F1).
         if (source_comes_in_by(p, checks)) continue;
@@ -13154,6 +13205,9 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
   // counted before it say which version it went out in (trial h15t F8).
   const mld_since mld{read_mld_reports(), s.listen > 0 ? "the doctor's join and --listen" : "the doctor's join"};
   std::vector<shard> shards;
+  // Closed newest first, whatever ends the doctor (trial t15r16 M5: 36,000
+  // memberships closed oldest first kept it 3.5 s after its verdict).
+  close_newest_first close_shards(shards);
   std::vector<joined_membership> placed;  // which socket holds each membership
   stream_table table(1, s.recv.payload, s.recv.rtp_clock);
   sink_err.str("");
@@ -13220,6 +13274,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
     if (s.listen > 0 && routed.empty()) {
       auto taps = open_unrouted_taps(*snap, plan);
       auto probes = open_probes(s, *snap, plan, checks, silent);
+      close_newest_first close_probes(probes);
       // The probes of the groups with a route listen for joins that were not made: left out.
       std::erase_if(probes, [](const probe& x) { return !x.unrouted; });
       std::vector<shard> none;
@@ -13285,6 +13340,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
       // candidate link (IPv6) and a probe socket each, as above.
       auto taps = nowhere ? open_unrouted_taps(*snap, plan) : std::vector<wire_tap>{};
       auto probes = open_probes(s, *snap, plan, checks, silent);
+      close_newest_first close_probes(probes);
       heard_all = listen(s, *snap, plan, shards, probes, mld, checks, std::move(taps));
       if (not_listened(checks) && stopped({})) return print_verdict(out, checks, false);
       versions_of_joins_elsewhere(plan, checks);

@@ -47,19 +47,8 @@ int receive_run(const recv_settings& s, const reporter& out) {
   if (auto bad = resolve_memberships(s, out, netlink_resolver(), members)) return *bad;
   std::vector<shard> shards;
   // The sockets are closed newest first, whatever ends the run (a signal
-  // during the joins too): the kernel keeps an interface's groups newest
-  // first and looks each one it leaves up from there, so leaving them in
-  // the order they were joined walks the whole list each time (48,871
-  // IPv4 groups took 30 s to leave; newest first, a fraction of a second).
-  struct close_newest_first {
-    std::vector<shard>& shards;
-    explicit close_newest_first(std::vector<shard>& s) : shards(s) {}
-    close_newest_first(const close_newest_first&) = delete;
-    close_newest_first& operator=(const close_newest_first&) = delete;
-    ~close_newest_first() {
-      while (!shards.empty()) shards.pop_back();
-    }
-  } closer(shards);
+  // during the joins too): see close_newest_first.
+  close_newest_first closer(shards);
   // --io-uring: the ring is made here, on the thread that reads, so that a
   // refused io_uring is exit 4 before any join. Declared after the shards:
   // it goes first, its requests holding the sockets, which then close

@@ -1932,20 +1932,28 @@ std::vector<joined_elsewhere> ipv4_joined_elsewhere(const std::vector<planned_jo
   std::vector<joined_elsewhere> out;
   const auto snap = netlink::take_snapshot();
   if (!snap) return out;
+  // The host's IPv4 groups by address, and the plan's (group, interface)
+  // pairs: looked up, not scanned per join (trial t15r16 M5: 12,000 joins
+  // against the 36,000 groups the doctor's probes hold took seconds).
+  std::map<core::ip_address, std::vector<std::uint32_t>> host_joined;
+  for (const auto& g : snap->groups) {
+    if (g.index != 0 && g.address.unmap().is_v4()) host_joined[g.address.unmap()].push_back(g.index);
+  }
+  std::set<std::pair<core::ip_address, std::uint32_t>> planned_on;
+  for (const auto& o : plan) planned_on.emplace(o.m->request.group.unmap(), o.iface.index);
   for (const auto& p : plan) {
     const auto& r = p.m->request;
     if (p.iface.index == 0 || !r.group.unmap().is_v4()) continue;
     const auto group = r.group.unmap();
+    const auto found = host_joined.find(group);
+    if (found == host_joined.end()) continue;
     joined_elsewhere e{&p, {}};
-    for (const auto& g : snap->groups) {
-      if (g.address != group || g.index == 0 || g.index == p.iface.index) continue;
-      if (std::ranges::any_of(plan, [&](const planned_join& o) {
-            return o.iface.index == g.index && o.m->request.group.unmap() == group;
-          })) {
-        continue;  // joined there by the plan too
-      }
-      const auto at = core::interface_ref::by_index(g.index);
-      auto name = at ? std::string(at->name.view()) : fmt::format("interface index {}", g.index);
+    for (const auto index : found->second) {
+      if (index == p.iface.index) continue;
+      if (planned_on.contains({group, index})) continue;  // joined there by the plan too
+      const auto g_index = index;
+      const auto at = core::interface_ref::by_index(g_index);
+      auto name = at ? std::string(at->name.view()) : fmt::format("interface index {}", g_index);
       if (std::ranges::find(e.where, name) == e.where.end()) e.where.push_back(std::move(name));
     }
     if (!e.where.empty()) out.push_back(std::move(e));

@@ -88,6 +88,27 @@ struct shard {
   core::socket copies{};
 };
 
+/// Empties `items` (sockets, or what holds them) newest first when it goes,
+/// whatever ends the scope. The kernel keeps an interface's groups newest
+/// first and looks up each group a closing socket leaves from the head of
+/// that list (__ip_mc_dec_group, ip_mc_del_src), so closing sockets in the
+/// order they were joined walks the whole list for each group: 48,871 IPv4
+/// groups took 30 s to leave; newest first, a fraction of a second.
+/// Declared after `items`, so it runs before their own destructor.
+template <class T>
+class close_newest_first {
+ public:
+  explicit close_newest_first(std::vector<T>& items) noexcept : items_(items) {}
+  close_newest_first(const close_newest_first&) = delete;
+  close_newest_first& operator=(const close_newest_first&) = delete;
+  ~close_newest_first() {
+    while (!items_.empty()) items_.pop_back();
+  }
+
+ private:
+  std::vector<T>& items_;
+};
+
 /// Read and throw away what `sh.copies` holds (non-blocking, at most
 /// `limit` datagrams). Returns how many were read.
 std::size_t drain_copies(const shard& sh, std::size_t limit = 4096) noexcept;
