@@ -2427,8 +2427,8 @@ TEST(NetEveryRun, SilentChannelsOfOneDiagnosisAreSaidOnce) {
       << out;
   EXPECT_NE(out.find("mcast-recv: nothing arrived for 29 channels (" + range + ", 29 consecutive groups), while other "
                      "groups' datagrams did: no local check found a cause for them: their senders, their ports, or a "
-                     "router that does not forward them are the suspects (mcast-recv doctor --listen 5 239.255.94.2:" +
-                     port + "%eth0+29 checks more)"),
+                     "router that does not forward them are the suspects (mcast-recv doctor --listen 5 239.255.94.1:" +
+                     port + "%eth0+30 checks more)"),
             std::string::npos)
       << out;
   std::size_t paragraphs = 0;
@@ -2451,8 +2451,9 @@ TEST(NetEveryRun, SilentChannelsOfOneDiagnosisAreSaidOnce) {
   ASSERT_TRUE((*summary)["silent"].is_array()) << *summary;
   EXPECT_EQ((*summary)["silent"].size(), 29u);
   for (const auto& c : (*summary)["silent"]) {
-    EXPECT_NE(c["message"].get<std::string>().find(c["group"].get<std::string>() + ":" + port + "%eth0 checks more"),
-              std::string::npos)
+    // The whole command line: given the silent specs alone, the doctor's
+    // fixes moved the groups that arrive (trial t15r17 H1).
+    EXPECT_NE(c["message"].get<std::string>().find("239.255.94.1:" + port + "%eth0+30 checks more"), std::string::npos)
         << c;
   }
   // CSV: a row per silent channel.
@@ -2550,7 +2551,7 @@ TEST(NetEveryRun, ASilentSourceBesideOneThatSendsIsNamedAsItsChannel) {
                                    " on eth0 include " + sender + "): no local check found a cause for it"),
             std::string::npos)
       << t.output;
-  EXPECT_NE(t.standard_output.find("(mcast-recv doctor --listen 5 " + quiet + "%eth0 checks more)"),
+  EXPECT_NE(t.standard_output.find("(mcast-recv doctor --listen 5 " + quiet + "%eth0 " + sending + "%eth0 checks more)"),
             std::string::npos)
       << t.output;
   EXPECT_EQ(t.standard_output.find("nothing arrived for " + group + ","), std::string::npos) << t.output;
@@ -2565,7 +2566,10 @@ TEST(NetEveryRun, ASilentSourceBesideOneThatSendsIsNamedAsItsChannel) {
   EXPECT_EQ(silent[0]["sources"], json::array({nobody})) << j.output;
   EXPECT_EQ(silent[0]["interface"]["name"], "eth0") << j.output;
   EXPECT_EQ(silent[0]["other_channels_received"], json::array({group + " on eth0 include " + sender})) << j.output;
-  EXPECT_EQ(silent[0]["message"].get<std::string>().find(sending), std::string::npos) << j.output;
+  // The sending channel only in the doctor command, which takes the whole
+  // command line (trial t15r17 H1).
+  const auto message = silent[0]["message"].get<std::string>();
+  EXPECT_EQ(message.substr(0, message.find("(mcast-recv doctor")).find(sending), std::string::npos) << j.output;
 }
 
 // Without nft the firewall is not read: a run that received nothing says

@@ -753,6 +753,17 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 [[nodiscard]] std::vector<std::string> loss_hints(const std::vector<membership>& members,
                                                   const std::set<std::pair<core::ip_address, std::uint16_t>>& lossy);
 
+/// Below this many seconds of listening after the joins, a run that a
+/// signal ended judges nothing silent: no verdict's cause, no silent
+/// channel's diagnosis (cut_short_verdict()).
+inline constexpr double too_soon_to_judge_s = 1.0;
+
+/// The verdict of a run that received nothing and that a signal ended
+/// during its joins or within too_soon_to_judge_s of them (`why` says
+/// which): WARN, check `signal`, subject `run`, no fix, no cause looked for;
+/// the note names the doctor command with `specs`, the run's.
+[[nodiscard]] run_verdict cut_short_verdict(const std::string& why, const std::string& specs);
+
 /// For a run where some channels got datagrams and others none: per
 /// silent channel of `silent` (receive_session's summary), the checks
 /// that can differ between channels on one host (the firewall's rules for
@@ -793,10 +804,14 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// interface FAIL of the run's nothing-arrived verdict (trial t15t H2: eth1,
 /// MTU 1280, counted RX dropped +157 while its only channel got nothing,
 /// and the line said "no local check found a cause for it").
+/// `cut_short`: a signal ended the run during its joins or within
+/// too_soon_to_judge_s of them (why, as said): a channel with no local
+/// cause is said too soon to suspect its sender, not the sender suspected.
 [[nodiscard]] silent_report silent_hints(const std::vector<membership>& members,
                                          const std::vector<silent_channel>& silent,
                                          const std::function<std::optional<std::string>()>& stop = {},
-                                         const drop_counters& over_run = {});
+                                         const drop_counters& over_run = {},
+                                         const std::optional<std::string>& cut_short = std::nullopt);
 
 /// The interfaces where a channel of `members` that is not one of `silent`
 /// (so it received) is joined, by index; 0 among them when such a channel
