@@ -2059,29 +2059,33 @@ struct joined_off {
 // on X, and its datagrams come in by Y", one X and Y said once for all
 // their groups ("the joins of G1, G2 and G3 are on X, and their datagrams
 // come in by Y"; trial t15r6 F2: one clause per group of 600); an include
-// source's, "the join of G is on X, and S's datagrams come in by Y", each
-// as it is.
+// source's, "the join of G is on X, and S's datagrams come in by Y", one
+// X, S and Y alike said once ("the joins of G1 to G70 (70 consecutive
+// groups) are on X, and S's datagrams come in by Y"; trial t15r17 M1: a
+// clause per group of 3,000, 239 KB).
 std::vector<std::string> joined_off_clauses(const std::vector<joined_off>& offs) {
   std::vector<std::string> out;
-  std::map<std::pair<std::string, std::string>, std::pair<std::size_t, std::vector<std::string>>> groups;
+  // By join, arrival and source (empty: the route line's finding).
+  std::map<std::tuple<std::string, std::string, std::string>, std::pair<std::size_t, std::vector<std::string>>> groups;
   for (const auto& o : offs) {
-    if (!o.source.empty()) {
-      out.push_back(fmt::format("the join of {} is on {}, and {}'s datagrams come in by {}", o.group, o.join, o.source,
-                                o.arrive));
-      continue;
-    }
-    auto [it, fresh] = groups.try_emplace({o.join, o.arrive}, out.size(), std::vector<std::string>{});
+    auto [it, fresh] = groups.try_emplace({o.join, o.arrive, o.source}, out.size(), std::vector<std::string>{});
     if (fresh) {
-      out.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}", o.group, o.join, o.arrive));
+      out.push_back(o.source.empty()
+                        ? fmt::format("the join of {} is on {}, and its datagrams come in by {}", o.group, o.join, o.arrive)
+                        : fmt::format("the join of {} is on {}, and {}'s datagrams come in by {}", o.group, o.join,
+                                      o.source, o.arrive));
     }
     auto& said = it->second.second;
     if (std::ranges::find(said, o.group) == said.end()) said.push_back(o.group);
   }
-  for (const auto& [links, at] : groups) {
+  for (const auto& [key, at] : groups) {
+    const auto& [join, arrive, source] = key;
     const auto& [index, said] = at;
     if (said.size() < 2) continue;
-    out[index] = fmt::format("the joins of {} are on {}, and their datagrams come in by {}", groups_and(said),
-                             links.first, links.second);
+    out[index] = source.empty() ? fmt::format("the joins of {} are on {}, and their datagrams come in by {}",
+                                              groups_and(said), join, arrive)
+                                : fmt::format("the joins of {} are on {}, and {}'s datagrams come in by {}",
+                                              groups_and(said), join, source, arrive);
   }
   return out;
 }
@@ -2868,10 +2872,14 @@ json joined_too(const json& data) {
 
 // The note of a join that gets none of the channel's datagrams.
 std::string drop_join_note(const core::ip_address& group, const std::string& join_name) {
-  return fmt::format("drop the spec that joins {} on {} (a %{} spec, or the -i that puts it there) from the "
-                     "command line, unless another sender with that source address is on {}'s link (one address on "
-                     "two links: mcast-recv doctor --listen 5 hears whether they come in there)",
-                     group.to_string(), text_name(join_name), text_name(join_name), text_name(join_name));
+  // Whether a second sender with that address is there is the one thing
+  // this cannot tell: said first, the drop after it (trial t15r17 M4: a
+  // user who dropped the spec lost the stream of that second sender).
+  return fmt::format("it takes a stream of its own only if another sender with that source address is on {}'s link "
+                     "(one address on two links: mcast-recv doctor --listen 5 hears whether they come in there, and "
+                     "what keeps them away); if none is, drop the spec that joins {} on {} (a %{} spec, or the -i "
+                     "that puts it there) from the command line",
+                     text_name(join_name), group.to_string(), text_name(join_name), text_name(join_name));
 }
 
 // What a check line made on an assumed join interface adds: where and why.
@@ -4729,11 +4737,32 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       // `ip route replace OWN-ADDRESS dev IFACE` let none in); loose mode
       // passes them.
       std::vector<std::string> own;
+      // A sender whose route back must stay where it is: heard on another
+      // join interface (its datagrams there need the route back by it), or
+      // given its route by another join's note of this pass; one route back
+      // leads by one interface (trial t15r17 M3: the note's route silenced
+      // the join that heard it; two notes' routes undid each other).
+      std::vector<std::string> kept;
       for (const auto& a : seen_senders) {
         const auto back = route_back(a, p.iface.index);
         if (back && back->iface.index == p.iface.index) continue;  // it leaves by the join interface already
         if (back && back->type == 2) {
           own.push_back(a.to_string());
+          continue;
+        }
+        const auto bare = a.unmap().with_scope_id(0);
+        const auto heard_elsewhere = std::ranges::find_if(heard, [&](const heard_flow& h) {
+          return h.packets > 0 && h.index != p.iface.index && h.source.unmap().with_scope_id(0) == bare;
+        });
+        if (heard_elsewhere != heard.end()) {
+          const auto at = core::interface_ref::by_index(heard_elsewhere->index);
+          kept.push_back(fmt::format("not {}: --listen heard it on {}, whose datagrams need the route back by there",
+                                     a.to_string(), at ? text_name(at->name.view()) : std::string("another link")));
+          continue;
+        }
+        if (const auto [owner, first] = routed_back.try_emplace(bare, join); !first && owner->second != join) {
+          kept.push_back(fmt::format("not {}: the line of {} routes it back by {}", a.to_string(),
+                                     text_name(owner->second), text_name(owner->second)));
           continue;
         }
         const bool other_table = back && back->table != 0 && back->table != 254;
@@ -4749,6 +4778,12 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
         per_source = fmt::format("or keep the filter with a route back through {} for each sender the packet "
                                  "socket saw: {}",
                                  text_name(join), fmt::join(routes, "; "));
+      }
+      if (!kept.empty()) {
+        const auto why_kept = fmt::format("one route back leads by one interface, so no route back through {} for "
+                                          "each sender the packet socket saw ({}): loose mode passes {}",
+                                          text_name(join), fmt::join(kept, "; "), kept.size() == 1 ? "it" : "them");
+        per_source = routes.empty() ? why_kept : fmt::format("{}; {}", per_source, why_kept);
       }
       if (!own.empty()) {
         const auto own_text = fmt::format("{} {} this host's own address: its route back is the local table's "
@@ -10124,8 +10159,17 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
   // port and group, in that order: past 8, consecutive groups of one
   // interface and port are a range (trial t15r14 L2: 70 groups one by one,
   // sorted as text, 239.77.2.10 before 239.77.2.1).
+  // Only what came in where the group is joined: an IPv6 socket takes a
+  // group's datagrams from every interface the host joined it on, the
+  // probes' too, and those are no join's that "did" (trial t15r17 M2: the
+  // silent groups were among those said to have arrived).
+  std::set<std::tuple<std::uint32_t, core::ip_address, std::uint16_t>> joined_at;
+  for (const auto& p : plan) joined_at.emplace(p.iface.index, p.m->request.group.unmap().with_scope_id(0), p.m->request.port);
   std::map<std::tuple<std::string, std::uint16_t, core::ip_address>, std::uint64_t> arrived;
-  for (const auto& [k, c] : seen) arrived[{text_name(names.name(std::get<3>(k))), std::get<2>(k), std::get<1>(k)}] += c.packets;
+  for (const auto& [k, c] : seen) {
+    if (!joined_at.contains({std::get<3>(k), std::get<1>(k), std::get<2>(k)})) continue;
+    arrived[{text_name(names.name(std::get<3>(k))), std::get<2>(k), std::get<1>(k)}] += c.packets;
+  }
   std::vector<std::string> heard;
   const bool ranges = arrived.size() > specs_each_at_most;
   for (auto it = arrived.begin(); it != arrived.end();) {
@@ -10154,7 +10198,11 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
                                              count_text(sum, "datagram", "datagrams")));
     it = std::next(last);
   }
-  const auto heard_text = fmt::format("{}", fmt::join(heard, ", "));
+  // What the other joins heard, as the lines say it: none when only the
+  // doctor's probes heard anything.
+  const auto heard_text = heard.empty() ? std::string(", nor for any other join: what --listen heard came in only "
+                                                      "where the doctor's probes joined the groups")
+                                        : fmt::format(", while {} did", fmt::join(heard, ", "));
   std::set<std::string> said;
   // The WARN and FAIL lines by each group their subject may name (its
   // first word, the word after " -> " or " to "): a silent join's lines
@@ -10333,7 +10381,7 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
                                                silent_line::alone_mark);
     heard_for.mark(data);
     found.push_back({{"listen", subject, check_status::fail,
-                      fmt::format("nothing arrived for {} on {} in {}, while {} did{}{}", who, text_name(iface),
+                      fmt::format("nothing arrived for {} on {} in {}{}{}{}", who, text_name(iface),
                                   heard_for.text(), heard_text, why.empty() ? "" : ": ", fmt::join(why, "; ")),
                       "", data, std::move(note)},
                      p.m,
@@ -12793,11 +12841,14 @@ std::optional<core::ip_address> subject_group(std::string_view subject) {
   return std::nullopt;
 }
 
-// A heard source's OK listen line's message with its leading count
+// A heard source's listen line's message with its leading count
 // ("61 datagrams, TTL 1, ...") as "\x03 datagrams, TTL 1, ..."; any other
 // line's as it is.
 std::string heard_count_masked(const check_result& c) {
-  if (c.check != "listen" || c.status != check_status::ok || !c.data.is_object() || !c.data.contains("packets")) {
+  // OK, or a FAIL of datagrams heard only where a probe joined (trial
+  // t15r17 M2: one such line per group of an IPv6 range); not a silent
+  // join's (data.silent), whose lines are merged when made.
+  if (c.check != "listen" || !c.data.is_object() || !c.data.contains("packets") || c.data.value("silent", false)) {
     return c.message;
   }
   std::size_t digits = 0;

@@ -741,7 +741,8 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
     const std::vector<membership>& members, const drop_counters& over_run = {}, std::int64_t rcvbuf = 0,
     std::uint64_t end_markers = 0, const relied_routes_map& relied = {},
     const std::map<receive_session::ingress_key, receive_session::other_interface_count>& elsewhere = {},
-    const mld_since* mld = nullptr, std::optional<std::uint64_t> own_drops = std::nullopt);
+    const mld_since* mld = nullptr, std::optional<std::uint64_t> own_drops = std::nullopt,
+    const std::optional<std::string>& cut_short = std::nullopt);
 
 /// For a run whose streams lost datagrams that the sockets did not drop:
 /// the firewall check's WARN and FAIL lines for those of `members` whose
@@ -1062,6 +1063,12 @@ void merge_ambiguous_routes(std::vector<check_result>& checks, const std::vector
 /// that move a range of groups alone. Empty when more than `most` would be
 /// needed (or `at` is empty).
 [[nodiscard]] std::vector<std::string> covering_prefixes(std::vector<std::uint32_t> at, std::size_t most);
+/// The source_route WARN and FAIL lines that say the same but for their
+/// group (an include range whose source is on another link): one line, the
+/// first group's, its message naming the others, its note (`or the spec`)
+/// for each of them, JSON data.groups every group. Called by
+/// merge_route_moves() after its own merges.
+void merge_source_moves(std::vector<check_result>& checks);
 void list_merged_groups(check_result& c, const std::vector<std::string>& others);
 /// `checks` without those `merged` marks (same size), in their order.
 void drop_merged(std::vector<check_result>& checks, const std::vector<bool>& merged);
