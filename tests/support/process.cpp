@@ -45,6 +45,14 @@ core::unique_fd memory_file(const char* name) {
                              char* const* argv) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(1);
+  // A process group of its own, whose parent (the test) is in another
+  // group of the session: never orphaned. In the test's own group, run
+  // by a launcher that had exited (an orphaned group), a test that
+  // SIGSTOPs a child saw it get SIGHUP then SIGCONT as soon as any other
+  // member exited (POSIX: an orphaned group with a stopped member), and
+  // mcast-send ended "interrupted by a signal" (NetEveryRun.
+  // ASendersSilenceDuringTheReceiversOwnPauseIsStillItsStall, full runs only).
+  ::setpgid(0, 0);
   if (ns_fd >= 0 && ::setns(ns_fd, CLONE_NEWNET) != 0) report_and_exit(report_fd, errno);
   if (::dup2(input_fd, 0) < 0 || ::dup2(output_fd, 1) < 0 || ::dup2(error_fd, 2) < 0) report_and_exit(report_fd, errno);
   // The report pipe is CLOEXEC: it closes on a successful exec.

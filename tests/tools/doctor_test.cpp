@@ -2019,8 +2019,11 @@ TEST(NetDoctor, EverySsmSpecOfOneSourceIsCheckedAndEveryFixMovesThemAll) {
   const auto d = doctor(rx, {source + ",232.1.2.5:" + port, source + ",232.1.2.9:" + port,
                              source6 + ",[ff3e::1:5]:" + port});
   expect_verdict(d, "source_route", "FAIL", tools::exit_doctor_fail);
+  // The two IPv4 groups' lines say the same but for their group: one line
+  // naming both (trial t15r17 M1), the IPv6 one apart.
   const auto lines = d.checks("source_route");
-  ASSERT_EQ(lines.size(), 3u) << d.r.output;
+  ASSERT_EQ(lines.size(), 2u) << d.r.output;
+  EXPECT_EQ(lines[0]["data"]["groups"], json::array({"232.1.2.5", "232.1.2.9"})) << lines[0];
   for (const auto& l : lines) {
     EXPECT_EQ(l["status"], "FAIL") << d.r.output;
     const auto fix = l["fix"].get<std::string>();
@@ -10645,6 +10648,60 @@ TEST(NetDoctor, ASecondJoinSeenArrivingUnderAStrictFilterIsNotCalledUseless) {
     if (c["status"] != "FAIL") continue;
     EXPECT_EQ(c["note"].get<std::string>().find("ip route replace"), std::string::npos) << c;
   }
+}
+
+// Trial t15r17 M1: an include range whose source is on the other link
+// printed a source_route FAIL per group, each note "or the spec" of its
+// own group. One line now, its note for each spec, data.groups each group.
+TEST(NetDoctor, AnIncludeRangeWhoseSourceIsOnAnotherLinkIsOneSourceRouteLine) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  ASSERT_TRUE(rx.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth0"}).status.success());
+  const auto source = (*net)[2].v4().to_string();  // on eth1's LAN
+  const auto spec = source + ",232.77.98.40:" + std::to_string(free_port(rx)) + "+12";
+  const auto d = doctor(rx, {spec});
+  std::vector<json> lines;
+  for (const auto& c : d.checks("source_route")) {
+    if (c["status"] != "OK") lines.push_back(c);
+  }
+  ASSERT_EQ(lines.size(), 1u) << d.r.output;
+  EXPECT_EQ(lines[0]["status"], "FAIL") << lines[0];
+  EXPECT_EQ(lines[0]["data"]["groups"].size(), 12u) << lines[0];
+  EXPECT_EQ(lines[0]["note"], "or %eth1 in each of their specs") << lines[0];
+  EXPECT_NE(lines[0]["message"].get<std::string>().find("; the same for 11 more groups: 232.77.98.41 to 232.77.98.51"),
+            std::string::npos)
+      << lines[0];
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["fix"], "mcast-recv -i eth1 " + spec) << d.r.output;
+  EXPECT_EQ(d.verdict["note"], "or %eth1 in each of their specs") << d.r.output;
+}
+
+// Trial t15r17 M3: one sender address on both LANs, any-source joins on
+// both links, the route back by eth0, strict rp_filter: the counter line's
+// note offered a route back through eth1, which silences eth0's join.
+TEST(NetDoctor, ARouteBackThroughOneJoinIsNotOfferedWhenAnotherJoinHeardThatSender) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const std::string source = "10.77.98.12";
+  ASSERT_TRUE(test::tools::one_source_on_both_lans(*net, source));
+  ASSERT_TRUE(rx.exec({"ip", "route", "replace", source, "dev", "eth0"}).status.success());
+  const auto group = "239.255.97.150:" + std::to_string(free_port(rx));
+  const auto d = doctor_while(rx, {"--listen", "2", group + "%eth0", group + "%eth1"}, "9661FFEF", [&] {
+    test::tools::send((*net)[1], {"-i", "eth0", "-c", "30", "-r", "300pps", source + "," + group});
+    test::tools::send((*net)[2], {"-i", "eth0", "-c", "30", "-r", "300pps", source + "," + group});
+  });
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["fix"], "sysctl -w net.ipv4.conf.eth1.rp_filter=2") << d.r.output;
+  bool said = false;
+  for (const auto& c : d.checks("rp_filter")) {
+    if (!c["note"].is_string()) continue;
+    const auto note = c["note"].get<std::string>();
+    EXPECT_EQ(note.find("ip route replace " + source + " dev eth1"), std::string::npos) << c;
+    said = said || note.find("not " + source + ": --listen heard it on eth0") != std::string::npos;
+  }
+  EXPECT_TRUE(said) << d.r.output;
 }
 
 // Trial t15r16 M3: a range whose first groups come in where their route
