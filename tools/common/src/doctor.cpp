@@ -11675,9 +11675,19 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                    ? routes_for_alone(fs, to)
                    : fmt::format("a route leads to one link: no route fixes it with senders on {} links",
                                  heard.size());
-      c.message += fmt::format("; the same for {} joined on {} whose datagrams came in by {}: {}",
+      // The count above is the first group's: the range's besides (trial
+      // t15r17 L2: "21 datagrams on b0" read as the whole range's).
+      std::map<std::string, std::uint64_t> in_all;
+      for (const auto* f : fs) {
+        for (const auto& h : f->heard) in_all[h.name] += h.heard;
+      }
+      std::vector<std::string> totals;
+      for (const auto& h : heard) {
+        totals.push_back(fmt::format("{} on {}", count_text(in_all[h.name], "datagram", "datagrams"), text_name(h.name)));
+      }
+      c.message += fmt::format("; the same for {} joined on {} whose datagrams came in by {}: {} ({} for them all)",
                                count_text(others.size(), "more group", "more groups"), text_name(fs.front()->join),
-                               links_text(heard), groups_and(others));
+                               links_text(heard), groups_and(others), names_and(totals));
       list_merged_groups(c, others);
     }
     drop_merged(lines, merged);

@@ -229,8 +229,38 @@ result<core::socket> open_receive_socket(int family, std::uint16_t port, const r
   // keeps IP_MULTICAST_ALL on there, as such a holder has it by default:
   // every group joined here is then taken by both, each gets its copy, and
   // handle() counts only its own groups (receive_session::only_groups).
+  // Only its own groups, and with each datagram its group (destination),
+  // ingress interface, TTL / hop limit, TOS / traffic class, the drop count
+  // and, with --timestamp sw, the kernel's time: the facades' control tables
+  // know which option brings each. Set before the bind: a socket bound to
+  // the port takes every group joined on the host while IP_MULTICAST_ALL is
+  // on, its default, so a datagram of another socket's group that came in
+  // between the bind and these options was counted twice, and without its
+  // interface (trial t15r18 H1, M2: at 3,000 groups a heard group's FAIL
+  // "on ," from interface 0, and duplicates no sender sent).
+  const bool stamp = s.timestamp == "sw";
+  const auto configure = [&](bool all) -> result<void> {
+    if (family == AF_INET) {
+      using cf = ipv4::control_flags;
+      ipv4::packet_conn c(*sock);
+      return c.set_multicast_all(all).and_then([&] {
+        return c.set_control_message(
+            cf::destination | cf::interface | cf::ttl | cf::tos | cf::drops | (stamp ? cf::timestamp : cf::none), true);
+      });
+    }
+    using cf = ipv6::control_flags;
+    ipv6::packet_conn c(*sock);
+    return c.set_multicast_all(false).and_then([&] {
+      return c.set_control_message(cf::destination | cf::interface | cf::hop_limit | cf::traffic_class | cf::drops |
+                                       (stamp ? cf::timestamp : cf::none),
+                                   true);
+    });
+  };
   const auto bind_with = [&](bool port_too) {
-    auto ok = core::set(*sock, core::opt::reuse_address, true);
+    // Beside a SO_REUSEPORT holder (port_too), the IPv4 socket keeps
+    // IP_MULTICAST_ALL on, as said above.
+    auto ok = configure(port_too);
+    if (ok) ok = core::set(*sock, core::opt::reuse_address, true);
     if (ok && port_too) ok = core::set(*sock, core::opt::reuse_port, true);
     // IPv6 sockets take IPv6 only: IPv4 groups have their own socket.
     if (ok && family == AF_INET6) ok = core::set(*sock, ipv6::opt::v6_only, true);
@@ -238,7 +268,6 @@ result<core::socket> open_receive_socket(int family, std::uint16_t port, const r
     return ok;
   };
   auto ok = bind_with(false);
-  bool shared = false;
   if (!ok && ok.error().code == std::errc::address_in_use && reuse_port != nullptr) {
     auto again = core::socket::open(family, SOCK_DGRAM | SOCK_NONBLOCK);
     if (!again) return fail(again.error());
@@ -246,32 +275,10 @@ result<core::socket> open_receive_socket(int family, std::uint16_t port, const r
     *sock = std::move(*again);
     if (auto shared_ok = bind_with(true)) {
       ok = shared_ok;
-      shared = true;
       *reuse_port = true;
     } else {
       *sock = std::move(first);  // the first refusal is the one to explain
     }
-  }
-  // Only its own groups, and with each datagram its group (destination),
-  // ingress interface, TTL / hop limit, TOS / traffic class, the drop count
-  // and, with --timestamp sw, the kernel's time: the facades' control tables
-  // know which option brings each.
-  const bool stamp = s.timestamp == "sw";
-  if (ok && family == AF_INET) {
-    using cf = ipv4::control_flags;
-    ipv4::packet_conn c(*sock);
-    ok = c.set_multicast_all(shared).and_then([&] {
-      return c.set_control_message(
-          cf::destination | cf::interface | cf::ttl | cf::tos | cf::drops | (stamp ? cf::timestamp : cf::none), true);
-    });
-  } else if (ok) {
-    using cf = ipv6::control_flags;
-    ipv6::packet_conn c(*sock);
-    ok = c.set_multicast_all(false).and_then([&] {
-      return c.set_control_message(cf::destination | cf::interface | cf::hop_limit | cf::traffic_class | cf::drops |
-                                       (stamp ? cf::timestamp : cf::none),
-                                   true);
-    });
   }
   if (ok && s.busy_poll > 0) ok = core::set(*sock, core::opt::busy_poll, static_cast<int>(s.busy_poll));
   if (!ok) return fail(ok.error());
