@@ -10677,6 +10677,33 @@ TEST(NetDoctor, AnIncludeRangeWhoseSourceIsOnAnotherLinkIsOneSourceRouteLine) {
   EXPECT_EQ(d.verdict["note"], "or %eth1 in each of their specs") << d.r.output;
 }
 
+// Trial t15r17 L1 (t15r18 L8): a range heard whole printed an OK listen
+// line per group; one line now, its counts each and in all, also when
+// every group's count is one digit.
+TEST(NetDoctor, TheOkListenLinesOfAHeardRangeAreOneTextLine) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  rp_filter_off(rx, {"eth0", "eth1"});
+  const auto port = std::to_string(free_port(rx));
+  const auto spec = "239.255.97.160:" + port + "+12";
+  auto p = rx.start({MCAST_RECV, "doctor", "--listen", "2", "239.255.97.160:" + port + "%eth0+12"});
+  ASSERT_TRUE(wait_joined(rx, "A061FFEF"));
+  test::tools::send((*net)[1], {"-i", "eth0", "-c", "5", "-r", "600pps", spec});
+  const auto done = p.wait_for(30s);
+  ASSERT_TRUE(done) << p.output();
+  const auto out = p.standard_output();
+  std::size_t lines = 0;
+  for (auto at = out.find("OK   listen "); at != std::string::npos; at = out.find("OK   listen ", at + 1)) ++lines;
+  EXPECT_EQ(lines, 1u) << out;
+  const auto source = (*net)[1].v4().to_string();
+  EXPECT_NE(out.find("OK   listen " + source + " -> 239.255.97.160:" + port + " to 239.255.97.171:" + port +
+                     " (12 consecutive groups): 8 datagrams each (96 in all) (3 of them mcast-send's END markers), "
+                     "TTL 1, on eth0"),
+            std::string::npos)
+      << out;
+}
+
 // Trial t15r17 M3: one sender address on both LANs, any-source joins on
 // both links, the route back by eth0, strict rp_filter: the counter line's
 // note offered a route back through eth1, which silences eth0's join.

@@ -12917,7 +12917,7 @@ void print_checks(const reporter& out, const std::vector<check_result>& checks) 
     const auto name = first->to_string();
     const auto range = fmt::format("{} to {} ({} consecutive groups)", name, last->to_string(), run.size());
     auto message = group_mentions(c.message, name, "each group");
-    if (const auto rest = heard_count_masked(c); rest.size() != c.message.size()) {
+    if (const auto rest = heard_count_masked(c); rest != c.message) {  // a count masked (one digit: same size)
       // "60 to 61 datagrams each (608 in all), TTL 1, ..."
       std::uint64_t least = std::numeric_limits<std::uint64_t>::max(), most = 0, sum = 0;
       for (const auto k : run) {

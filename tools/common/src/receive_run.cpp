@@ -82,6 +82,9 @@ int receive_run(const recv_settings& s, const reporter& out) {
   // run that received nothing) is about the memberships joined, not the
   // ones never tried (60,000 of them took 12 s to check after a SIGINT).
   const auto planned = members.size();
+  // The doctor command of a run cut short names every planned spec: the
+  // joined ones may be none (trial t15r18 M3: "mcast-recv doctor --listen 5 ,").
+  const auto planned_specs = handled < members.size() ? spec_list(members) : std::string();
   if (handled < members.size()) members.erase(members.begin() + static_cast<std::ptrdiff_t>(handled), members.end());
   // What the doctor would find without listening, said before the first
   // datagram; not when a signal already ended the run (its summary's
@@ -122,14 +125,14 @@ int receive_run(const recv_settings& s, const reporter& out) {
   // The verdict judges the interfaces the run is joined on at its end: a
   // re-created one where its memberships were joined again, not the deleted one.
   // Datagrams of its groups that came in where it did not join them say where the sender is.
-  session.diagnose_with([&members, &s, &table, &links, &session, &mld, &cut_short, handled, planned,
+  session.diagnose_with([&members, &s, &table, &links, &session, &mld, &cut_short, &planned_specs, handled, planned,
                          relied = std::move(relied)](const drop_counters& over_run) {
     // Cut short during the joins: no check is made (a signal asks for
     // the summary now; not every join was made). Within a second of them:
     // a cause found stands (the run's own drop counters are evidence), but
     // none found is no reason to suspect the sender yet.
     const auto why = cut_short();
-    if (why && handled < planned) return cut_short_verdict(*why, spec_list(members));
+    if (why && handled < planned) return cut_short_verdict(*why, planned_specs);
     return nothing_arrived_verdict(links ? links->current(members) : members, over_run, s.rcvbuf,
                                    table.stray_ends(), relied, session.other_interface(), &mld,
                                    session.final_kernel_drops(), why);
