@@ -388,6 +388,17 @@ TEST(NetEveryRun, SsmSourceOnTheOtherInterfaceWarnsAtStartAndIsTheVerdict) {
   EXPECT_NE(text.standard_output.find("     fix: mcast-recv -i eth1 " + spec + "\n     note: or the spec "),
             std::string::npos)
       << text.output;
+
+  // A range of the source: one start warning, its note for each spec, not
+  // one group's spec "each group likewise" (trial t15r18 M6). Past 64
+  // memberships, whose whole-line move compares as one mark (at 12 the
+  // first group's warning is said apart: its fix names its group).
+  const auto range = spec + "+70";
+  const auto ranged = rx.exec({MCAST_RECV, "--json", "-d", "0.3", range});
+  const auto range_warnings = warnings(json_lines(ranged.standard_output), "source_route");
+  ASSERT_EQ(range_warnings.size(), 1u) << ranged.output;
+  EXPECT_EQ(range_warnings[0]["fix"], "mcast-recv -i eth1 " + range) << ranged.output;
+  EXPECT_EQ(range_warnings[0]["note"], "or %eth1 in each of their specs") << ranged.output;
 }
 
 // A plain run (no -i) joins where the group's route leads (eth0); the

@@ -309,6 +309,17 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
         c.*field = std::move(u.text);
         if (group_mentions(u.rest, first, group_mark) != u.rest) c.*field += likewise;
       }
+      // A source's spec moved alone ("or the spec S,G:P%b0"): for each of
+      // them, as the doctor's merged line says it (trial t15r18 M6: one
+      // group's spec of 70 "each group likewise").
+      if (c.check == "source_route" && c.note.starts_with("or the spec ") && c.data.is_object()) {
+        auto spec = std::string_view(c.note).substr(std::string_view("or the spec ").size());
+        if (spec.ends_with(likewise)) spec.remove_suffix(likewise.size());
+        const auto via = c.data.value("route_interface", std::string());
+        if (!via.empty() && spec.find(' ') == std::string_view::npos) {
+          c.note = fmt::format("or %{} in each of their specs", via);
+        }
+      }
       say(c, c.check == "route" ? group_ranges_text(w.groups) : group_mentions(c.subject, first, group_ranges_text(w.groups)),
           message);
     }
