@@ -4402,6 +4402,10 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   // on one interface were both given, setting the key twice): the filter
   // off passes what loose mode does, so it stays in loose mode's place.
   std::map<core::ip_address, std::string> routed_back;  // a source without a route back: the join its route goes by
+  // Which channels are joined where (the rp_filter lines' index, so that a
+  // join's line and this one agree on "joined there too").
+  const auto line = members_of(plan);
+  joined_channels joined(plan, line);
   const auto add = [&fixes](std::string f, std::string note, std::string who) {
     const auto key = fixed_rp_key(f);
     for (auto& x : fixes) {
@@ -4904,13 +4908,8 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       // The channel joined where the route back leaves too: loose mode
       // only, as the join's own rp_filter line says (trial t15r16 H3, the
       // counter line's note kept the route back that deafens that join).
-      const bool back_joined = std::ranges::any_of(plan, [&](const planned_join& q) {
-        const auto& o = q.m->request;
-        return q.iface.index == back->iface.index && o.mode == filter::include && o.source == r.source &&
-               o.group == r.group;
-      });
       add(loose_fix(join),
-          back_joined ? loose_only_note(join, std::string(back->iface.name.view())) : loose_note(src, join, back->table),
+          joined.on(*p.m, back->iface.index) ? loose_only_note(join, std::string(back->iface.name.view())) : loose_note(src, join, back->table),
           fmt::format("{} on {}", src, text_name(join)));
     } else {
       passing.push_back(fmt::format("{} on {} (rp_filter {}, the route back leaves by {})", src, text_name(join),
@@ -10046,6 +10045,51 @@ bool lists_group(const check_result& c, const core::ip_address& group) {
   return std::ranges::any_of(*groups, [&name](const json& g) { return g.is_string() && g.get_ref<const std::string&>() == name; });
 }
 
+// --listen's packet sockets once merged, one tap per join key (interface
+// index, group unmapped without scope, port), and the plan's joins by that
+// key: each join's tap and each tap's joins looked up, not scanned (a pass
+// over the taps per join, and over the joins per tap: 12,000 joins took
+// seconds, trial t15r16 M5). `tap_of`: the taps' indexes by key, as the
+// merge made them.
+class tap_index {
+ public:
+  using key = std::tuple<std::uint32_t, core::ip_address, std::uint16_t>;
+  tap_index(const std::vector<wire_tap>& taps, std::map<key, std::size_t> tap_of, const std::vector<planned>& plan)
+      : taps_(taps), tap_of_(std::move(tap_of)) {
+    for (const auto& p : plan) {
+      joins_[{p.iface.index, p.m->request.group.unmap().with_scope_id(0), p.m->request.port}].push_back(&p);
+    }
+  }
+  /// The tap of `index`, `group` and `port`; null when none listened there.
+  [[nodiscard]] const wire_tap* tap(std::uint32_t index, const core::ip_address& group, std::uint16_t port) const {
+    const auto it = tap_of_.find({index, group, port});
+    return it != tap_of_.end() ? &taps_[it->second] : nullptr;
+  }
+  /// The plan's joins of `t`'s interface, group and port.
+  [[nodiscard]] const std::vector<const planned*>& joins(const wire_seen& t) const {
+    static const std::vector<const planned*> none;
+    const auto it = joins_.find({t.index, t.group, t.port});
+    return it != joins_.end() ? it->second : none;
+  }
+  /// Whether the plan joins `group` for `port` on `index`.
+  [[nodiscard]] bool joined(std::uint32_t index, const core::ip_address& group, std::uint16_t port) const {
+    return joins_.contains({index, group, port});
+  }
+  /// Whether a packet socket listened on every join interface, for its
+  /// group and port: what they saw (and did not see) of the groups decides,
+  /// not Udp IgnoredMulti (trial t15r4 H4).
+  [[nodiscard]] bool every_join_tapped(const std::vector<planned>& plan) const {
+    return std::ranges::all_of(plan, [this](const planned& p) {
+      return p.iface.index != 0 && tap(p.iface.index, p.m->request.group.unmap().with_scope_id(0), p.m->request.port);
+    });
+  }
+
+ private:
+  const std::vector<wire_tap>& taps_;
+  std::map<key, std::size_t> tap_of_;
+  std::map<key, std::vector<const planned*>> joins_;
+};
+
 // A silent join's listen line before merging: its note holds placeholders
 // for the join's endpoint ("239.1.1.1:5000"), its spec, the words after
 // the doctor command that checks it alone, and the spec of the address
@@ -10151,8 +10195,8 @@ void merge_silent_lines(std::vector<silent_line>& found, std::vector<check_resul
 // passed", exit 0). `gone`: whether a join interface was deleted during it.
 template <class Seen, class Gone>
 void silent_joins(const doctor_settings& s, const listen_span& heard_for, const std::vector<planned>& plan, const Seen& seen,
-                  const heard_index& heard_at, const std::vector<wire_tap>& taps, const Gone& gone,
-                  std::vector<check_result>& checks) {
+                  const heard_index& heard_at, const tap_index& taps, const spec_source_index& sources_taken,
+                  const Gone& gone, std::vector<check_result>& checks) {
   if (seen.empty()) return;  // nothing at all: the one `listen` FAIL says so
   interface_names names;
   // Datagrams by interface (its name as text: text_name keeps names apart),
@@ -10163,11 +10207,9 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
   // group's datagrams from every interface the host joined it on, the
   // probes' too, and those are no join's that "did" (trial t15r17 M2: the
   // silent groups were among those said to have arrived).
-  std::set<std::tuple<std::uint32_t, core::ip_address, std::uint16_t>> joined_at;
-  for (const auto& p : plan) joined_at.emplace(p.iface.index, p.m->request.group.unmap().with_scope_id(0), p.m->request.port);
   std::map<std::tuple<std::string, std::uint16_t, core::ip_address>, std::uint64_t> arrived;
   for (const auto& [k, c] : seen) {
-    if (!joined_at.contains({std::get<3>(k), std::get<1>(k), std::get<2>(k)})) continue;
+    if (!taps.joined(std::get<3>(k), std::get<1>(k), std::get<2>(k))) continue;
     arrived[{text_name(names.name(std::get<3>(k))), std::get<2>(k), std::get<1>(k)}] += c.packets;
   }
   std::vector<std::string> heard;
@@ -10242,12 +10284,8 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
     for (const auto w : words) lines_naming[std::string(w)].push_back(i);
   }
   // Each silent join's line, its note with the placeholders below, merged
-  // at the end with the lines alike but for their group. The taps and the
-  // specs' sources looked up, not scanned per join.
+  // at the end with the lines alike but for their group.
   std::vector<silent_line> found;
-  std::map<std::tuple<std::uint32_t, core::ip_address, std::uint16_t>, const wire_tap*> tap_of;
-  for (const auto& t : taps) tap_of.try_emplace({t.seen.index, t.seen.group, t.seen.port}, &t);
-  const spec_source_index sources_taken(plan);
   for (const auto& p : plan) {
     // A group with no interface to join on: the route line says what
     // --listen heard of it on each link (unrouted_heard; trial t15q M4).
@@ -10277,8 +10315,7 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
     json data{{"group", group.to_string()}, {"port", r.port}, {"source", include ? json(source.to_string()) : json(nullptr)},
               {"interface", iface}, {"packets", 0}, {"silent", true}};
     // What a packet socket on the join interface saw arrive of the group.
-    const auto tap_found = tap_of.find({p.iface.index, group, r.port});
-    const auto* tap = tap_found != tap_of.end() ? tap_found->second : nullptr;
+    const auto* tap = taps.tap(p.iface.index, group, r.port);
     std::string other_sources;
     // Where the source_route line says the source's datagrams come in
     // instead: that is the cause, not the sender's address (trial15p F1).
@@ -10899,18 +10936,6 @@ std::vector<joined_elsewhere> others_joined(const std::vector<planned>& plan, co
   return out;
 }
 
-// Whether a packet socket listened on every join interface, for its
-// group and port: what they saw (and did not see) of the groups decides,
-// not Udp IgnoredMulti (trial t15r4 H4).
-bool every_join_tapped(const std::vector<planned>& plan, const std::vector<wire_tap>& taps) {
-  std::set<std::tuple<std::uint32_t, core::ip_address, std::uint16_t>> tapped;
-  for (const auto& t : taps) tapped.emplace(t.seen.index, t.seen.group, t.seen.port);
-  return std::ranges::all_of(plan, [&](const planned& p) {
-    return p.iface.index != 0 &&
-           tapped.contains({p.iface.index, p.m->request.group.unmap().with_scope_id(0), p.m->request.port});
-  });
-}
-
 bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::vector<planned>& plan,
             std::vector<shard>& shards, std::vector<probe>& probes, const mld_since& mld,
             std::vector<check_result>& checks, std::vector<wire_tap> probe_taps = {}) {
@@ -11230,10 +11255,8 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     }
   }
   // One tap per join (interface, group, port) from here on, found by that
-  // key (a pass over the taps per join, and over the joins per tap: 12,000
-  // joins took seconds, trial t15r16 M5).
-  using tap_key = std::tuple<std::uint32_t, core::ip_address, std::uint16_t>;
-  std::map<tap_key, std::size_t> tap_of;
+  // key (tap_index).
+  std::map<tap_index::key, std::size_t> tap_of;
   {
     std::vector<wire_tap> merged;
     merged.reserve(taps.size());
@@ -11257,11 +11280,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     }
     taps = std::move(merged);
   }
-  const auto tap_at = [&taps, &tap_of](std::uint32_t index, const core::ip_address& group,
-                                       std::uint16_t port) -> const wire_tap* {
-    const auto it = tap_of.find({index, group, port});
-    return it != tap_of.end() ? &taps[it->second] : nullptr;
-  };
+  const tap_index taps_at(taps, std::move(tap_of), plan);
   // The counters' last reading, then the link events up to it: an
   // interface made and deleted before the reading is seen.
   const auto after = drop_counters::read(drop_counters::reading::last);
@@ -11301,17 +11320,12 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   // What the packet sockets saw come in from the senders the joins take,
   // against what the sockets got there.
   std::vector<arrival> arrivals;
-  std::map<tap_key, std::vector<const planned*>> joins_of_tap;  // the joins by their tap's key
-  for (const auto& p : plan) {
-    joins_of_tap[{p.iface.index, p.m->request.group.unmap().with_scope_id(0), p.m->request.port}].push_back(&p);
-  }
   const spec_source_index sources_taken(plan);
   for (const auto& t : taps) {
     bool any = false, exclude = false;
     std::set<core::ip_address> included, excluded;
     std::string name;
-    const auto joins = joins_of_tap.find({t.seen.index, t.seen.group, t.seen.port});
-    for (const auto* q : joins != joins_of_tap.end() ? joins->second : std::vector<const planned*>{}) {
+    for (const auto* q : taps_at.joins(t.seen)) {
       const auto& p = *q;
       const auto& r = p.m->request;
       name = std::string(p.iface.name.view());
@@ -11496,9 +11510,9 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   // arrive there, none of them heard: said on the route line, which says
   // nothing was heard (trial t15r12 L6: beside an rp_filter FAIL naming
   // the very datagrams).
-  const auto arrived_unheard = [&tap_at](const planned& p, const core::ip_address& group, std::uint16_t port) {
+  const auto arrived_unheard = [&taps_at](const planned& p, const core::ip_address& group, std::uint16_t port) {
     std::uint64_t arrived = 0;
-    if (const auto* t = tap_at(p.iface.index, group, port)) {
+    if (const auto* t = taps_at.tap(p.iface.index, group, port)) {
       for (const auto& [source, n] : t->seen.from) arrived += n;
     }
     if (arrived == 0) return std::string();
@@ -11667,7 +11681,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       const bool every = std::ranges::all_of(whole_line, [&moving](const membership* o) {
         return moving.contains(move_ledger::key_of(*o));
       });
-      c.note = named ? fmt::format("or %{} in each of their specs", to)
+      c.note = named ? each_spec_note(to)
                : heard.size() == 1 && every
                    ? fmt::format("or, without -i, the route for every group: ip route replace 224.0.0.0/4 dev {}",
                                  shell_quoted(to))
@@ -11824,7 +11838,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           c.data.value("unless_route", false) && c.data.contains("route_interface") &&
           c.data["route_interface"].is_string()) {
         const auto src = r.source->unmap().with_scope_id(0);
-        const auto* tap = tap_at(p.iface.index, group, r.port);
+        const auto* tap = taps_at.tap(p.iface.index, group, r.port);
         const bool came = tap != nullptr && std::ranges::any_of(tap->seen.from, [&](const auto& f) {
                             return f.first == src && f.second > 0;
                           });
@@ -11864,7 +11878,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           // came in there and this host dropped them (trial15u F9: "heard
           // none" beside a listen line saying they came in on it).
           std::uint64_t arrived = 0;
-          if (const auto* t = tap_at(p.iface.index, group, r.port)) {
+          if (const auto* t = taps_at.tap(p.iface.index, group, r.port)) {
             for (const auto& f : t->seen.from) arrived += f.second;
           }
           c.message += arrived > 0
@@ -11983,7 +11997,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         // side as well; its filter kept them out, which the listen line
         // says (trial t20r F4: "the sender is on eth2's side" and -i eth2,
         // which changed nothing).
-        const auto* here = tap_at(p.iface.index, group, r.port);
+        const auto* here = taps_at.tap(p.iface.index, group, r.port);
         const bool came_here =
             here != nullptr && std::ranges::any_of(here->seen.from, [](const auto& f) { return f.second > 0; });
         if (came_here) {
@@ -12230,9 +12244,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       std::vector<core::ip_address> excluded;
       std::string where;
       std::vector<std::string> specs;
-      const auto joins = joins_of_tap.find({t.seen.index, t.seen.group, t.seen.port});
-      if (joins == joins_of_tap.end()) continue;
-      for (const auto* q : joins->second) {
+      for (const auto* q : taps_at.joins(t.seen)) {
         const auto& p = *q;
         const auto& r = p.m->request;
         if (r.mode != filter::exclude || !r.source) continue;
@@ -12259,10 +12271,8 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     std::vector<std::string> other_source;
     for (const auto& t : taps) {
       if (t.seen.from.empty()) continue;
-      const auto joins = joins_of_tap.find({t.seen.index, t.seen.group, t.seen.port});
-      if (joins == joins_of_tap.end()) continue;
       const auto& taken = sources_taken.of(t.seen.group, t.seen.port);
-      for (const auto* q : joins->second) {
+      for (const auto* q : taps_at.joins(t.seen)) {
         const auto& p = *q;
         const auto& r = p.m->request;
         if (r.mode != filter::include || !r.source) continue;
@@ -12453,7 +12463,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       // note.
       why = "; " + possibly_joined_elsewhere(maybe_elsewhere, ignored, "meanwhile");
       note = possibly_joined_elsewhere_note(plan, maybe_elsewhere.front());
-    } else if (ignored > 0 && !rp_ours && csum == 0 && !every_join_tapped(plan, taps)) {
+    } else if (ignored > 0 && !rp_ours && csum == 0 && !taps_at.every_join_tapped(plan)) {
       // No packet socket on every join interface: the counter alone, which
       // counts broadcasts and other groups' datagrams too (trial t15r4 H4).
       // With one, what it saw decides: no datagram of the group on any
@@ -12735,7 +12745,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                   gap, c.ttl_min <= 1 && joined_there ? ttl_one_hint : "", status_why),
                       heard_fix, std::move(heard_data), heard_note});
   }
-  silent_joins(s, heard_for, plan, seen, heard_at, taps, gone, checks);
+  silent_joins(s, heard_for, plan, seen, heard_at, taps_at, sources_taken, gone, checks);
   // The route back only predicts the interface a source's datagrams come
   // in by. Heard on the join interface, the join is right: a WARN there
   // would recommend the interface that leaves the receiver deaf.

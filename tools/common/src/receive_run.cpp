@@ -143,7 +143,6 @@ int receive_run(const recv_settings& s, const reporter& out) {
   // The drop counters since the joins: a silent channel's interface's own
   // drops, when no other channel there received (trial t15t H2).
   session.silent_hints_with([&members, &drops_before, &session, &cut_short](const receive_session::silent_channels& silent) {
-
     auto over = drop_counters::read(drop_counters::reading::last).since(drops_before);
     over.add_gone(session.links_gone());  // made and deleted within the run too (trial t15r3 H3)
     over.add_rp_changed(session.links_rp_changed());  // rp_filter changed and back (trial t15r4 H3b)

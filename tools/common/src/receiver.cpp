@@ -90,7 +90,6 @@ class joined_lines {
   std::size_t count_ = 0;
 };
 
-
 // --interval's seconds as a steady_clock duration (0: none).
 std::chrono::steady_clock::duration interval_duration(double seconds) {
   return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));

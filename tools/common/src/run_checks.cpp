@@ -317,7 +317,7 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
         if (spec.ends_with(likewise)) spec.remove_suffix(likewise.size());
         const auto via = c.data.value("route_interface", std::string());
         if (!via.empty() && spec.find(' ') == std::string_view::npos) {
-          c.note = fmt::format("or %{} in each of their specs", via);
+          c.note = each_spec_note(via);
         }
       }
       say(c, c.check == "route" ? group_ranges_text(w.groups) : group_mentions(c.subject, first, group_ranges_text(w.groups)),
@@ -963,7 +963,7 @@ void merge_route_moves(std::vector<check_result>& checks, const std::vector<cons
     // --listen heard them on the route's interface: "or the spec G%via"
     // was the first group's alone.
     if (c.note.starts_with("or the spec ")) {
-      c.note = fmt::format("or %{} in each of their specs", via);
+      c.note = each_spec_note(via);
     }
     c.message += fmt::format("; the same for {} joined on {} whose route leaves by {}: {}",
                              count_text(others.size(), "more group", "more groups"), text_name(join), text_name(via),
@@ -1012,7 +1012,7 @@ void merge_source_moves(std::vector<check_result>& checks) {
     if (group_mentions(c.note, first, mark) != c.note) {
       const auto via = c.data.is_object() ? c.data.value("route_interface", std::string()) : std::string();
       c.note = c.note.starts_with("or the spec ") && !via.empty()
-                   ? fmt::format("or %{} in each of their specs", via)
+                   ? each_spec_note(via)
                    : fmt::format("{} (said of {}: each group likewise)", c.note, first);
     }
     c.message += fmt::format("; the same for {}: {}", count_text(others.size(), "more group", "more groups"),
@@ -1099,6 +1099,8 @@ std::vector<std::string> covering_prefixes(std::vector<std::uint32_t> at, std::s
   }
   return out;
 }
+
+std::string each_spec_note(std::string_view iface) { return fmt::format("or %{} in each of their specs", iface); }
 
 void list_merged_groups(check_result& c, const std::vector<std::string>& others) {
   auto& listed = c.data["groups"] = json::array();
@@ -1478,7 +1480,6 @@ struct paragraph {
   // with the doctor command's specs.
   std::function<std::string(bool many, const std::string& specs)> none;
   std::vector<const json*> channels;  // the channels it is said of
-  std::vector<membership> members;    // their memberships
   std::vector<std::size_t> entries;   // their entries in the summary's `silent`
 };
 
@@ -1712,7 +1713,7 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       });
     }
     json causes = json::array();
-    paragraph said{beside(false), beside(true), {}, {}, {}, {}, {}, {}, {}, {}, {}};
+    paragraph said{beside(false), beside(true), {}, {}, {}, {}, {}, {}, {}, {}};
     std::vector<std::string> sampled;  // rules that drop a share only: noted, no cause of nothing at all
     // The FAILs first, then the WARNs, each in check_order(), as the
     // verdict ranks them (trial t15q L4: a WARN source_route came first).
@@ -1821,7 +1822,6 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       }
     }
     p.channels.push_back(&c);
-    p.members.insert(p.members.end(), these.begin(), these.end());
     p.entries.push_back(entry_index);
   }
   for (const auto& p : paragraphs) {
@@ -2029,9 +2029,8 @@ std::vector<joined_elsewhere> ipv4_joined_elsewhere(const std::vector<planned_jo
     for (const auto index : found->second) {
       if (index == p.iface.index) continue;
       if (planned_on.contains({group, index})) continue;  // joined there by the plan too
-      const auto g_index = index;
-      const auto at = core::interface_ref::by_index(g_index);
-      auto name = at ? std::string(at->name.view()) : fmt::format("interface index {}", g_index);
+      const auto at = core::interface_ref::by_index(index);
+      auto name = at ? std::string(at->name.view()) : fmt::format("interface index {}", index);
       if (std::ranges::find(e.where, name) == e.where.end()) e.where.push_back(std::move(name));
     }
     if (!e.where.empty()) out.push_back(std::move(e));

@@ -1056,7 +1056,6 @@ void merge_route_moves(std::vector<check_result>& checks, const std::vector<cons
 /// t15r15 H1: 3,000 lines, each moving its own group).
 void merge_ambiguous_routes(std::vector<check_result>& checks, const std::vector<const membership*>& line);
 
-/// A merged line's data "groups": its own subject, then `others`'.
 /// The fewest IPv4 prefixes that together hold exactly the addresses `at`
 /// (host order; any order, repeats allowed), as `ip route` writes them
 /// ("239.77.1.12/30"; a /32 as the address alone), lowest first: the routes
@@ -1069,6 +1068,10 @@ void merge_ambiguous_routes(std::vector<check_result>& checks, const std::vector
 /// for each of them, JSON data.groups every group. Called by
 /// merge_route_moves() after its own merges.
 void merge_source_moves(std::vector<check_result>& checks);
+/// The note of a line merged for several groups whose specs go to `iface`:
+/// "or %IFACE in each of their specs".
+[[nodiscard]] std::string each_spec_note(std::string_view iface);
+/// A merged line's data "groups": its own subject, then `others`'.
 void list_merged_groups(check_result& c, const std::vector<std::string>& others);
 /// `checks` without those `merged` marks (same size), in their order.
 void drop_merged(std::vector<check_result>& checks, const std::vector<bool>& merged);
