@@ -1075,8 +1075,9 @@ void merge_ambiguous_routes(std::vector<check_result>& checks, const std::vector
 
 std::vector<std::string> covering_prefixes(std::vector<std::uint32_t> at, std::size_t most) {
   std::ranges::sort(at);
-  const auto [end, last] = std::ranges::unique(at);
-  at.erase(end, last);
+  // std::unique, not std::ranges::unique: clang 14 rejects the subrange that
+  // the ranges form returns with libstdc++ 12's headers.
+  at.erase(std::unique(at.begin(), at.end()), at.end());
   std::vector<std::string> out;
   for (std::size_t i = 0; i < at.size();) {
     // The run of consecutive addresses from at[i]: [lo, hi].
