@@ -10125,12 +10125,61 @@ TEST(NetDoctor, OneSourceWithNoRouteBackOnTwoInterfacesGetsOneRouteAndLooseModeO
   const auto on0 = source + " -> 232.77.1.1 on eth0";
   const auto on1 = source + " -> 232.77.1.2 on eth1";
   EXPECT_EQ(rp_fix[on0], "ip route replace " + source + " dev eth0") << d.r.output;
-  EXPECT_EQ(rp_fix[on1], "sysctl -w net.ipv4.conf.eth1.rp_filter=2") << d.r.output;
+  EXPECT_EQ(rp_fix[on1], "ip route replace " + source + " dev eth0 && sysctl -w net.ipv4.conf.eth1.rp_filter=2")
+      << d.r.output;
   EXPECT_EQ(route_fix[on0], "ip route replace " + source + " dev eth0") << d.r.output;
   EXPECT_EQ(route_fix[on1], "ip route replace " + source + " dev eth0") << d.r.output;
   paste_fixes(rx, d);
   const auto again = doctor(rx, {a + "%eth0", b + "%eth1"});
   for (const auto& c : again.checks("rp_filter")) EXPECT_NE(c["status"], "FAIL") << again.r.output;
+  EXPECT_EQ(packets_while(rx, {"-d", "2", a + "%eth0", b + "%eth1"},
+                          [&] {
+                            test::tools::send((*net)[1], {"-i", "eth0", "-c", "20", "-r", "500pps", a});
+                            test::tools::send((*net)[2], {"-i", "eth0", "-c", "20", "-r", "500pps", b});
+                          }),
+            40u);
+}
+
+// Trial t15r18 M4: the same, pasting the verdict's other way (its note:
+// the filter off on eth0, no route back) and then its also: lines: eth1's
+// line said loose mode alone, which passes nothing without a route back,
+// and eth1's channel stayed silent. eth1's line holds the route back too.
+TEST(NetDoctor, TheVerdictsFilterOffWayWithItsAlsoLinesLetsBothChannelsIn) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const std::string source = "10.77.99.7";
+  ASSERT_TRUE(test::tools::one_source_on_both_lans(*net, source));
+  const auto port = std::to_string(free_port(rx));
+  const auto a = source + ",232.77.1.5:" + port;
+  const auto b = source + ",232.77.1.6:" + port;
+  const auto d = doctor(rx, {a + "%eth0", b + "%eth1"});
+  ASSERT_EQ(d.verdict["check"], "rp_filter") << d.r.output;
+  ASSERT_TRUE(d.verdict["note"].is_string()) << d.r.output;
+  const auto note = d.verdict["note"].get<std::string>();
+  const std::string head = "or turn the filter off on eth0: ";
+  const auto at = note.find(head);
+  ASSERT_NE(at, std::string::npos) << note;
+  // The command runs to its parenthesis or the note's ", as loose mode".
+  const auto end = std::min(note.find(" (", at), note.find(", as loose mode", at));
+  const auto other_way = note.substr(at + head.size(), end - at - head.size());
+  ASSERT_TRUE(other_way.starts_with("sysctl -w ")) << other_way;
+  std::vector<std::string> fixes{other_way};
+  bool eth1 = false;
+  for (const auto& also : d.verdict["also"]) {
+    if (!also["fix"].is_string()) continue;
+    fixes.push_back(also["fix"].get<std::string>());
+    if (also["subject"] == source + " -> 232.77.1.6 on eth1") {
+      eth1 = true;
+      EXPECT_EQ(also["fix"], "ip route replace " + source + " dev eth0 && sysctl -w net.ipv4.conf.eth1.rp_filter=2")
+          << also;
+    }
+  }
+  EXPECT_TRUE(eth1) << d.r.output;
+  for (const auto& f : fixes) {
+    const auto pasted = rx.exec({"sh", "-c", f});
+    ASSERT_TRUE(pasted.status.success()) << f << "\n" << pasted.output;
+  }
   EXPECT_EQ(packets_while(rx, {"-d", "2", a + "%eth0", b + "%eth1"},
                           [&] {
                             test::tools::send((*net)[1], {"-i", "eth0", "-c", "20", "-r", "500pps", a});

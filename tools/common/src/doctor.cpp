@@ -500,7 +500,10 @@ std::vector<const check_result*> other_causes(const std::vector<check_result>& c
             (!no_fix || c.fix.empty() || is_harmless(c))) {
           continue;
         }
-        if (!c.fix.empty() && runs_already(done, c.fix)) continue;
+        // A join that needs another join's route back is listed all the
+        // same (also_fixes keeps the route in its line; trial t15r18 M4).
+        const bool needs_route = c.data.is_object() && c.data.contains("route_back_by");
+        if (!c.fix.empty() && !needs_route && runs_already(done, c.fix)) continue;
         others.push_back(&c);
         for (auto& command : fix_commands(c.fix)) done.push_back(std::move(command));
       }
@@ -514,8 +517,15 @@ std::vector<std::string> also_fixes(const check_result* cause, const std::vector
   std::vector<std::string> out;
   for (const auto* c : others) {
     std::vector<std::string> left;
+    // A join whose loose mode needs another join's route back keeps that
+    // route in its line, though the verdict's fix adds it: pasted after the
+    // verdict's alternative (the filter off there, no route), loose mode
+    // alone passed nothing (trial t15r18 M4); `ip route replace` twice is
+    // harmless.
+    const bool needs_route = c->data.is_object() && c->data.contains("route_back_by");
     for (auto& command : fix_commands(c->fix)) {
-      if (done_already(done, command) || std::ranges::find(left, command) != left.end()) continue;
+      if (std::ranges::find(left, command) != left.end()) continue;
+      if (done_already(done, command) && !(needs_route && command.starts_with("ip route replace "))) continue;
       // A `sysctl -w` of which the earlier lines made some assignments
       // already: the rest only (trial t15w L3: an also: line set b0's
       // rp_filter=2 again after the verdict's fix had; one the earlier
@@ -3652,18 +3662,25 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       checks.push_back({"rp_filter", subject, check_status::fail,
                         fmt::format("{} and no route back to {}{}: {}", values, src.to_string(),
                                     refused ? fmt::format(" ({})", refused->said) : std::string(), counter),
-                        loose_already ? no_route_back_fix(src, owner) : loose_fix(receiving), shared_data,
+                        // The route back with loose mode, not loose mode
+                        // alone: pasted after the other join's alternative
+                        // (the filter off there, no route), loose mode alone
+                        // passed nothing (trial t15r18 M4). `replace` twice
+                        // is harmless.
+                        loose_already ? no_route_back_fix(src, owner)
+                                      : fmt::format("{} && {}", no_route_back_fix(src, owner), loose_fix(receiving)),
+                        shared_data,
                         loose_already
                             ? fmt::format("one route back leads by one interface: this fix is the one of the join on "
                                           "{} too; with it, loose mode on {}, set already, passes {}, as a route "
                                           "leads back to it",
                                           text_name(owner), text_name(join_name), src.to_string())
-                            : fmt::format("after the route back that the line of the join on {} adds ({}): loose mode on "
+                            : fmt::format("the route back by {} (the fix of the join on {} too: one route back leads "
+                                    "by one interface, so a second one by {} would replace it) with loose mode on "
                                     "{} (the kernel applies the larger of conf/all and conf/{}) passes {}, as a route "
-                                    "leads back to it; one route back leads by one interface, so a second one by {} "
-                                    "would replace it{}",
-                                    text_name(owner), no_route_back_fix(src, owner), text_name(receiving),
-                                    text_name(receiving), src.to_string(), text_name(receiving),
+                                    "then leads back to it{}",
+                                    text_name(owner), text_name(owner), text_name(receiving), text_name(receiving),
+                                    text_name(receiving), src.to_string(),
                                     receiving != join_name
                                         ? fmt::format(" ({} is where a join on its port {} belongs: see the interface "
                                                       "line)",
