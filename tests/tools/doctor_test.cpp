@@ -7577,6 +7577,45 @@ TEST(NetDoctor, AJoinTheVerdictMovesToAnotherInterfaceGetsThatInterfacesFirewall
             40u);
 }
 
+// Trial t15r18 L7: 60 silent IPv6 joins' listen lines, one text line, were
+// 8 also: lines "(see its line)" naming lines the text did not print, and
+// "53 more". Lines without a fix alike but for their consecutive groups
+// are one also: line naming the range; past 8 such lines, a count.
+TEST(Doctor, AlsoLinesWithoutAFixOfConsecutiveGroupsAreOneLine) {
+  std::vector<tools::check_result> lines;
+  for (int i = 0; i < 60; ++i) {
+    lines.push_back({"listen", fmt::format("fd77:12::2 -> [ff15::{:x}]:6000", 0xb + i), tools::check_status::fail, "m",
+                     "", {{"port", 6000}}, ""});
+  }
+  lines.push_back({"listen", "[ff15::b]:6000 on tqa0", tools::check_status::fail, "m", "", {{"port", 6000}}, ""});
+  lines.push_back({"route", "ff15::b", tools::check_status::fail, "m", "", {}, ""});
+  lines.push_back({"listen", "[ff15::c]:6000 on tqa0", tools::check_status::fail, "m", "", {{"port", 6000}}, ""});
+  std::vector<const tools::check_result*> others;
+  for (const auto& c : lines) others.push_back(&c);
+  const auto text = tools::also_lines(others, std::vector<std::string>(others.size()));
+  EXPECT_EQ(text, (std::vector<std::string>{
+                      "     also: FAIL listen fd77:12::2 -> [ff15::b]:6000 to [ff15::46]:6000 (60 consecutive groups) "
+                      "(see their lines)",
+                      "     also: FAIL listen [ff15::b]:6000 on tqa0 (see its line)",
+                      "     also: FAIL route ff15::b (see its line)",
+                      "     also: FAIL listen [ff15::c]:6000 on tqa0 (see its line)",
+                  }));
+  // Past 8 lines of one check and status: counted, each line as many as it holds.
+  std::vector<tools::check_result> apart;
+  for (int i = 0; i < 12; ++i) {
+    apart.push_back({"listen", fmt::format("[ff15::{:x}]:{} on a0", 2 * i + 1, 6000), tools::check_status::fail, "m",
+                     "", {{"port", 6000}}, ""});
+  }
+  std::vector<const tools::check_result*> each;
+  for (const auto& c : apart) each.push_back(&c);
+  std::vector<std::string> fixes(each.size());
+  fixes[0] = "ip route replace x";
+  const auto counted = tools::also_lines(each, fixes);
+  ASSERT_EQ(counted.size(), 10u);
+  EXPECT_EQ(counted.front(), "     also: FAIL listen [ff15::1]:6000 on a0, fix: ip route replace x");
+  EXPECT_EQ(counted.back(), "     also: 3 more FAIL listen lines (see them above)");
+}
+
 // trial15n 9: an also: line without a fix names which line it means (the
 // rule's handle and chain, or the chain's policy): several firewall lines
 // share the port as their subject.
@@ -10629,6 +10668,38 @@ TEST(NetDoctor, AnAmbiguousIpv6GroupHeardWhereTheKernelPlacedItOffersNoMove) {
   EXPECT_EQ(note.find("mcast-recv"), std::string::npos) << note;
   EXPECT_NE(note.find("-i eth" + std::to_string(first) + " "), std::string::npos) << note;
   EXPECT_EQ(d.verdict["status"], "OK") << d.r.output;
+}
+
+// Trial t15r18 M5: an IPv6 range without -i that the kernel placed on one
+// of two links by its per-link ff00::/8 order, four groups sent on that
+// link and eight on the other: the fix moved the eight and left the four
+// to the kernel's pick, so the next run warned of them and offered to move
+// them too. The fix names the four's link (%IFACE); run, all twelve arrive.
+TEST(NetDoctor, AnIpv6RangeSplitAcrossLinksIsFixedWithTheHeardGroupsPinnedWhereTheyAre) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const std::string group = "ff3e::97:71";
+  const auto lookup = rx.exec({"ip", "-6", "route", "get", group});
+  ASSERT_TRUE(lookup.status.success()) << lookup.output;
+  const std::size_t picked = lookup.output.find("dev eth1 ") != std::string::npos ? 1 : 0;
+  const auto here = "eth" + std::to_string(picked);
+  const auto there = "eth" + std::to_string(1 - picked);
+  const auto port = std::to_string(free_port(rx));
+  const auto spec = "[" + group + "]:" + port;
+  const auto rest = "[ff3e::97:75]:" + port;
+  const auto send = [&] {
+    test::tools::send((*net)[picked + 1], {"-i", "eth0", "-c", "80", "-r", "2000pps", spec + "+4"});
+    test::tools::send((*net)[2 - picked], {"-i", "eth0", "-c", "160", "-r", "4000pps", rest + "+8"});
+  };
+  const auto d = doctor_while(rx, {"--listen", "2", spec + "+12"}, "ff3e0000000000000000000000970071", send);
+  std::string fix;
+  for (const auto& c : d.checks("route")) {
+    if (c["status"] == "FAIL" && c["fix"].is_string()) fix = c["fix"].get<std::string>();
+  }
+  EXPECT_EQ(fix, "mcast-recv '" + spec + "%" + here + "+4' '" + rest + "%" + there + "+8'") << d.r.output;
+  EXPECT_EQ(packets_while(rx, {"-d", "2", spec + "%" + here + "+4", rest + "%" + there + "+8"}, send),
+            4u * 80 + 8u * 160);  // -c counts per group
 }
 
 // Trial t15r16 H2: an IPv6 range named on one link with the kernel's own

@@ -4448,6 +4448,43 @@ TEST(NetEveryRun, AnOnLinkSourceRoutedBackElsewhereIsNoRouterNorOtherInterfaceLe
   EXPECT_NE(message.find("(fix: sysctl -w net.ipv4.conf.eth1.rp_filter=2)"), std::string::npos) << message;
 }
 
+// Trial t15r18 M5: an IPv6 range without -i that the kernel placed on one
+// of two links by its per-link ff00::/8 order, four groups sent there and
+// eight on the other link: the eight's paragraph offered the link they got
+// nothing on as one of its choices, and no doctor. The other link only,
+// and the doctor whose --listen joins on each.
+TEST(NetEveryRun, AnIpv6RangeSilentOnTheKernelsPickIsOfferedTheOtherLinksAndTheDoctor) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const std::string group = "ff3e::97:81";
+  const auto lookup = rx.exec({"ip", "-6", "route", "get", group});
+  ASSERT_TRUE(lookup.status.success()) << lookup.output;
+  const std::size_t picked = lookup.output.find("dev eth1 ") != std::string::npos ? 1 : 0;
+  const auto here = "eth" + std::to_string(picked);
+  const auto there = "eth" + std::to_string(1 - picked);
+  const auto port = std::to_string(free_port(rx));
+  const auto spec = "[" + group + "]:" + port;
+  const auto rest = "[ff3e::97:85]:" + port;
+  const auto t = test::tools::receive_while(rx, {"-d", "2", spec + "+12"}, [&] {
+    test::tools::send((*net)[picked + 1], {"-i", "eth0", "-c", "20", "-r", "1000pps", spec + "+4"});
+    test::tools::send((*net)[2 - picked], {"-i", "eth0", "-c", "20", "-r", "1000pps", rest + "+8"});
+  });
+  const auto& out = t.standard_output;
+  const auto at = out.find("mcast-recv: nothing arrived for 8 channels (" + rest);
+  ASSERT_NE(at, std::string::npos) << t.output;
+  const auto paragraph = out.substr(at, out.find('\n', at) - at);
+  EXPECT_NE(paragraph.find("nothing arrived on " + here + ", where the kernel's pick put the join: the interface "
+                           "the sender's datagrams come in on may be the other: mcast-recv '" + spec + "+4' '" + rest +
+                           "%" + there + "+8'"),
+            std::string::npos)
+      << paragraph;
+  EXPECT_EQ(paragraph.find("%" + here + "+8"), std::string::npos) << paragraph;
+  EXPECT_NE(paragraph.find("mcast-recv doctor --listen 5 '" + spec + "+12' joins on each link and says which"),
+            std::string::npos)
+      << paragraph;
+}
+
 // Trial t15r15 H4: one source address on two links (a sender on each LAN
 // with it), its channels joined on both, the route back by eth1 and the
 // filter strict on eth0: eth0's channels got nothing. Their paragraph said

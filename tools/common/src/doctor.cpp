@@ -660,6 +660,87 @@ std::string also_line(const check_result& c, const std::string& fix) {
                      fix.empty() ? fmt::format(" (see its line{})", which) : ", fix: " + fix);
 }
 
+namespace {
+
+std::optional<core::ip_address> subject_group(std::string_view subject);
+
+// `c`'s subject for the text line of its groups `first` to `last`
+// (`groups` of them): "10.77.1.2 -> 239.1.1.1 to 239.1.1.10 (10
+// consecutive groups) on eth0".
+std::string range_subject(const check_result& c, const core::ip_address& first, const core::ip_address& last,
+                          std::size_t groups) {
+  const auto name = first.to_string();
+  // A listen line's subject names an endpoint: the range of endpoints,
+  // "10.77.1.2 -> 239.1.1.1:5000 to 239.1.1.10:5000 (10 consecutive
+  // groups)", not the port after the count.
+  if (c.check == "listen" && c.data.is_object() && c.data.contains("port") && c.data["port"].is_number_integer() &&
+      c.data["port"].get<std::int64_t>() >= 0 && c.data["port"].get<std::int64_t>() <= 65535) {
+    const auto port = static_cast<std::uint16_t>(c.data["port"].get<std::int64_t>());
+    const auto a = core::endpoint(first.with_scope_id(0), port).to_string();
+    if (const auto at = c.subject.find(a); at != std::string::npos) {
+      auto subject = c.subject;
+      subject.replace(at, a.size(),
+                      fmt::format("{} to {} ({} consecutive groups)", a,
+                                  core::endpoint(last.with_scope_id(0), port).to_string(), groups));
+      return subject;
+    }
+  }
+  return group_mentions(c.subject, name,
+                        fmt::format("{} to {} ({} consecutive groups)", name, last.to_string(), groups));
+}
+
+}  // namespace
+
+std::vector<std::string> also_lines(const std::vector<const check_result*>& others,
+                                    const std::vector<std::string>& fixes) {
+  std::vector<std::string> out;
+  const std::string mark = "\x02";
+  std::map<std::pair<std::string, check_status>, std::size_t> said, more;
+  for (std::size_t i = 0; i < others.size(); ++i) {
+    const auto& c = *others[i];
+    if (!fixes[i].empty()) {
+      out.push_back(also_line(c, fixes[i]));
+      continue;
+    }
+    // The lines without a fix of one check and status whose subjects say
+    // the same but for their consecutive groups: one line naming the
+    // range, as the text merges their lines (trial t15r18 L7: 60 merged
+    // listen lines were 8 also: lines "(see its line)" and "53 more").
+    std::size_t j = i;
+    const auto first = subject_group(c.subject);
+    auto last = first;
+    if (first) {
+      const auto key = group_mentions(c.subject, first->to_string(), mark);
+      while (j + 1 < others.size() && fixes[j + 1].empty() && others[j + 1]->check == c.check &&
+             others[j + 1]->status == c.status) {
+        const auto g = subject_group(others[j + 1]->subject);
+        if (!g || !next_group(last->with_scope_id(0), g->with_scope_id(0)) ||
+            group_mentions(others[j + 1]->subject, g->to_string(), mark) != key) {
+          break;
+        }
+        last = g;
+        ++j;
+      }
+    }
+    // Past the first 8 of one check and status they are counted, not each
+    // named (trial t15r15 L3: 6,000 at 3,000 groups).
+    const auto k = std::pair{c.check, c.status};
+    if (++said[k] > specs_each_at_most) {
+      more[k] += j - i + 1;
+    } else if (j == i) {
+      out.push_back(also_line(c, ""));
+    } else {
+      out.push_back(fmt::format("     also: {} {} {} (see their lines)", status_word(c.status), c.check,
+                                range_subject(c, *first, *last, j - i + 1)));
+    }
+    i = j;
+  }
+  for (const auto& [k, n] : more) {
+    out.push_back(fmt::format("     also: {} more {} {} lines (see them above)", n, status_word(k.second), k.first));
+  }
+  return out;
+}
+
 int doctor_exit_code(const std::vector<check_result>& checks) noexcept {
   if (std::ranges::any_of(checks, [](const check_result& c) { return c.status == check_status::fail; })) {
     return exit_doctor_fail;
@@ -2533,7 +2614,14 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
           // The note's choices, a link each: with include sources, the
           // other specs of the command line stay on their sources' links.
           std::vector<std::string> choices;
-          for (const auto& name : links) choices.push_back(by_source ? by_source_fix(name) : group_moved_run(line, g, name, unnamed(g)));
+          // A run's silent join: not the link it got nothing on (trial
+          // t15r18 M5: the first of three choices was where the groups
+          // were, silent).
+          const bool silent_there = p.silent && !by_source;
+          for (const auto& name : links) {
+            if (silent_there && name == via) continue;
+            choices.push_back(by_source ? by_source_fix(name) : group_moved_run(line, g, name, unnamed(g)));
+          }
           if (by_source && by_source->first == via) {
             checks.push_back({"route", subject, check_status::ok,
                               fmt::format("joined on {}, the first of the kernel's per-link routes ff00::/8 (table "
@@ -2574,7 +2662,14 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                                  "the per-link routes ff00::/8, is looked up first")
                    : fmt::format("{}: {} (a route in the main table does not decide it: table local, where the "
                                  "kernel keeps these, is looked up first)",
-                                 by_source ? "the choices" : "the interface the sender's datagrams come in on, one of",
+                                 by_source      ? std::string("the choices")
+                                 : silent_there ? fmt::format("nothing arrived on {}, where the kernel's pick put the "
+                                                              "join: the interface the sender's datagrams come in on "
+                                                              "{}",
+                                                              text_name(via),
+                                                              choices.size() == 1 ? "may be the other"
+                                                                                  : "may be one of the others")
+                                                : std::string("the interface the sender's datagrams come in on, one of"),
                                  fmt::join(choices, "; "))});
           continue;
         }
@@ -11659,6 +11754,19 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     return fmt::format("or, without -i, routes for these groups alone: {} (the other groups keep their route)",
                        fmt::join(routes, " && "));
   };
+  // IPv6 joins without -i that the kernel placed by its per-link ff00::/8
+  // order and that --listen heard where it placed them: a fix that moves
+  // other groups names their link too (%IFACE), so that it neither leaves
+  // them to the kernel's pick, which a link going down and up changes, nor
+  // makes the next run warn of it and offer to move them (trial t15r18
+  // M5). Filled below, once the route lines are indexed.
+  std::map<move_ledger::join_key, std::string> heard_pins;
+  const auto heard_pin = [&heard_pins](const membership& o) -> std::optional<std::string> {
+    if (o.iface.index != 0 || heard_pins.empty()) return std::nullopt;
+    const auto it = heard_pins.find(move_ledger::key_of(o));
+    if (it == heard_pins.end()) return std::nullopt;
+    return it->second;
+  };
   const auto merge_sweep_moves = [&](std::vector<check_result>& lines, const std::vector<const membership*>& whole_line,
                                      const std::vector<sweep_fail>& fails) {
     // One situation: the join interface and the links heard on, in order.
@@ -11689,7 +11797,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       }
       c.fix = placed_command(whole_line, [&](const membership& o) -> std::optional<std::string> {
         if (moving.contains(move_ledger::key_of(o))) return to;
-        return std::nullopt;
+        return heard_pin(o);
       });
       if (!besides_specs.empty()) c.fix += " " + spec_list(besides_specs);
       const bool named = fs.front()->m->iface.index != 0 || !fs.front()->m->request.group.is_v4();
@@ -11739,6 +11847,19 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     const auto it = probes_by_group.find({g, port});
     return it != probes_by_group.end() ? it->second : none;
   };
+  for (const auto& p : plan) {
+    const auto& r = p.m->request;
+    if (p.iface.index == 0 || !joined || p.m->iface.index != 0 || r.group.is_v4()) continue;
+    const auto at = lines_of.find(r.group.to_string());
+    if (at == lines_of.end() || !heard_at.any(r.group.unmap().with_scope_id(0), r.port, p.iface.index)) continue;
+    for (const auto i : at->second) {
+      const auto& c = checks[i];
+      if (c.check == "route" && c.data.value("ambiguous", false) &&
+          c.data.value("route_interface", "") == p.iface.name.view()) {
+        heard_pins.emplace(move_ledger::key_of(*p.m), std::string(p.iface.name.view()));
+      }
+    }
+  }
   for (const auto& p : plan) {
     if (p.iface.index == 0 || !joined) continue;
     const auto& r = p.m->request;
@@ -11925,7 +12046,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                            std::get<0>(k).to_string(), text_name(l->name)));
         }
         const auto where = pinned(snap, r.group, [&](const membership& o) -> std::optional<std::string> {
-          if (o.request.group != r.group || o.iface.index != 0) return std::nullopt;
+          if (o.request.group != r.group || o.iface.index != 0) return heard_pin(o);
           if (o.request.mode == filter::include && o.request.source) {
             const auto it = heard_on.find(o.request.source->unmap().with_scope_id(0));
             if (it != heard_on.end()) return it->second;
@@ -12942,7 +13063,6 @@ void print_checks(const reporter& out, const std::vector<check_result>& checks) 
       continue;
     }
     const auto name = first->to_string();
-    const auto range = fmt::format("{} to {} ({} consecutive groups)", name, last->to_string(), run.size());
     auto message = group_mentions(c.message, name, "each group");
     if (const auto rest = heard_count_masked(c); rest != c.message) {  // a count masked (one digit: same size)
       // "60 to 61 datagrams each (608 in all), TTL 1, ..."
@@ -12960,21 +13080,7 @@ void print_checks(const reporter& out, const std::vector<check_result>& checks) 
                                            sum, tail),
                                name, "each group");
     }
-    auto subject = group_mentions(c.subject, name, range);
-    // A listen line's subject names an endpoint: the range of endpoints,
-    // "10.77.1.2 -> 239.1.1.1:5000 to 239.1.1.10:5000 (10 consecutive
-    // groups)", not the port after the count.
-    if (c.check == "listen" && c.data.is_object() && c.data.contains("port") && c.data["port"].is_number_unsigned()) {
-      const auto port = c.data["port"].get<std::uint16_t>();
-      const auto a = core::endpoint(first->with_scope_id(0), port).to_string();
-      if (const auto at = c.subject.find(a); at != std::string::npos) {
-        subject = c.subject;
-        subject.replace(at, a.size(),
-                        fmt::format("{} to {} ({} consecutive groups)", a,
-                                    core::endpoint(last->with_scope_id(0), port).to_string(), run.size()));
-      }
-    }
-    print_check_text(out, c, subject, message);
+    print_check_text(out, c, range_subject(c, *first, *last, run.size()), message);
   }
 }
 
@@ -13097,24 +13203,8 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks, 
   for (const auto& line : verdict_lines(cause != nullptr && message != cause->message ? &shown : cause, message)) {
     out.text(line);
   }
-  // The lines with no fix of one check and status past the first 8 are
-  // counted, not each named (trial t15r15 L3: 6,000 "also: FAIL listen
-  // ... (see its line)" at 3,000 groups); JSON's `also` keeps each.
-  std::map<std::pair<std::string, check_status>, std::size_t> unfixed_said;
-  std::map<std::pair<std::string, check_status>, std::size_t> unfixed_more;
-  for (std::size_t i = 0; i < others.size(); ++i) {
-    if (others_fixes[i].empty()) {
-      const auto k = std::pair{others[i]->check, others[i]->status};
-      if (++unfixed_said[k] > specs_each_at_most) {
-        ++unfixed_more[k];
-        continue;
-      }
-    }
-    out.text(also_line(*others[i], others_fixes[i]));
-  }
-  for (const auto& [k, n] : unfixed_more) {
-    out.text(fmt::format("     also: {} more {} {} lines (see them above)", n, status_word(k.second), k.first));
-  }
+  // JSON's `also` keeps each line.
+  for (const auto& line : also_lines(others, others_fixes)) out.text(line);
   for (const auto* c : notes) out.text(fmt::format("     note: WARN {} {}: {}", c->check, c->subject, c->message));
   out.flush();
   return code;

@@ -705,7 +705,18 @@ void widen_moves(std::vector<check_result>& checks, const std::vector<const memb
 std::string placed_command(const std::vector<const membership*>& command_line, const placement_of& where,
                            const std::vector<const membership*>* candidates) {
   const bool whole = command_line.size() <= whole_line_at_most;
-  if (whole || current_ledger == nullptr) return placed(command_line, where, whole);
+  if (current_ledger == nullptr) return placed(command_line, where, whole);
+  if (whole) {
+    // Written whole, and recorded with its moves all the same: the
+    // findings of a range that say the same but for their move are one
+    // (marked()), and the one command moves them all (widen_union()), as a
+    // large line's are (trial t15r18 M5: 8 silent groups of 12 were 8
+    // paragraphs, each moving its own group).
+    move_ledger::moves_t moves;
+    auto text = placed_at(command_line, placements(command_line, where), true, &moves);
+    current_ledger->record(text, std::move(moves));
+    return text;
+  }
   // A large line writes the moved memberships alone, judged among
   // themselves: placed_at() over them only, in their order, says the same
   // as over the whole line, in time of the moves, not of the line; with
@@ -1482,6 +1493,10 @@ struct paragraph {
   std::function<std::string(bool many, const std::string& specs)> none;
   std::vector<const json*> channels;  // the channels it is said of
   std::vector<std::size_t> entries;   // their entries in the summary's `silent`
+  // Each cause's doctor command after its note (empty: none): the whole
+  // line's specs, which may name the first group, so said after the
+  // note's "each group likewise" is judged.
+  std::vector<std::string> doctor_hints;
 };
 
 // Channels named as runs of consecutive groups (channel_runs()), "; "
@@ -1659,7 +1674,10 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
     std::vector<check_result> checks;
     bool firewall_suspect = false;
     if (snap) {
-      const auto plan = plan_joins(these);
+      auto plan = plan_joins(these);
+      // Silent where the run joined it: a route WARN does not offer that
+      // link again (trial t15r18 M5).
+      for (auto& q : plan) q.silent = index != 0 && q.iface.index == index;
       if (!queriers) queriers = igmp_querier_versions();
       if (!joined) joined = joined_interfaces();
       // A fix that moves it keeps the others.
@@ -1714,7 +1732,7 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       });
     }
     json causes = json::array();
-    paragraph said{beside(false), beside(true), {}, {}, {}, {}, {}, {}, {}, {}};
+    paragraph said{beside(false), beside(true), {}, {}, {}, {}, {}, {}, {}, {}, {}};
     std::vector<std::string> sampled;  // rules that drop a share only: noted, no cause of nothing at all
     // The FAILs first, then the WARNs, each in check_order(), as the
     // verdict ranks them (trial t15q L4: a WARN source_route came first).
@@ -1737,8 +1755,17 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
                                           f.fix.empty() ? std::string() : " (fix: " + f.fix + ")"));
             continue;
           }
+          // The kernel's pick among IPv6 links: the doctor's --listen joins
+          // on each and says which (trial t15r18 M5: IPv4's said so, this
+          // one did not).
+          const bool doctor_tells = f.check == "route" && f.status == check_status::warn && f.data.is_object() &&
+                                    f.data.value("ambiguous", false) && f.fix.empty();
+          const auto hint = doctor_tells ? fmt::format("; mcast-recv doctor --listen 5 {} joins on each link and "
+                                                       "says which",
+                                                       whole_line_specs())
+                                         : std::string();
           causes.push_back({{"status", status_word(f.status)}, {"check", f.check}, {"subject", f.subject},
-                            {"message", f.message}, {"fix", or_null(f.fix)}, {"note", or_null(f.note)},
+                            {"message", f.message}, {"fix", or_null(f.fix)}, {"note", or_null(f.note + hint)},
                             // The figures behind it, as a doctor check's (trial t15w M1: the docs'
                             // data.reverse_path_drops and data.shared_counter of an rp_filter cause).
                             {"data", f.data.is_object() && !f.data.empty() ? f.data : json(nullptr)}});
@@ -1751,9 +1778,13 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
           // A large run's moves as one mark: each group's own (or the one
           // command all of them write) would split a range (trial t15r14 M3).
           said.fixes.push_back(group_mentions(ledger.marked(f.fix), group_text, group_mark));
-          said.notes.push_back(group_mentions(ledger.marked(f.note), group_text, group_mark));
+          // (The key has the hint as a mark: its specs may name this
+          // channel's group, and every channel's are the same.)
+          said.notes.push_back(group_mentions(ledger.marked(f.note), group_text, group_mark) +
+                               (hint.empty() ? "" : "\x01"));
           said.channel_fixes.push_back({f.fix});
           said.channel_notes.push_back({f.note});
+          said.doctor_hints.push_back(hint);
         }
       }
     }
@@ -1868,11 +1899,11 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       std::string note_text;
       if (!p.notes[i].empty()) {
         const auto u = widened(p.channel_notes[i], nullptr);
-        note_text = fmt::format(" (note: {}{})", u.text,
+        note_text = fmt::format(" (note: {}{}{})", u.text, p.doctor_hints[i],
                                 many && group_mentions(u.rest, first, "") != u.rest
                                     ? fmt::format(" (said of {}: each group likewise)", first)
                                     : std::string());
-        if (u.covered) in_entries("note", u.text);
+        if (u.covered) in_entries("note", u.text + p.doctor_hints[i]);
       }
       out.text.push_back(fmt::format("mcast-recv: nothing arrived for {}, {}: {}{}{}", name, beside,
                                      group_mentions(p.causes[i], mark, many ? "each group" : first), fix_text,
@@ -2572,7 +2603,7 @@ run_verdict nothing_arrived_verdict(
   if (cause == nullptr && !possible_reverse_path_note.empty()) {
     v.text.push_back(fmt::format("     note: {}", possible_reverse_path_note));
   }
-  for (std::size_t i = 0; i < others.size(); ++i) v.text.push_back(also_line(*others[i], others_fixes[i]));
+  for (auto& also_text : also_lines(others, others_fixes)) v.text.push_back(std::move(also_text));
   const auto line = members_of(plan);
   for (auto& t : v.text) t = ledger.widen(t, line);
   for (const auto* field : {"message", "fix", "note"}) {

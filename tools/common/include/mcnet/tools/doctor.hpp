@@ -203,6 +203,15 @@ struct merged_socket_filter {
 /// without a fix).
 [[nodiscard]] std::string also_line(const check_result& c, const std::string& fix);
 
+/// The verdict's `also:` lines for `others` with their `fixes` (one each,
+/// also_fixes()'): also_line() each, except that lines without a fix of
+/// one check and status whose subjects name consecutive groups, alike but
+/// for them, are one line naming the range ("... (see their lines)"), and
+/// past the first 8 such lines of one check and status the rest are
+/// counted in one ("also: 53 more FAIL listen lines (see them above)").
+[[nodiscard]] std::vector<std::string> also_lines(const std::vector<const check_result*>& others,
+                                                  const std::vector<std::string>& fixes);
+
 /// The doctor's exit code for `checks`: exit_doctor_fail (2) with a FAIL,
 /// exit_doctor_warn (5) with a WARN that is not harmless and no FAIL, else
 /// exit_ok.

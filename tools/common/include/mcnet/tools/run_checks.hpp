@@ -55,6 +55,11 @@ struct planned_join {
   /// checks judge that link, not the route's new one). Points into the
   /// caller's relied_routes_map.
   const relied_route* followed = nullptr;
+  /// Set by a run's checks of its silent channels: nothing arrived for
+  /// this join on `iface`, where it is joined. An IPv6 route WARN that
+  /// offers the links of the kernel's per-link ff00::/8 leaves that one
+  /// out (joined there, it got nothing).
+  bool silent = false;
 };
 
 /// A route a join without -i followed: its link and the routing table
