@@ -5098,6 +5098,26 @@ TEST(NetDoctor, NftablesRulesOnAddressesPacketTypeInterfaceAndConntrackAreDecide
   }
 }
 
+// Trial t15r17 L5: the limits line of an IPv6 range read "0 IPv4 groups
+// ..., 0 IPv6": its groups went unsaid. Each family's groups are counted.
+TEST(NetDoctor, TheLimitsLineCountsTheGroupsOfEachFamily) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto port = std::to_string(free_port(h));
+  const auto d = doctor(h, {"-i", "eth0", "[ff3e::90:70]:" + port + "+5", "239.255.90.70:" + port});
+  const auto limits = d.checks("limits");
+  ASSERT_EQ(limits.size(), 1u) << d.r.output;
+  EXPECT_EQ(limits[0]["data"]["groups_v4"], 1u) << limits[0];
+  EXPECT_EQ(limits[0]["data"]["groups_v6"], 5u) << limits[0];
+  const auto message = limits[0]["message"].get<std::string>();
+  EXPECT_NE(message.find("1 IPv4 group (igmp_max_memberships "), std::string::npos) << message;
+  EXPECT_NE(message.find(", 5 IPv6 groups (no per-socket count: option memory only), at most 0 IPv6 sources a group "
+                         "(mld_max_msf "),
+            std::string::npos)
+      << message;
+}
+
 // Without --rcvbuf the doctor's sockets and its limits check take the
 // buffer mcast-recv asks for: min(net.core.rmem_max, 8 MiB) when that is
 // more than the kernel's default; --rcvbuf 0 keeps the default.
@@ -5890,6 +5910,24 @@ TEST(NetDoctor, Ipv6LinksDownTheFixIsTheLinkWhichBringsItsRouteInTableLocal) {
   EXPECT_EQ(back.checks("route")[0]["status"], "OK") << back.r.output;
 }
 
+// Trial t15r17 L6: two specs naming two unknown interfaces: the first
+// alone was said, the second only on the next pass. Each is a line, the
+// second an also: line of the verdict; a spec on a known one is none.
+TEST(NetDoctor, EveryMissingInterfaceOfTheCommandLineIsALine) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto port = std::to_string(free_port(h));
+  const auto d = doctor(h, {"239.255.90.53:" + port + "%nosuch1+3", "239.255.90.60:" + port + "%eth0",
+                            "[ff3e::90:53]:" + port + "%nosuch2", "239.255.90.61:" + port + "%nosuch1"});
+  expect_verdict(d, "interface", "FAIL", tools::exit_doctor_fail);
+  std::vector<std::string> subjects;
+  for (const auto& c : d.checks("interface")) subjects.push_back(c["subject"].get<std::string>());
+  EXPECT_EQ(subjects, (std::vector<std::string>{"nosuch1", "nosuch2"})) << d.r.output;
+  ASSERT_EQ(d.verdict["also"].size(), 1u) << d.r.output;
+  EXPECT_EQ(d.verdict["also"][0]["subject"], "nosuch2") << d.r.output;
+}
+
 // -i naming no interface: one line, the interfaces listed on one line in the note.
 TEST(NetDoctor, AMissingInterfaceIsOneLineWithTheInterfacesInTheNote) {
   MCNET_REQUIRE_NETNS();
@@ -5939,6 +5977,10 @@ TEST(NetDoctor, RateLimitedFirewallIsNamedByTheListenGapAndARunsLoss) {
   const auto run = test::tools::receive_while(rx, {"-i", "eth0", "-d", "1.5", group}, send);
   EXPECT_NE(run.standard_output.find("mcast-recv: loss: a firewall rule of this host may drop some of them: WARN "
                                      "firewall"),
+            std::string::npos)
+      << run.output;
+  // The group that lost them, named (trial t15r17 L7).
+  EXPECT_NE(run.standard_output.find("udp dport " + port + " (IPv4), where 239.255.90.111 lost datagrams: "),
             std::string::npos)
       << run.output;
 }

@@ -4143,6 +4143,8 @@ TEST(NetEveryRun, ARuleThatDropsAShareIsOneLossLineAndNoSilentChannelsCause) {
   ASSERT_EQ(loss_lines.size(), 1u) << "one line for the one rule\n" << out;
   EXPECT_NE(loss_lines[0].find("udp dport " + p1 + " (IPv4)"), std::string::npos) << loss_lines[0];
   EXPECT_NE(loss_lines[0].find("udp dport " + p2 + " (IPv4)"), std::string::npos) << loss_lines[0];
+  EXPECT_NE(loss_lines[0].find(", where 239.255.93.71 and 239.255.93.72 lost datagrams: "), std::string::npos)
+      << loss_lines[0];
   const auto silent_head = "mcast-recv: nothing arrived for " + quiet_group + " on eth0 include " + nobody + ", ";
   const auto at = out.find(silent_head);
   ASSERT_NE(at, std::string::npos) << out;

@@ -4121,8 +4121,8 @@ struct two_socket_run {
     f.table->joined(g6, port, core::kernel_time{}, include ? std::optional(s1) : std::nullopt);  // as open_and_join does
     std::vector<tools::joined_membership> placed;
     placed.push_back({0, {g6, port, r0, include ? tools::filter::include : tools::filter::any,
-                          include ? std::optional(s1) : std::nullopt}, true, false, {}});
-    placed.push_back({1, {g6, port, r1, tools::filter::any, std::nullopt}, true, false, {}});
+                          include ? std::optional(s1) : std::nullopt}, true, false, {}, {}});
+    placed.push_back({1, {g6, port, r1, tools::filter::any, std::nullopt}, true, false, {}, {}});
     f.session->set_sockets(placed);
   }
 };

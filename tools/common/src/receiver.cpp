@@ -555,6 +555,8 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
       }
     }
     if (!joined) return fail(exit_setup, joined.error());
+    const auto& where = m.iface.index != 0 ? m.iface : routed.at(m.request.group);
+    const std::string_view where_name = where.index != 0 ? where.name.view() : std::string_view();
     if (placed != nullptr) {
       std::string prefix;
       if (m.iface.index == 0) {
@@ -566,7 +568,8 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
         }
         prefix = pit->second;
       }
-      placed->push_back({where_placed.socket, m.request, where_placed.new_group, m.iface.index == 0, prefix});
+      placed->push_back({where_placed.socket, m.request, where_placed.new_group, m.iface.index == 0, prefix,
+                         std::string(where_name)});
     }
     table.joined(m.request.group, m.request.port, join_time,
                  m.request.mode == filter::include ? m.request.source : std::nullopt);
@@ -577,8 +580,6 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
                                               {m.request.group, m.request.port, m.request.interface_index},
                                               start_groups.size());
     const bool fresh = slot->second == start_groups.size();
-    const auto& where = m.iface.index != 0 ? m.iface : routed.at(m.request.group);
-    const std::string_view where_name = where.index != 0 ? where.name.view() : std::string_view();
     if (fresh) {
       start_groups.push_back({m.request.group, m.request.port, m.request.mode, {}, where.index, std::string(where_name)});
     }

@@ -1379,10 +1379,30 @@ std::vector<std::string> loss_hints(const std::vector<membership>& members,
   }
   for (const auto& r : rules) {
     const auto& c = *r.first;
-    out.push_back(fmt::format("mcast-recv: loss: a firewall rule of this host may drop some of them: {} {} {}: "
+    // A subject of a port alone ("udp dport 5999 (IPv4)": one group on
+    // it) names the groups that lost datagrams there (trial t15r17 L7:
+    // the line named no group).
+    std::vector<core::ip_address> lost_at;
+    for (const auto& subject : r.subjects) {
+      constexpr std::string_view head = "udp dport ";
+      if (!subject.starts_with(head) || subject.find(" to ") != std::string::npos) continue;
+      const auto digits = subject.substr(head.size(), subject.find(' ', head.size()) - head.size());
+      const bool v4 = subject.find("(IPv4)") != std::string::npos;
+      for (const auto& m : these) {
+        const auto& g = m.request.group;
+        if (std::to_string(m.request.port) == digits && g.is_v4() == v4) lost_at.push_back(g.unmap().with_scope_id(0));
+      }
+    }
+    // In address order, each once: ranges read as ranges.
+    std::ranges::sort(lost_at);
+    lost_at.erase(std::unique(lost_at.begin(), lost_at.end()), lost_at.end());
+    std::vector<std::string> lost;
+    for (const auto& g : lost_at) lost.push_back(g.to_string());
+    out.push_back(fmt::format("mcast-recv: loss: a firewall rule of this host may drop some of them: {} {} {}{}: "
                               "{}{}",
-                              status_word(c.status), c.check, names_text(r.subjects), c.message,
-                              c.fix.empty() ? std::string() : " (fix: " + c.fix + ")"));
+                              status_word(c.status), c.check, names_text(r.subjects),
+                              lost.empty() ? std::string() : fmt::format(", where {} lost datagrams", groups_and(lost)),
+                              c.message, c.fix.empty() ? std::string() : " (fix: " + c.fix + ")"));
   }
   return out;
 }
@@ -1936,9 +1956,14 @@ relied_routes_map relied_routes(const std::vector<joined_membership>& joins) {
   relied_routes_map out;
   for (const auto& j : joins) {
     if (j.routed && !j.route_prefix.empty()) {
-      const auto at = core::interface_ref::by_index(j.request.interface_index);
-      out.try_emplace(j.request.group, relied_route{j.request.interface_index, j.route_prefix,
-                                                    at ? std::string(at->name.view()) : std::string()});
+      // The name the join knew: the interface may be gone by now (a run
+      // under load deleted it before this read it: the verdict said
+      // "index 7", not "a0").
+      std::string name = j.interface_name;
+      if (name.empty()) {
+        if (const auto at = core::interface_ref::by_index(j.request.interface_index)) name = at->name.view();
+      }
+      out.try_emplace(j.request.group, relied_route{j.request.interface_index, j.route_prefix, std::move(name)});
     }
   }
   return out;

@@ -168,6 +168,9 @@ struct joined_membership {
   /// time ("239.77.0.0/16", "224.0.0.0/4"; netlink::matched_route), empty
   /// when the kernel did not say. link_watch names it when it is gone.
   std::string route_prefix;
+  /// The interface's name at join time (empty when not known): what the
+  /// verdict calls it should it be deleted before anything else read it.
+  std::string interface_name;
 };
 
 /// Plan, open and join every membership (a repeated one once), then print
