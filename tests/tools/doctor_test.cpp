@@ -10022,8 +10022,9 @@ TEST(NetDoctor, APossiblyBlamedJoinsOwnPacketsBoundItsShare) {
   const auto& h = (*net)[0];
   h.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
   const auto message = h.run([] {
-    auto m = test::tools::named_join("239.255.94.81", 5081, "eth0");
-    const auto plan = tools::plan_joins({m});
+    // The plan points into its memberships: they outlive it.
+    const std::vector<tools::membership> members{test::tools::named_join("239.255.94.81", 5081, "eth0")};
+    const auto plan = tools::plan_joins(members);
     const std::map<std::string, std::uint64_t> received{{"eth0", 1}, {"eth1", 201}};
     return tools::reverse_path_check(200, "the run", plan, nlohmann::ordered_json::object(), {}, nullptr, &received)
         .message;

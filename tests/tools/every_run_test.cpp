@@ -2059,10 +2059,10 @@ TEST(NetEveryRun, EachNetworkNamespacesChecksReadItsOwnRoutes) {
   ASSERT_TRUE(a.exec({"ip", "route", "add", "10.77.1.200/32", "dev", "eth0"}).status.success());
   const auto routes_elsewhere = [](const test::host& h) {
     return h.run([] {
-      auto m = test::tools::named_join("239.255.93.33", 5033, "eth1");
+      const std::vector<tools::membership> members{test::tools::named_join("239.255.93.33", 5033, "eth1")};
       json found = json::array();
       for (const auto& c :
-           tools::setup_checks(*mcnet::netlink::take_snapshot({.groups = false}), tools::plan_joins({m}))) {
+           tools::setup_checks(*mcnet::netlink::take_snapshot({.groups = false}), tools::plan_joins(members))) {
         if (c.check == "rp_filter" && c.data.is_object() && c.data.contains("routes_elsewhere")) {
           found.push_back(c.data["routes_elsewhere"].dump());
         }
@@ -2091,8 +2091,8 @@ TEST(NetEveryRun, AnAnySourceRunsStartWarningAndEndVerdictGiveOneReversePathFix)
   h.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
   ASSERT_TRUE(h.exec({"ip", "route", "add", "10.77.1.200/32", "dev", "eth0"}).status.success());
   const auto found = h.run([] {
-    auto m = test::tools::named_join("239.255.93.31", 5031, "eth1");
-    const auto start = tools::setup_checks(*mcnet::netlink::take_snapshot({.groups = false}), tools::plan_joins({m}));
+    const std::vector<tools::membership> members{test::tools::named_join("239.255.93.31", 5031, "eth1")};
+    const auto start = tools::setup_checks(*mcnet::netlink::take_snapshot({.groups = false}), tools::plan_joins(members));
     json warned;
     for (const auto& c : start) {
       if (c.check == "rp_filter" && c.status == tools::check_status::warn) {
@@ -2102,7 +2102,7 @@ TEST(NetEveryRun, AnAnySourceRunsStartWarningAndEndVerdictGiveOneReversePathFix)
     tools::drop_counters over_run;
     over_run.reverse_path = 153;
     over_run.rx_packets = {{"eth0", 1}, {"eth1", 160}};
-    return json{{"start", warned}, {"end", tools::nothing_arrived_verdict({m}, over_run).event}};
+    return json{{"start", warned}, {"end", tools::nothing_arrived_verdict(members, over_run).event}};
   });
   const auto& start = found["start"];
   const auto& end = found["end"];

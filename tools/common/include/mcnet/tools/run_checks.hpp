@@ -76,6 +76,9 @@ using relied_routes_map = std::map<core::ip_address, relied_route>;
 /// kernel's route to its group (route_interface, looked up once per group),
 /// as open_and_join joins it. The result points into `members`.
 [[nodiscard]] std::vector<planned_join> plan_joins(const std::vector<membership>& members);
+/// Not of a temporary: the plan would point into memberships gone at the
+/// end of the statement.
+std::vector<planned_join> plan_joins(std::vector<membership>&& members) = delete;
 
 /// The interface a multicast route for `group` should go by when there is
 /// none, the one the doctor's route fix and a run's `up` event name (one
