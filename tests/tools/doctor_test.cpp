@@ -5726,6 +5726,34 @@ TEST(NetMcastRecv, SourceLimitOfZeroIsASetUpFailureExitFour) {
             0);
 }
 
+// Trial t15r19 H1: an exclude list longer than net.ipv4.igmp_max_msf
+// (it cannot be split over sockets): the doctor's fix doubled optmem_max on
+// every pass, and the run said "raise it" without a command. Both give
+// the source limit's command; pasted, the doctor finds no join failure.
+TEST(NetDoctor, AnExcludeListPastTheSourceLimitIsFixedByThatLimit) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  h.ns().write_sysctl("net.ipv4.igmp_max_msf", "1");
+  const auto port = std::to_string(free_port(h));
+  const std::vector<std::string> specs{"!10.77.0.3,232.1.2.40:" + port, "!10.77.0.4,232.1.2.40:" + port,
+                                       "!10.77.0.5,232.1.2.40:" + port};
+  std::vector<std::string> args{"-i", "eth0"};
+  args.insert(args.end(), specs.begin(), specs.end());
+  const auto d = doctor(h, args);
+  expect_verdict(d, "join", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["fix"], "sysctl -w net.ipv4.igmp_max_msf=10") << d.r.output;
+  std::vector<std::string> run{MCAST_RECV, "-d", "0.2"};
+  run.insert(run.end(), args.begin(), args.end());
+  const auto r = h.exec(run);
+  EXPECT_EQ(r.status.code, 1) << r.output;
+  EXPECT_NE(r.output.find("(fix: sysctl -w net.ipv4.igmp_max_msf=10)"), std::string::npos) << r.output;
+  ASSERT_TRUE(h.exec({"sh", "-c", d.verdict["fix"].get<std::string>()}).status.success());
+  const auto again = doctor(h, args);
+  for (const auto& c : again.checks("join")) EXPECT_NE(c["status"], "FAIL") << again.r.output;
+  EXPECT_EQ(h.exec(run).status.code, 0);
+}
+
 TEST(NetMcastRecvTimeout, NothingReceivedIsExitTwoAlsoWhenDurationEndsTheRunFirst) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);

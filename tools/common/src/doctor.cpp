@@ -6164,7 +6164,35 @@ join_refusal explain_join_refusal(std::string message, std::error_code code, con
   const auto msf6 = sysctl("net.ipv6.mld_max_msf");
   const auto optmem = sysctl("net.core.optmem_max");
   const auto needed = optmem_needed(plan);
-  if (nobufs && counts.groups4 > 0 && memberships && *memberships <= 0) {
+  // The longest exclude list of one group, port and interface, by family:
+  // it cannot be split over sockets, so the source limit (not option
+  // memory) refuses one longer than it (trial t15r19 H1: the fix doubled
+  // optmem_max on every pass, while igmp_max_msf refused).
+  std::map<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>, std::size_t> excluded;
+  std::size_t exclude4 = 0, exclude6 = 0;
+  for (const auto& p : plan) {
+    const auto& r = p.m->request;
+    if (r.mode != filter::exclude || !r.source) continue;
+    const auto n = ++excluded[{r.group.unmap().with_scope_id(0), r.port, p.iface.index}];
+    auto& most = r.group.is_v4() ? exclude4 : exclude6;
+    most = std::max(most, n);
+  }
+  const auto over = [](std::size_t wanted, const std::optional<std::int64_t>& limit) {
+    return wanted > 0 && limit && *limit >= 0 && wanted > static_cast<std::uint64_t>(*limit);
+  };
+  if (nobufs && over(exclude4, msf4)) {
+    sysctl_name = "net.ipv4.igmp_max_msf";
+    fix = msf4_fix(exclude4);
+    note = fmt::format("an exclude list of {} of one IPv4 group planned, which cannot be split over sockets (a source "
+                       "blocked on one would arrive on another), and net.ipv4.igmp_max_msf is {}",
+                       count_text(exclude4, "source", "sources"), *msf4);
+  } else if (nobufs && over(exclude6, msf6)) {
+    sysctl_name = "net.ipv6.mld_max_msf";
+    fix = msf6_fix(exclude6);
+    note = fmt::format("an exclude list of {} of one IPv6 group planned, which cannot be split over sockets, and "
+                       "net.ipv6.mld_max_msf is {}; {}",
+                       count_text(exclude6, "source", "sources"), *msf6, msf6_host_wide);
+  } else if (nobufs && counts.groups4 > 0 && memberships && *memberships <= 0) {
     sysctl_name = "net.ipv4.igmp_max_memberships";
     fix = memberships_fix(counts.groups4);
     note = count_text(counts.groups4, "IPv4 group", "IPv4 groups") + " planned";

@@ -420,7 +420,9 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
         // host's setting (exit 4), not bad input.
         const int code = p.error().what == "source filter" ? exit_setup : exit_usage;
         auto message = "group spec \"" + text_name(m.spec.text) + "\": " + error_text(p.error());
-        if (code == exit_setup) {
+        // An exclude list past the source limit: bad input (exit 1), with
+        // the command that raises the limit (trial t15r19 H1: "raise it").
+        if (code == exit_setup || p.error().what == "exclude list") {
           // The doctor's limits check's command, with the value the plan needs ("sysctl -w NAME=N" made real).
           const auto why = explain_join_refusal(std::move(message), p.error().code, plan_joins(given));
           message = why.note.empty() ? why.message : fmt::format("{} (note: {})", why.message, why.note);
