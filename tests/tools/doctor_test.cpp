@@ -10298,6 +10298,42 @@ TEST(NetDoctor, TheVerdictsFilterOffWayWithItsAlsoLinesLetsBothChannelsIn) {
             40u);
 }
 
+// Trial t15r19 H3: no multicast route, one group heard on eth0, another on
+// eth1: the verdict's fix added 224.0.0.0/4 by eth0 and its also: line by
+// eth1, which failed pasted ("File exists"), eth1's group never arriving.
+// Both lines' fix is one command line naming each group's link; run, both
+// arrive. Without --listen, two SSM specs whose sources are on the two
+// links alike.
+TEST(NetDoctor, GroupsWithoutARouteHeardOnDifferentLinksGetOneCommandNotTwoRoutes) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  (void)rx.exec({"ip", "route", "del", "224.0.0.0/4"});
+  rp_filter_off(rx, {"eth0", "eth1"});
+  const auto port = std::to_string(free_port(rx));
+  const auto a = "239.255.97.201:" + port;
+  const auto b = "239.255.97.202:" + port;
+  const auto send = [&] {
+    test::tools::send((*net)[1], {"-i", "eth0", "-c", "40", "-r", "400pps", a});
+    test::tools::send((*net)[2], {"-i", "eth0", "-c", "40", "-r", "400pps", b});
+  };
+  const auto d = doctor_while(rx, {"--listen", "2", a, b}, "C961FFEF", send);
+  expect_verdict(d, "route", "FAIL", tools::exit_doctor_fail);
+  const auto fix = "mcast-recv " + a + "%eth0 " + b + "%eth1";
+  EXPECT_EQ(d.verdict["fix"], fix) << d.r.output;
+  for (const auto& also : d.verdict["also"]) {
+    EXPECT_FALSE(also["fix"].is_string() && also["fix"].get<std::string>().starts_with("ip route add 224.0.0.0/4"))
+        << also;
+  }
+  EXPECT_EQ(packets_while(rx, {"-d", "2", a + "%eth0", b + "%eth1"}, send), 80u);
+  // Without --listen: the SSM sources' subnets place them.
+  const auto s0 = (*net)[1].v4().to_string() + ",232.1.2.51:" + port;
+  const auto s1 = (*net)[2].v4().to_string() + ",232.1.2.52:" + port;
+  const auto ssm = doctor(rx, {s0, s1});
+  expect_verdict(ssm, "route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(ssm.verdict["fix"], "mcast-recv " + s0 + "%eth0 " + s1 + "%eth1") << ssm.r.output;
+}
+
 // Trial t15r13 L1: an IPv6 socket takes a group's datagrams from every
 // interface the host joined it on, so exclude specs of one group on two
 // links (two sockets) each got every datagram, and the listen line counted

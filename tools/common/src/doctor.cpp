@@ -4285,6 +4285,75 @@ std::map<core::ip_address, std::vector<std::uint32_t>> joined_interfaces() {
   return out;
 }
 
+namespace {
+
+// Groups without a route whose route lines' fixes add the one route for
+// every group (`ip route add 224.0.0.0/4 dev X`, IPv6's ff00::/8) through
+// different links: the first pasted takes the prefix and the next fails
+// ("File exists"), its groups never arriving (trial t15r19 H3). One route
+// cannot serve groups that come in on different links: each such line's
+// fix is then the one command line that names each group's link (%IFACE),
+// the same on every line; the note gives the routes for each link's
+// groups alone (IPv4, up to 16 prefixes in all: covering_prefixes()).
+void one_command_for_unrouted_links(std::vector<check_result>& checks, const std::vector<const membership*>& line) {
+  for (const bool v4 : {true, false}) {
+    const std::string_view head = v4 ? "ip route add 224.0.0.0/4 dev " : "ip -6 route add multicast ff00::/8 dev ";
+    const std::string_view tail = v4 ? "" : " table local";
+    std::map<core::ip_address, std::string> link_of;  // the group's link, as its fix names it
+    std::vector<check_result*> lines;
+    std::set<std::string> links;
+    for (auto& c : checks) {
+      if (c.check != "route" || c.status != check_status::fail || !c.fix.starts_with(head) ||
+          !c.fix.ends_with(tail) || c.fix.find(" && ") != std::string::npos) {
+        continue;
+      }
+      const auto g = core::ip_address::parse(c.subject);
+      if (!g || g->is_v4() != v4) continue;
+      auto link = c.fix.substr(head.size(), c.fix.size() - head.size() - tail.size());
+      // shell_quoted(): a plain name as it is, a quoted one unquoted
+      if (link.size() >= 2 && link.front() == '\'' && link.back() == '\'') link = link.substr(1, link.size() - 2);
+      if (link.empty() || link.find('\'') != std::string::npos) continue;
+      link_of[g->unmap().with_scope_id(0)] = link;
+      links.insert(link);
+      lines.push_back(&c);
+    }
+    if (links.size() < 2) continue;
+    const auto command = placed_command(line, [&link_of](const membership& o) -> std::optional<std::string> {
+      if (o.iface.index != 0) return std::nullopt;
+      const auto it = link_of.find(o.request.group.unmap().with_scope_id(0));
+      if (it == link_of.end()) return std::nullopt;
+      return it->second;
+    });
+    std::string routes;
+    if (v4) {
+      std::vector<std::string> each;
+      for (const auto& link : links) {
+        std::vector<std::uint32_t> at;
+        for (const auto& [g, l] : link_of) {
+          if (l == link) at.push_back(g.v4_uint());
+        }
+        for (const auto& prefix : covering_prefixes(std::move(at), 16)) {
+          each.push_back(fmt::format("ip route add {} dev {}", prefix, shell_quoted(link)));
+        }
+      }
+      if (!each.empty() && each.size() <= 16) {
+        routes = fmt::format("; or, without -i, a route for each link's groups alone: {}", fmt::join(each, " && "));
+      }
+    }
+    const auto why = fmt::format("one route for every group leads to one link, and these groups come in on {}: the "
+                                 "command line names each group's link{}",
+                                 names_text(std::vector<std::string>(links.begin(), links.end())), routes);
+    // The note's other commands (the route, or a move of its group alone)
+    // would leave the other links' groups out: the note is this one.
+    for (auto* c : lines) {
+      c->fix = command;
+      c->note = why;
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std::vector<planned_join>& plan,
                                        std::optional<std::int64_t> size,
                                        const relied_routes_map& relied, const std::vector<membership>* command_line,
@@ -4331,6 +4400,7 @@ std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std:
   version_checks(joined, igmp_queriers, mld, checks);
   versions_of_joins_elsewhere(joined, checks);
   old_versions_on_link(snap, joined, checks, versions);
+  one_command_for_unrouted_links(checks, line);
   return checks;
 }
 
@@ -11393,6 +11463,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     }
   }
   const auto unrouted = unrouted_heard(heard_for, snap, plan, probes, checks);
+  one_command_for_unrouted_links(checks, line);
   // The way in of each source heard on a bridge (trial h15t F13): the port
   // whose packet socket saw the most of its datagrams; then one tap per
   // join (the bridge's), its ports' counts added up, as the checks below
