@@ -10334,6 +10334,46 @@ TEST(NetDoctor, GroupsWithoutARouteHeardOnDifferentLinksGetOneCommandNotTwoRoute
   EXPECT_EQ(ssm.verdict["fix"], "mcast-recv " + s0 + "%eth0 " + s1 + "%eth1") << ssm.r.output;
 }
 
+// Trial t15r19 H2: one group's datagrams larger than the join interface's
+// MTU (the veth drops them, RX dropped) beside a group that arrives: the
+// doctor's verdict said to check the sender, the run found no cause. The
+// interface's drops are a WARN naming the silent group with the MTU fix,
+// among the verdict's also: lines, and a run's paragraph says it.
+TEST(NetDoctor, AGroupDroppedForItsSizeBesideOneThatArrivesIsTheInterfacesWarning) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "mtu", "1000"}).status.success());
+  const auto port = std::to_string(free_port(rx));
+  const auto big = "239.255.90.33:" + port;
+  const auto small = "239.255.90.34:" + port;
+  // Sent for longer than the listen and the run: no END marker comes
+  // meanwhile (one that does is said by its own interface line).
+  const auto send = [&] {
+    send_together({{&tx, {"-i", "eth0", "-d", "3", "-r", "100pps", "-s", "1400", big}},
+                   {&tx, {"-i", "eth0", "-d", "3", "-r", "100pps", "-s", "100", small}}});
+  };
+  const auto d = doctor_while(rx, {"--listen", "2", "-i", "eth0", big, small}, "215AFFEF", send);
+  bool warned = false;
+  for (const auto& c : d.checks("interface")) {
+    if (c["status"] != "WARN" || !c["data"].value("possible", false)) continue;
+    warned = true;
+    EXPECT_EQ(c["data"]["groups"], json::array({"239.255.90.33"})) << c;
+    EXPECT_EQ(c["fix"], "ip link set dev eth0 mtu 1500") << c;
+  }
+  EXPECT_TRUE(warned) << d.r.output;
+  bool also = false;
+  for (const auto& a : d.verdict["also"]) also = also || (a["check"] == "interface" && a["fix"].is_string());
+  EXPECT_TRUE(also) << d.r.output;
+  const auto run = test::tools::receive_while(rx, {"-i", "eth0", "-d", "2", big, small}, send);
+  EXPECT_NE(run.standard_output.find("WARN interface eth0: nothing arrived for 239.255.90.33 during the run, while "
+                                     "eth0's own counters rose"),
+            std::string::npos)
+      << run.output;
+  EXPECT_NE(run.standard_output.find("(fix: ip link set dev eth0 mtu 1500)"), std::string::npos) << run.output;
+}
+
 // Trial t15r13 L1: an IPv6 socket takes a group's datagrams from every
 // interface the host joined it on, so exclude specs of one group on two
 // links (two sockets) each got every datagram, and the listen line counted

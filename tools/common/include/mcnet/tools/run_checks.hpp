@@ -550,6 +550,13 @@ struct link_drop {
 /// it receives, and follows its smallest port's unless set by hand).
 [[nodiscard]] check_result link_drops_check(const link_drop& l, std::string_view during, bool ends_came,
                                             const std::vector<membership>& members);
+/// link_drops_check() when some joins on the link received and `members`
+/// (joined there) got nothing (`ends_came`: nothing but mcast-send's END
+/// markers, for some of them): a WARN (JSON `data.possible`, `data.groups`
+/// the silent groups), as the drops may be other frames (a busy link drops
+/// for other reasons), its fix the same MTU.
+[[nodiscard]] check_result link_drops_beside_arrivals(const link_drop& l, std::string_view during,
+                                                      const std::vector<membership>& members, bool ends_came);
 /// link_drops_earlier() for one of join_link_drops().
 [[nodiscard]] std::string link_drops_earlier(const link_drop& l, std::string_view during);
 
