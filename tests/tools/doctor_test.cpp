@@ -10374,6 +10374,34 @@ TEST(NetDoctor, AGroupDroppedForItsSizeBesideOneThatArrivesIsTheInterfacesWarnin
   EXPECT_NE(run.standard_output.find("(fix: ip link set dev eth0 mtu 1500)"), std::string::npos) << run.output;
 }
 
+// Trial t15r19 M4: an include range whose source is routed back through a
+// gateway on another link, strict rp_filter: its source_route WARN lines
+// (20 groups of a 40-membership line) were a line each, each note moving
+// its own group, and past 64 memberships one line whose note moved the
+// first group alone ("each group likewise"). One line, its note's command
+// moving every group.
+TEST(NetDoctor, ARangesSourceRouteNoteMovesEveryGroupOfTheRange) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const std::string source = "10.77.99.31";
+  ASSERT_TRUE(rx.exec({"ip", "route", "replace", source, "via", (*net)[2].v4().to_string(), "dev", "eth1"})
+                  .status.success());
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  const auto port = std::to_string(free_port(rx));
+  const auto range = source + ",232.77.31.1:" + port;
+  const auto d = doctor(rx, {range + "+20", "239.255.97.211:" + port + "+20"});
+  std::vector<json> warned;
+  for (const auto& c : d.checks("source_route")) {
+    if (c["status"] == "WARN") warned.push_back(c);
+  }
+  ASSERT_EQ(warned.size(), 1u) << d.r.output;
+  EXPECT_EQ(warned[0]["data"]["groups"].size(), 20u) << warned[0];
+  const auto note = warned[0]["note"].get<std::string>();
+  EXPECT_NE(note.find(range + "%eth1+20"), std::string::npos) << note;
+  EXPECT_EQ(note.find("each group likewise"), std::string::npos) << note;
+}
+
 // Trial t15r13 L1: an IPv6 socket takes a group's datagrams from every
 // interface the host joined it on, so exclude specs of one group on two
 // links (two sockets) each got every datagram, and the listen line counted

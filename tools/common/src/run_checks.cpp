@@ -983,10 +983,10 @@ void merge_route_moves(std::vector<check_result>& checks, const std::vector<cons
   }
   drop_merged(checks, merged);
   merge_ambiguous_routes(checks, line);
-  merge_source_moves(checks);
+  merge_source_moves(checks, &line);
 }
 
-void merge_source_moves(std::vector<check_result>& checks) {
+void merge_source_moves(std::vector<check_result>& checks, const std::vector<const membership*>* line) {
   // The source_route WARN and FAIL lines of an include range that say the
   // same but for their group (one source on another link than the joins):
   // one line, the first group's, naming the others (trial t15r17 M1: a
@@ -997,6 +997,8 @@ void merge_source_moves(std::vector<check_result>& checks) {
   std::map<std::size_t, std::vector<std::string>> more;
   std::vector<bool> merged(checks.size(), false);
   std::vector<std::string> group_of(checks.size());
+  auto* ledger = line != nullptr ? move_ledger::current() : nullptr;
+  std::map<std::size_t, std::vector<std::size_t>> merged_into;  // by the first line: the lines merged into it
   for (std::size_t i = 0; i < checks.size(); ++i) {
     const auto& c = checks[i];
     if (c.check != "source_route" || (c.status != check_status::warn && c.status != check_status::fail) ||
@@ -1010,16 +1012,37 @@ void merge_source_moves(std::vector<check_result>& checks) {
     const auto group = c.subject.substr(arrow + 4, on - arrow - 4);
     if (!core::ip_address::parse(group)) continue;
     group_of[i] = group;
+    // A move in the note as one mark: each group's moves its own group
+    // (trial t15r19 M4).
+    const auto note = ledger != nullptr ? ledger->marked(c.note) : c.note;
     auto key = fmt::format("{}\n{}\n{}\n{}\n{}", status_word(c.status), group_mentions(c.subject, group, mark),
-                           group_mentions(c.message, group, mark), c.fix, group_mentions(c.note, group, mark));
+                           group_mentions(c.message, group, mark), c.fix, group_mentions(note, group, mark));
     const auto [at, fresh] = first_of.try_emplace(std::move(key), i);
     if (fresh) continue;
     more[at->second].push_back(group);
+    merged_into[at->second].push_back(i);
     merged[i] = true;
   }
   for (auto& [i, others] : more) {
     auto& c = checks[i];
     const auto& first = group_of[i];
+    // The note's moves, one command moving every group of the line (the
+    // first group's alone, "each group likewise", moved 1 of 1,000 pasted).
+    if (ledger != nullptr && ledger->holds_alone(c.note)) {
+      std::vector<std::string_view> notes{c.note};
+      for (const auto j : merged_into[i]) notes.push_back(checks[j].note);
+      if (const auto u = ledger->widen_union(notes, *line); u.covered) {
+        c.note = group_mentions(u.rest, first, mark) != u.rest
+                     ? fmt::format("{} (said of {}: each group likewise)", u.text, first)
+                     : u.text;
+        c.message += fmt::format("; the same for {}: {}", count_text(others.size(), "more group", "more groups"),
+                                 groups_and(others));
+        auto& listed = c.data["groups"] = json::array();
+        listed.push_back(first);
+        for (const auto& g : others) listed.push_back(g);
+        continue;
+      }
+    }
     if (group_mentions(c.note, first, mark) != c.note) {
       const auto via = c.data.is_object() ? c.data.value("route_interface", std::string()) : std::string();
       c.note = c.note.starts_with("or the spec ") && !via.empty()

@@ -1082,7 +1082,9 @@ void merge_ambiguous_routes(std::vector<check_result>& checks, const std::vector
 /// first group's, its message naming the others, its note (`or the spec`)
 /// for each of them, JSON data.groups every group. Called by
 /// merge_route_moves() after its own merges.
-void merge_source_moves(std::vector<check_result>& checks);
+/// With `line` and a move_ledger, a note's recorded moves are one command
+/// moving every group of the merged line (trial t15r19 M4).
+void merge_source_moves(std::vector<check_result>& checks, const std::vector<const membership*>* line = nullptr);
 /// The note of a line merged for several groups whose specs go to `iface`:
 /// "or %IFACE in each of their specs".
 [[nodiscard]] std::string each_spec_note(std::string_view iface);
