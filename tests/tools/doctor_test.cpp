@@ -3327,6 +3327,12 @@ std::uint64_t total_packets(const test::run_result& run) {
   return summary == nullptr ? 0 : (*summary)["total"]["packets"].get<std::uint64_t>();
 }
 
+// 20 datagrams of `a` from `one` and 20 of `b` from `two`, each on its eth0.
+void send_each(const test::host& one, const std::string& a, const test::host& two, const std::string& b) {
+  test::tools::send(one, {"-i", "eth0", "-c", "20", "-r", "500pps", a});
+  test::tools::send(two, {"-i", "eth0", "-c", "20", "-r", "500pps", b});
+}
+
 std::uint64_t packets_while(const test::host& rx, std::vector<std::string> args, const std::function<void()>& send) {
   args.insert(args.begin(), "--json");
   return total_packets(test::tools::receive_while(rx, args, send));
@@ -10242,11 +10248,7 @@ TEST(NetDoctor, OneSourceWithNoRouteBackOnTwoInterfacesGetsOneRouteAndLooseModeO
   paste_fixes(rx, d);
   const auto again = doctor(rx, {a + "%eth0", b + "%eth1"});
   for (const auto& c : again.checks("rp_filter")) EXPECT_NE(c["status"], "FAIL") << again.r.output;
-  EXPECT_EQ(packets_while(rx, {"-d", "2", a + "%eth0", b + "%eth1"},
-                          [&] {
-                            test::tools::send((*net)[1], {"-i", "eth0", "-c", "20", "-r", "500pps", a});
-                            test::tools::send((*net)[2], {"-i", "eth0", "-c", "20", "-r", "500pps", b});
-                          }),
+  EXPECT_EQ(packets_while(rx, {"-d", "2", a + "%eth0", b + "%eth1"}, [&] { send_each((*net)[1], a, (*net)[2], b); }),
             40u);
 }
 
@@ -10290,11 +10292,7 @@ TEST(NetDoctor, TheVerdictsFilterOffWayWithItsAlsoLinesLetsBothChannelsIn) {
     const auto pasted = rx.exec({"sh", "-c", f});
     ASSERT_TRUE(pasted.status.success()) << f << "\n" << pasted.output;
   }
-  EXPECT_EQ(packets_while(rx, {"-d", "2", a + "%eth0", b + "%eth1"},
-                          [&] {
-                            test::tools::send((*net)[1], {"-i", "eth0", "-c", "20", "-r", "500pps", a});
-                            test::tools::send((*net)[2], {"-i", "eth0", "-c", "20", "-r", "500pps", b});
-                          }),
+  EXPECT_EQ(packets_while(rx, {"-d", "2", a + "%eth0", b + "%eth1"}, [&] { send_each((*net)[1], a, (*net)[2], b); }),
             40u);
 }
 
