@@ -474,6 +474,16 @@ bool runs_already(const std::vector<std::string>& done, const std::string& fix) 
 
 }  // namespace
 
+namespace {
+
+// An rp_filter line whose loose mode needs the route back another join's
+// line adds (data.route_back_by): its fix holds that route too.
+bool needs_route_back_by_another(const check_result& c) {
+  return c.data.is_object() && c.data.contains("route_back_by");
+}
+
+}  // namespace
+
 std::vector<const check_result*> other_causes(const std::vector<check_result>& checks, const check_result* cause) {
   // The firewall's other WARNs too: each may drop datagrams on the path,
   // and pasting every fix lets them all in. One whose fix the cause's
@@ -507,8 +517,7 @@ std::vector<const check_result*> other_causes(const std::vector<check_result>& c
         }
         // A join that needs another join's route back is listed all the
         // same (also_fixes keeps the route in its line; trial t15r18 M4).
-        const bool needs_route = c.data.is_object() && c.data.contains("route_back_by");
-        if (!c.fix.empty() && !needs_route && runs_already(done, c.fix)) continue;
+        if (!c.fix.empty() && !needs_route_back_by_another(c) && runs_already(done, c.fix)) continue;
         others.push_back(&c);
         for (auto& command : fix_commands(c.fix)) done.push_back(std::move(command));
       }
@@ -527,7 +536,7 @@ std::vector<std::string> also_fixes(const check_result* cause, const std::vector
     // verdict's alternative (the filter off there, no route), loose mode
     // alone passed nothing (trial t15r18 M4); `ip route replace` twice is
     // harmless.
-    const bool needs_route = c->data.is_object() && c->data.contains("route_back_by");
+    const bool needs_route = needs_route_back_by_another(*c);
     for (auto& command : fix_commands(c->fix)) {
       if (std::ranges::find(left, command) != left.end()) continue;
       if (done_already(done, command) && !(needs_route && command.starts_with("ip route replace "))) continue;
@@ -5684,11 +5693,7 @@ check_result link_drops_beside_arrivals(const link_drop& l, std::string_view dur
   std::ranges::sort(at);
   at.erase(std::unique(at.begin(), at.end()), at.end());
   std::vector<std::string> groups;
-  json listed = json::array();
-  for (const auto& g : at) {
-    groups.push_back(g.to_string());
-    listed.push_back(g.to_string());
-  }
+  for (const auto& g : at) groups.push_back(g.to_string());
   for (const std::string_view head : {"nothing but mcast-send's END markers (header-only, small) arrived",
                                       "nothing arrived"}) {
     if (c.message.starts_with(head)) {
@@ -5701,7 +5706,7 @@ check_result link_drops_beside_arrivals(const link_drop& l, std::string_view dur
                            text_name(l.bridge.empty() ? l.name : l.bridge));
   c.status = check_status::warn;
   c.data["possible"] = true;
-  c.data["groups"] = std::move(listed);
+  c.data["groups"] = groups;
   return c;
 }
 
@@ -13574,9 +13579,10 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
     // line's failure prompt.
     std::set<std::string> named{unresolved.front()};
     constexpr std::size_t specs_tried_at_most = 256;
-    for (std::size_t i = 0; s.recv.iface.empty() && s.recv.specs.size() > 1 && i < s.recv.specs.size() &&
-                            i < specs_tried_at_most;
-         ++i) {
+    const auto tried = s.recv.iface.empty() && s.recv.specs.size() > 1
+                           ? std::min(s.recv.specs.size(), specs_tried_at_most)
+                           : std::size_t{0};
+    for (std::size_t i = 0; i < tried; ++i) {
       auto one = s.recv;
       one.specs = {s.recv.specs[i]};
       std::ostringstream one_out, one_err;

@@ -1028,6 +1028,7 @@ void merge_source_moves(std::vector<check_result>& checks, const std::vector<con
     const auto& first = group_of[i];
     // The note's moves, one command moving every group of the line (the
     // first group's alone, "each group likewise", moved 1 of 1,000 pasted).
+    bool widened = false;
     if (ledger != nullptr && ledger->holds_alone(c.note)) {
       std::vector<std::string_view> notes{c.note};
       for (const auto j : merged_into[i]) notes.push_back(checks[j].note);
@@ -1035,15 +1036,10 @@ void merge_source_moves(std::vector<check_result>& checks, const std::vector<con
         c.note = group_mentions(u.rest, first, mark) != u.rest
                      ? fmt::format("{} (said of {}: each group likewise)", u.text, first)
                      : u.text;
-        c.message += fmt::format("; the same for {}: {}", count_text(others.size(), "more group", "more groups"),
-                                 groups_and(others));
-        auto& listed = c.data["groups"] = json::array();
-        listed.push_back(first);
-        for (const auto& g : others) listed.push_back(g);
-        continue;
+        widened = true;
       }
     }
-    if (group_mentions(c.note, first, mark) != c.note) {
+    if (!widened && group_mentions(c.note, first, mark) != c.note) {
       const auto via = c.data.is_object() ? c.data.value("route_interface", std::string()) : std::string();
       c.note = c.note.starts_with("or the spec ") && !via.empty()
                    ? each_spec_note(via)
