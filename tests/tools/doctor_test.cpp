@@ -3284,6 +3284,50 @@ TEST(NetDoctor, NftablesSourceRulesAreDecidedByTheSourcesListenSawArrive) {
   ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
 }
 
+// Trial t15r19 M2: an input rule drops one port while another group
+// arrives. The silent group's listen line says a packet socket saw its
+// datagrams arrive and sends the reader to the firewall line, never to the
+// sender and its TTL; the verdict's fix, pasted, lets both in.
+TEST(NetDoctor, AnyGroupDroppedByTheFirewallBesideAnArrivingOneIsSentToTheFirewallLine) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
+  auto other = std::to_string(free_port(rx));
+  if (other == port) other = std::to_string(std::stoi(port) == 65535 ? 65534 : std::stoi(port) + 1);
+  const auto dropped = "239.255.90.65:" + port;
+  const auto heard_spec = "239.255.90.66:" + other;
+  ASSERT_TRUE(load_input_rules(rx, nft, "add rule inet mcnet_doctor input udp dport " + port + " drop\n"));
+  const auto heard = doctor_while(rx, {"-i", "eth0", "--listen", "2", dropped, heard_spec}, "415AFFEF", [&, &tx = tx] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "40", "-r", "200pps", dropped, heard_spec});
+  });
+  expect_verdict(heard, "firewall", "FAIL", tools::exit_doctor_fail);
+  std::vector<json> listen;
+  for (const auto& c : heard.checks("listen")) {
+    if (c["status"] == "FAIL") listen.push_back(c);
+  }
+  ASSERT_EQ(listen.size(), 1u) << heard.r.output;
+  const auto message = listen[0]["message"].get<std::string>();
+  EXPECT_NE(message.find("nothing arrived for " + dropped), std::string::npos) << heard.r.output;
+  EXPECT_NE(message.find("a packet socket on eth0 saw"), std::string::npos) << heard.r.output;
+  EXPECT_NE(message.find("from " + tx.v4().to_string() + " arrive there, and no socket got them"), std::string::npos)
+      << heard.r.output;
+  EXPECT_NE(message.find("see the firewall line"), std::string::npos) << heard.r.output;
+  const auto note = listen[0]["note"].get<std::string>();
+  EXPECT_EQ(note.find("TTL"), std::string::npos) << heard.r.output;
+  EXPECT_NE(note.find("the firewall line above says what keeps " + dropped + " away"), std::string::npos)
+      << heard.r.output;
+
+  ASSERT_TRUE(heard.verdict["fix"].is_string()) << heard.r.output;
+  const auto pasted = rx.exec({"sh", "-c", heard.verdict["fix"].get<std::string>()});
+  ASSERT_TRUE(pasted.status.success()) << pasted.output;
+  const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", dropped, heard_spec}, [&, &tx = tx] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", dropped, heard_spec});
+  });
+  ASSERT_NO_FATAL_FAILURE(expect_run_packets(run, 40));
+  ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
+}
+
 namespace {
 
 // The handle `nft` (its path) gave the rule of `chain` (inet mcnet_doctor) whose text

@@ -10545,6 +10545,17 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
     }
     for (const auto w : words) lines_naming[std::string(w)].push_back(i);
   }
+  // The firewall lines by subject ("udp dport 5000 (IPv4)", or with " to
+  // GROUP on IFACE"), which name no group: a silent join whose datagrams a
+  // packet socket saw arrive unreceived is sent to them, not to its sender
+  // (trial t15r19 M2).
+  std::set<std::string, std::less<>> firewall_subjects;
+  for (const auto& c : checks) {
+    if (c.check == "firewall" && (c.status == check_status::warn || c.status == check_status::fail) &&
+        !is_harmless(c)) {
+      firewall_subjects.insert(c.subject);
+    }
+  }
   // Each silent join's line, its note with the placeholders below, merged
   // at the end with the lines alike but for their group.
   std::vector<silent_line> found;
@@ -10579,6 +10590,7 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
     // What a packet socket on the join interface saw arrive of the group.
     const auto* tap = taps.tap(p.iface.index, group, r.port);
     std::string other_sources;
+    bool came_unreceived = false;  // a packet socket saw them arrive, taken by the join's filter
     // Where the source_route line says the source's datagrams come in
     // instead: that is the cause, not the sender's address (trial15p F1).
     const auto comes_by = source_comes_in_by(p, checks);
@@ -10618,9 +10630,32 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
         why.push_back(fmt::format("a packet socket on {} saw {} of {} arrive there from {}, none from {}", text_name(iface),
                                   count_text(others, "datagram", "datagrams"), endpoint, fmt::join(from, ", "),
                                   source.to_string()));
+      } else if (!include) {
+        // Any-source, or exclude: what came from a source the filter takes.
+        std::uint64_t taken_in = 0;
+        std::vector<std::string> senders;
+        for (const auto& [src, n] : tap->seen.from) {
+          if (r.source && src == *r.source) continue;  // the excluded one
+          taken_in += n;
+          senders.push_back(src.to_string());
+        }
+        if (taken_in > 0) {
+          came_unreceived = true;
+          why.push_back(fmt::format("a packet socket on {} saw {} from {} arrive there, and no socket got them",
+                                    text_name(iface), count_text(taken_in, "datagram", "datagrams"),
+                                    fmt::join(senders, ", ")));
+        }
       }
+      if (include && mine > 0) came_unreceived = true;
     }
     std::vector<std::string> lines;
+    if (came_unreceived) {
+      const auto port_subject = fmt::format("udp dport {} ({})", r.port, group.is_v4() ? "IPv4" : "IPv6");
+      if (firewall_subjects.contains(port_subject) ||
+          firewall_subjects.contains(fmt::format("{} to {} on {}", port_subject, group.to_string(), iface))) {
+        lines.push_back("firewall");
+      }
+    }
     if (const auto naming = lines_naming.find(r.group.to_string()); naming != lines_naming.end()) {
       for (const auto i : naming->second) {
         const auto& c = checks[i];
@@ -10670,6 +10705,11 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
                 : !lines.empty() ? fmt::format("the {} line{} above say{} what keeps {} away", fmt::join(lines, ", "),
                                                lines.size() == 1 ? "" : "s", lines.size() == 1 ? "s" : "",
                                                silent_line::endpoint_mark)
+                : came_unreceived
+                    ? fmt::format("they arrived on {}: the sender and the routers on the way delivered them, and "
+                                  "something on this host kept them from every socket (a firewall rule the doctor "
+                                  "did not read: nft list ruleset; iptables-save)",
+                                  text_name(iface))
                                  : fmt::format("check that a sender sends to {}{} and that its datagrams reach {}'s "
                                                "link (its interface, a router that forwards the group, a TTL that "
                                                "crosses every router: mcast-send --ttl); mcast-recv doctor --listen "
