@@ -164,6 +164,65 @@ TEST(NetEveryRun, SsmSourceRoutedBackThroughAGatewayElsewhereIsNoWarningOnTheNam
   EXPECT_TRUE(!plain_summary->contains("verdict") || (*plain_summary)["verdict"].is_null()) << plain.output;
 }
 
+// Trial t15r19 M7: a plain run joins an SSM channel on eth0, where the
+// group's route leads, its source routed back through a gateway by eth1,
+// and the sender on eth1's side; another group arrives on eth0. The start
+// warning's "if nothing arrives, the join belongs on eth1" came true: the
+// silent channel's line says so with that move as its fix (not "no local
+// check found a cause"), the other group kept where it is; pasted, both
+// arrive.
+TEST(NetEveryRun, ASilentSsmChannelRoutedBackByAnotherLinkGetsTheStartWarningsMoveBesideAnArrivingGroup) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& lan0 = (*net)[1];
+  const auto& lan1 = (*net)[2];
+  ASSERT_TRUE(lan1.exec({"ip", "addr", "add", "10.77.9.2/32", "dev", "eth0"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "10.77.9.2", "via", lan1.v4().to_string(), "dev", "eth1"}).status.success());
+  for (const auto* key : {"net.ipv4.conf.all.rp_filter", "net.ipv4.conf.eth0.rp_filter", "net.ipv4.conf.eth1.rp_filter"}) {
+    rx.ns().write_sysctl(key, "0");
+  }
+  const auto port = std::to_string(free_port(rx));
+  const auto channel = "10.77.9.2,232.1.3.92:" + port;
+  const auto arrives = "239.255.93.92:" + port;
+  const auto both = [&] {
+    test::tools::send(lan1, {"-i", "eth0", "-c", "20", "-r", "200pps", channel});
+    test::tools::send(lan0, {"-i", "eth0", "-c", "20", "-r", "200pps", arrives});
+  };
+  const auto r = test::tools::receive_while(rx, {"--json", "-d", "2", channel, arrives}, both);
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const auto said = warnings(events, "source_route");
+  ASSERT_EQ(said.size(), 1u) << r.output;
+  const auto move = "mcast-recv " + channel + "%eth1 " + arrives;
+  EXPECT_EQ(said[0]["if_nothing_arrives"], move) << r.output;
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  EXPECT_EQ((*summary)["total"]["packets"], 20) << r.output;
+  const auto& silent = (*summary)["silent"];
+  ASSERT_TRUE(silent.is_array()) << r.output;
+  ASSERT_EQ(silent.size(), 1u) << r.output;
+  EXPECT_EQ(silent[0]["group"], "232.1.3.92") << r.output;
+  const auto& causes = silent[0]["causes"];
+  ASSERT_EQ(causes.size(), 1u) << r.output;
+  EXPECT_EQ(causes[0]["check"], "source_route") << r.output;
+  EXPECT_EQ(causes[0]["status"], "WARN") << r.output;
+  EXPECT_EQ(causes[0]["fix"], move) << r.output;
+  EXPECT_NE(causes[0]["message"].get<std::string>().find("joined on eth0, where the group's route leads (no -i), and "
+                                                          "nothing arrived there; the route back to 10.77.9.2 leaves "
+                                                          "by eth1 via " + lan1.v4().to_string()),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("no local check found a cause"), std::string::npos) << r.output;
+
+  // The fix as printed (no quoting needed): both arrive.
+  const auto pasted = test::tools::receive_while(rx, {"--json", "-d", "2", channel + "%eth1", arrives}, both);
+  const auto pasted_events = json_lines(pasted.standard_output);
+  const auto* got = find_event(pasted_events, "summary");
+  ASSERT_NE(got, nullptr) << pasted.output;
+  EXPECT_EQ((*got)["total"]["packets"], 40) << pasted.output;
+}
+
 // #15 (trial15j L3): a plain run (no -i) joins an SSM channel on eth0,
 // where the group's route leads; the source is behind a router reached by
 // eth1, which forwards the channel to eth1 only. The start warning says

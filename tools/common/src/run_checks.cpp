@@ -1730,6 +1730,44 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
         }
         checks.push_back(std::move(f));
       }
+      // An SSM channel joined where the group's route led (no -i), its
+      // source routed back through a gateway on another link: the start
+      // warning's "if nothing arrives, the join belongs on X" has come true,
+      // said with its move as the fix (trial t15r19 M7: "no local check
+      // found a cause", the start warning's move dropped). Not with END
+      // markers: those came in where it is joined.
+      if (ends == 0) {
+        for (auto& f : checks) {
+          if (f.check != "source_route" || f.status != check_status::ok || !f.data.is_object() ||
+              !f.data.value("placed_by_route", false) || !f.data.contains("probe_interface")) {
+            continue;
+          }
+          const membership* m = nullptr;
+          for (const auto* own : channel_members(by_channel, c)) {
+            const auto& r = own->request;
+            if (own->iface.index == 0 && r.mode == filter::include && r.source &&
+                f.subject.starts_with(fmt::format("{} -> {} on ", r.source->to_string(), r.group.to_string()))) {
+              m = own;
+              break;
+            }
+          }
+          if (m == nullptr) continue;
+          const auto back = f.data.value("probe_interface", "");
+          const auto join = f.data.value("join_interface", "");
+          const auto gateway = f.data.value("route_gateway", "");
+          f.status = check_status::warn;
+          f.message = fmt::format("joined on {}, where the group's route leads (no -i), and nothing arrived there; the "
+                                  "route back to {} leaves by {}{}: its datagrams come in there, unless a router "
+                                  "forwards the group to {}",
+                                  text_name(join), m->request.source->to_string(), text_name(back),
+                                  gateway.empty() ? "" : " via " + gateway, text_name(join));
+          f.fix = ledger.widen(moved_run(line, *m, back), line);
+          f.note = fmt::format("the start warning's move, nothing having arrived; mcast-recv doctor --listen 5 {} "
+                               "listens on both and says which",
+                               whole_line_specs());
+          f.data["moved_to"] = back;
+        }
+      }
       // Its END markers came, its datagrams not (trial20k 3): a link MTU
       // below Ethernet's is the cause the whole-run verdict gives too.
       if (ends > 0 && !firewall_suspect) {
