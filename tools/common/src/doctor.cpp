@@ -13864,4 +13864,8 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
   return print_verdict(out, checks, heard_all);
 }
 
+std::vector<std::string> kernel_v6_pick_links(const netlink::snapshot& snap, const core::ip_address& group) {
+  return default_v6_route_links(snap, group);
+}
+
 }  // namespace mcnet::tools

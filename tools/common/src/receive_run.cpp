@@ -156,9 +156,9 @@ int receive_run(const recv_settings& s, const reporter& out) {
         if (std::chrono::steady_clock::now() < deadline) return std::nullopt;
         return *why + ", and the checks' 1 s after it ran out";
       };
-      return silent_hints(members, silent, stop, over, why);
+      return silent_hints(members, silent, stop, over, why, &session.summary_channels());
     }
-    return silent_hints(members, silent, silent_check_stop(), over);
+    return silent_hints(members, silent, silent_check_stop(), over, std::nullopt, &session.summary_channels());
   });
   session.count_drop_causes(drops_before);
   if (capture) session.capture_to(*capture);

@@ -1855,7 +1855,9 @@ void receive_session::summary() {
   json silent_event = nullptr;
   std::map<std::string, std::string> diagnosis_of;  // by channel_name(): its causes as said
   if (silent_hints_ && total_ > 0 && !silent.empty()) {
+    summary_channels_ = channels;
     auto report = silent_hints_(silent);
+    summary_channels_ = nullptr;
     silent_event = std::move(report.event);
     silent_text = std::move(report.text);
     if (silent_event.is_array()) {

@@ -1562,17 +1562,66 @@ std::string channel_ranges_text(std::vector<const json*> channels) {
   return fmt::format("{}", fmt::join(names, "; "));
 }
 
+// The memberships of the channels that received (`channels`, the summary's:
+// packets above 0) joined without -i on an IPv6 link the kernel picked
+// among its per-link routes ff00::/8, each with that link (the channel's
+// interface): silent_hints() writes them there.
+std::map<const membership*, core::interface_ref> received_pins(const netlink::snapshot& snap,
+                                                               const members_by_channel& by_channel,
+                                                               const json& channels) {
+  std::map<const membership*, core::interface_ref> out;
+  if (!channels.is_array()) return out;
+  std::map<core::ip_address, bool> ambiguous;  // by group, looked up once
+  for (const auto& c : channels) {
+    if (!c.is_object() || c.value("packets", std::uint64_t{0}) == 0 || !c["interface"]["index"].is_number() ||
+        !c["interface"]["name"].is_string()) {
+      continue;
+    }
+    const auto index = c["interface"]["index"].get<std::uint32_t>();
+    const auto* l = snap.link_by_index(index);
+    if (l == nullptr || l->name != c["interface"]["name"].get_ref<const std::string&>()) continue;  // gone, renamed
+    for (const auto* m : channel_members(by_channel, c)) {
+      if (m->iface.index != 0 || m->request.group.is_v4()) continue;
+      const auto [at, fresh] = ambiguous.try_emplace(m->request.group, false);
+      if (fresh) at->second = kernel_v6_pick_links(snap, m->request.group).size() > 1;
+      if (!at->second) continue;
+      core::interface_ref ref;
+      ref.index = index;
+      if (auto n = core::interface_name::make(l->name)) ref.name = *n;
+      out.emplace(m, ref);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 silent_report silent_hints(const std::vector<membership>& members, const std::vector<silent_channel>& silent,
                            const std::function<std::optional<std::string>()>& stop, const drop_counters& over_run,
-                           const std::optional<std::string>& cut_short) {
+                           const std::optional<std::string>& cut_short, const json* channels) {
   silent_report out;
   // A move of a large run's is written whole as it is said (trial t15r13 H1).
   move_ledger ledger;
+  auto snap = netlink::take_snapshot({.groups = false});
+  const auto by_channel = group_by_channel(members);
+  // The command line the moves write: the channels that received, joined
+  // without -i on an IPv6 link the kernel picked among its per-link routes
+  // ff00::/8, pinned there (trial t15r19 M1: a suggestion left them to the
+  // kernel's pick, and after a link flap the pasted command lost them).
+  const auto pinned = snap && channels != nullptr ? received_pins(*snap, by_channel, *channels)
+                                                  : std::map<const membership*, core::interface_ref>{};
+  std::vector<membership> pinned_members;
+  if (!pinned.empty()) {
+    pinned_members.reserve(members.size());
+    for (const auto& m : members) {
+      pinned_members.push_back(m);
+      if (const auto at = pinned.find(&m); at != pinned.end()) pinned_members.back().iface = at->second;
+    }
+  }
+  const auto& command_line = pinned.empty() ? members : pinned_members;
   std::vector<const membership*> line;
-  line.reserve(members.size());
-  for (const auto& m : members) line.push_back(&m);
+  line.reserve(command_line.size());
+  for (const auto& m : command_line) line.push_back(&m);
   const auto notes = span_notes::of(over_run);  // the bound's wording: renamed, rp_filter changed
   // The doctor command a paragraph suggests names the whole command line,
   // not the silent specs alone: given those alone, the doctor cannot know
@@ -1586,9 +1635,7 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
   };
   std::optional<std::string> stopped;  // why the channels left are not checked
   std::size_t unchecked = 0;
-  auto snap = netlink::take_snapshot({.groups = false});
   const auto or_null = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
-  const auto by_channel = group_by_channel(members);
   // Where a channel that received is joined: a silent channel's interface
   // findings there are that channel's too (0: one joined where its route
   // led, which may be any interface).
@@ -1720,7 +1767,7 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       if (!queriers) queriers = igmp_querier_versions();
       if (!joined) joined = joined_interfaces();
       // A fix that moves it keeps the others.
-      checks = setup_checks(*snap, plan, std::nullopt, {}, &members, &*queriers, nullptr, &*joined);
+      checks = setup_checks(*snap, plan, std::nullopt, {}, &command_line, &*queriers, nullptr, &*joined);
       if (!ruleset) ruleset = read_nft_ruleset();
       for (auto& f : firewall_checks(*snap, plan, *ruleset)) {
         if (ends > 0 && (f.status == check_status::warn || f.status == check_status::fail) &&

@@ -488,6 +488,10 @@ class receive_session {
   /// some channels got datagrams and others none.
   using silent_channels = std::vector<silent_channel>;
   void silent_hints_with(std::function<silent_report(const silent_channels&)> h) { silent_hints_ = std::move(h); }
+  /// The summary's `channels` (every joined channel, with its interface and
+  /// packets), set as the summary is made, before silent_hints_with's
+  /// function is asked: where the channels that received were joined.
+  [[nodiscard]] const nlohmann::ordered_json& summary_channels() const noexcept { return summary_channels_; }
   /// Called with the interface index a stalled stream's datagram came in
   /// by (IP_PKTINFO; 0 unknown) before its "resumed" is said: mcast-recv
   /// says its link watch's waiting `up` of that link first (link_watch::say_up_now).
@@ -708,6 +712,7 @@ class receive_session {
   std::function<run_verdict(const drop_counters&)> diagnose_;  // diagnose_with
   std::function<std::vector<std::string>(const lossy_groups&)> loss_hints_;  // loss_hints_with
   std::function<silent_report(const silent_channels&)> silent_hints_;  // silent_hints_with
+  nlohmann::ordered_json summary_channels_;                            // summary_channels()
   std::function<void(std::uint32_t)> before_resumed_;                  // before_resumed_with
   bool drop_causes_ = false;               // count_drop_causes
   drop_counters drops_before_;             // before the joins, with count_drop_causes

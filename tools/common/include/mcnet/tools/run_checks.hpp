@@ -823,11 +823,27 @@ inline constexpr double too_soon_to_judge_s = 1.0;
 /// `cut_short`: a signal ended the run during its joins or within
 /// too_soon_to_judge_s of them (why, as said): a channel with no local
 /// cause is said too soon to suspect its sender, not the sender suspected.
+/// `channels`: the summary's channels (receive_session::summary_channels()),
+/// or none. An IPv6 channel joined without -i on a link the kernel picked
+/// among its per-link routes ff00::/8 (kernel_v6_pick_links()) that
+/// received is pinned there (`%IFACE`) in every command that moves others,
+/// so that a pasted command leaves no working group to the kernel's pick,
+/// which a link going down and up changes (trial t15r19 M1).
 [[nodiscard]] silent_report silent_hints(const std::vector<membership>& members,
                                          const std::vector<silent_channel>& silent,
                                          const std::function<std::optional<std::string>()>& stop = {},
                                          const drop_counters& over_run = {},
-                                         const std::optional<std::string>& cut_short = std::nullopt);
+                                         const std::optional<std::string>& cut_short = std::nullopt,
+                                         const nlohmann::ordered_json* channels = nullptr);
+
+/// The usable links (up, MULTICAST, not the loopback) whose kernel route
+/// ff00::/8 (table local, added as IPv6 comes up on a link) is the most
+/// specific route covering the IPv6 `group`, in the order the kernel lists
+/// them (its pick is the first): empty when a route of its own decides, or
+/// for IPv4. Two or more: the kernel's pick says nothing of where the
+/// group's datagrams come in.
+[[nodiscard]] std::vector<std::string> kernel_v6_pick_links(const netlink::snapshot& snap,
+                                                            const core::ip_address& group);
 
 /// The interfaces where a channel of `members` that is not one of `silent`
 /// (so it received) is joined, by index; 0 among them when such a channel
