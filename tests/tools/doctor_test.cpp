@@ -10045,6 +10045,39 @@ TEST(NetDoctor, ListeningToManyGroupsTakesOnePacketSocketPerInterface) {
       << d.r.output;
 }
 
+// Trial t15r19 M3: at 1,000 groups the rp_filter line said what the packet
+// socket saw of each group in a clause of its own, a 111 KB line. Here 40
+// consecutive groups from a sender with no route back: one clause names
+// them as a range, with their datagrams in all.
+TEST(NetDoctor, TheRpFilterLinesPacketSocketProofOfARangeIsOneClause) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::lan_without_route_back();
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const auto range = "239.255.97.161:" + port;
+  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", range + "+40"}, "A161FFEF", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "5", "-r", "1000pps", "10.77.9.1," + range + "+40"});
+  });
+  std::vector<json> lines;
+  for (const auto& c : d.checks("rp_filter")) {
+    if (c["status"] == "FAIL" && c["subject"] == "TcpExtIPReversePathFilter") lines.push_back(c);
+  }
+  ASSERT_EQ(lines.size(), 1u) << d.r.output;
+  const auto message = lines[0]["message"].get<std::string>();
+  EXPECT_NE(message.find("datagrams of " + range + " to 239.255.97.200:" + port +
+                         " (40 consecutive groups) arrive there from 10.77.9.1 and no socket got them"),
+            std::string::npos)
+      << message;
+  const auto clauses = [&message] {
+    std::size_t n = 0;
+    for (auto at = message.find("a packet socket on"); at != std::string::npos; at = message.find("a packet socket on", at + 1)) ++n;
+    return n;
+  }();
+  EXPECT_EQ(clauses, 1u) << message;
+  EXPECT_LT(message.size(), 1000u) << message;
+}
+
 // Trial t15r11 L4: an IPv6 group named on eth1 whose route is the kernel's
 // per-link ff00::/8 of eth0 and eth1 (table local): the lookup lists
 // eth0's first, and the route line said the route leaves by eth0, and a
@@ -10374,6 +10407,55 @@ TEST(NetDoctor, GroupsWithoutARouteHeardOnDifferentLinksGetOneCommandNotTwoRoute
   const auto ssm = doctor(rx, {s0, s1});
   expect_verdict(ssm, "route", "FAIL", tools::exit_doctor_fail);
   EXPECT_EQ(ssm.verdict["fix"], "mcast-recv " + s0 + "%eth0 " + s1 + "%eth1") << ssm.r.output;
+}
+
+// Trial t15r19 M3: 3,000 groups without a route, heard on two links: the
+// route lines did not merge, split by each group's count (5 or 7
+// datagrams), and the listen line named every group, 231 KB. Past 8
+// groups, the groups heard alike say the same words, their datagrams
+// summed: each route line reads the same but for its group, and the
+// listen line has one clause per range.
+TEST(NetDoctor, ManyGroupsWithoutARouteHeardOnTwoLinksSayTheirCountsPerRange) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  (void)rx.exec({"ip", "route", "del", "224.0.0.0/4"});
+  rp_filter_off(rx, {"eth0", "eth1"});
+  const auto port = std::to_string(free_port(rx));
+  const auto a = "239.255.98.1:" + port;
+  const auto b = "239.255.98.101:" + port;
+  const auto d = doctor_while(rx, {"--listen", "2", a + "+12", b + "+12"}, "0162FFEF", [&] {
+    test::tools::send((*net)[1], {"-i", "eth0", "-c", "4", "-r", "400pps", a + "+12"});
+    test::tools::send((*net)[2], {"-i", "eth0", "-c", "4", "-r", "400pps", b + "+12"});
+  });
+  expect_verdict(d, "route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["fix"], "mcast-recv " + a + "%eth0+12 " + b + "%eth1+12") << d.r.output;
+  std::set<std::string> said;  // the route lines' messages, their group taken out
+  for (const auto& c : d.checks("route")) {
+    if (c["status"] != "FAIL") continue;
+    auto m = c["message"].get<std::string>();
+    const auto g = c["subject"].get<std::string>();
+    for (auto at = m.find(g); at != std::string::npos; at = m.find(g)) m.replace(at, g.size(), "G");
+    said.insert(m);
+    EXPECT_EQ(c["data"]["per_link"].size(), 2u) << c;  // each group's own counts, in JSON
+  }
+  EXPECT_EQ(said.size(), 2u) << d.r.output;  // one text per link
+  for (const auto& m : said) {
+    EXPECT_NE(m.find(" in all for the 12 groups heard alike)"), std::string::npos) << m;
+  }
+  std::vector<json> listen;
+  for (const auto& c : d.checks("listen")) {
+    if (c["status"] == "FAIL") listen.push_back(c);
+  }
+  ASSERT_EQ(listen.size(), 1u) << d.r.output;
+  const auto message = listen[0]["message"].get<std::string>();
+  EXPECT_NE(message.find("239.255.98.1 to 239.255.98.12 (12 consecutive groups): datagrams on eth0 ("),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("239.255.98.101 to 239.255.98.112 (12 consecutive groups): datagrams on eth1 ("),
+            std::string::npos)
+      << message;
+  EXPECT_LT(message.size(), 800u) << message;
 }
 
 // Trial t15r19 H2: one group's datagrams larger than the join interface's
