@@ -10458,6 +10458,36 @@ TEST(NetDoctor, ManyGroupsWithoutARouteHeardOnTwoLinksSayTheirCountsPerRange) {
   EXPECT_LT(message.size(), 800u) << message;
 }
 
+// Trial t15r19 M6: a link set down on a host with two: the doctor's
+// --listen heard the group on the other link and nothing of this one,
+// whose silent line told the user to check the sender and its TTL, the
+// down link unsaid. Its note names the down link, with its fix.
+TEST(NetDoctor, ASilentGroupsNoteNamesALinkThatIsDown) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  ASSERT_TRUE(rx.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth0"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "eth1", "down"}).status.success());
+  const auto port = std::to_string(free_port(rx));
+  const auto heard = "239.255.98.201:" + port;
+  const auto silent = "239.255.98.202:" + port;
+  const auto d = doctor_while(rx, {"--listen", "2", heard, silent}, "C962FFEF", [&] {
+    test::tools::send((*net)[1], {"-i", "eth0", "-c", "40", "-r", "400pps", heard});
+    test::tools::send((*net)[2], {"-i", "eth0", "-c", "40", "-r", "400pps", silent});
+  });
+  std::vector<json> listen;
+  for (const auto& c : d.checks("listen")) {
+    if (c["status"] == "FAIL") listen.push_back(c);
+  }
+  ASSERT_EQ(listen.size(), 1u) << d.r.output;
+  EXPECT_NE(listen[0]["message"].get<std::string>().find("nothing arrived for " + silent), std::string::npos)
+      << d.r.output;
+  EXPECT_NE(listen[0]["note"].get<std::string>().find(
+                "eth1 is down and hears nothing: should the sender be on its side, ip link set dev eth1 up"),
+            std::string::npos)
+      << d.r.output;
+}
+
 // Trial t15r19 H2: one group's datagrams larger than the join interface's
 // MTU (the veth drops them, RX dropped) beside a group that arrives: the
 // doctor's verdict said to check the sender, the run found no cause. The

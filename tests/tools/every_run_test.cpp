@@ -3569,6 +3569,70 @@ TEST(NetEveryRun, AStreamStalledByItsInterfaceDeletedOrMovedNamesThatAsTheCause)
   }
 }
 
+// Trial t15r19 M6: a stream's interface set down during the run: the run
+// said the link event, and the stream stalled at the end sent the reader
+// to the doctor. The stall names the link down as its cause, with the fix
+// (JSON stall_cause reason "down", fix; the text line alike).
+TEST(NetEveryRun, AStreamStalledByItsInterfaceSetDownNamesThatWithTheFix) {
+  MCNET_REQUIRE_NETNS();
+  for (const bool json_out : {true, false}) {
+    SCOPED_TRACE(json_out ? "json" : "text");
+    auto net = test::network::lan(2);
+    const auto& tx = (*net)[0];
+    const auto& rx = (*net)[1];
+    const auto rx_eth0 = [&rx] {
+      const auto now = rx.run([] { return tools::drop_counters::read(); }).rx_packets;
+      const auto it = now.find("eth0");
+      return it == now.end() ? std::uint64_t{0} : it->second;
+    };
+    const auto start = rx_eth0();
+    const auto group = "239.255.94.8" + std::string(json_out ? "1" : "2") + ":" + std::to_string(free_port(rx));
+    std::optional<test::process> sender;
+    bool arrived = false;
+    std::vector<std::string> args{"-i", "eth0", "-d", "4", group};
+    if (json_out) args.insert(args.begin(), "--json");
+    const auto r = test::tools::receive_while(rx, args, [&] {
+      sender.emplace(tx.start({MCAST_SEND, "-i", "eth0", "-c", "2000", "-r", "200pps", group}));
+      const auto deadline = std::chrono::steady_clock::now() + 10s;
+      while (rx_eth0() < start + 20 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+      arrived = rx_eth0() >= start + 20;
+      const auto down = rx.exec({"ip", "link", "set", "eth0", "down"});
+      EXPECT_TRUE(down.status.success()) << down.output;
+    });
+    if (sender) {
+      (void)::kill(sender->pid(), SIGKILL);
+      (void)sender->wait_for(5s);
+    }
+    ASSERT_TRUE(arrived) << r.output;
+    if (json_out) {
+      expect_schema_conform(r.standard_output);
+      const auto events = json_lines(r.standard_output);
+      const auto* summary = find_event(events, "summary");
+      ASSERT_NE(summary, nullptr) << r.output;
+      ASSERT_EQ((*summary)["streams"].size(), 1u) << r.output;
+      const auto& stream = (*summary)["streams"][0];
+      EXPECT_TRUE(stream["stalled_at_end_s"].is_number()) << stream;
+      const auto& cause = stream["stall_cause"];
+      ASSERT_TRUE(cause.is_object()) << stream;
+      EXPECT_EQ(cause["check"], "interface") << cause;
+      EXPECT_EQ(cause["reason"], "down") << cause;
+      EXPECT_EQ(cause["interface"], "eth0") << cause;
+      EXPECT_EQ(cause["fix"], "ip link set dev eth0 up") << cause;
+      EXPECT_GT(cause["after_s"].get<double>(), 0.0) << cause;
+      continue;
+    }
+    const auto at = r.standard_output.find("): stalled at the end, silent for the last");
+    ASSERT_NE(at, std::string::npos) << r.output;
+    const auto line_start = r.standard_output.rfind('\n', at) + 1;
+    const auto line = r.standard_output.substr(line_start, r.standard_output.find('\n', at) - line_start);
+    EXPECT_NE(line.find("its interface eth0 went down (administratively) "), std::string::npos) << line;
+    EXPECT_NE(line.find("and is still down: nothing arrives for it there (fix: ip link set dev eth0 up)"),
+              std::string::npos)
+        << line;
+    EXPECT_EQ(line.find("mcast-recv doctor --listen"), std::string::npos) << line;
+  }
+}
+
 namespace strict_mv0 {
 
 // On rx: mv0, a macvlan over eth1 (it counts its multicast RX), up and

@@ -10498,7 +10498,7 @@ void merge_silent_lines(std::vector<silent_line>& found, std::vector<check_resul
 template <class Seen, class Gone>
 void silent_joins(const doctor_settings& s, const listen_span& heard_for, const std::vector<planned>& plan, const Seen& seen,
                   const heard_index& heard_at, const tap_index& taps, const spec_source_index& sources_taken,
-                  const Gone& gone, std::vector<check_result>& checks) {
+                  const Gone& gone, const netlink::snapshot& snap, std::vector<check_result>& checks) {
   if (seen.empty()) return;  // nothing at all: the one `listen` FAIL says so
   interface_names names;
   // Datagrams by interface (its name as text: text_name keeps names apart),
@@ -10596,6 +10596,22 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
       firewall_subjects.insert(c.subject);
     }
   }
+  // The links that are down (with an address of the group's family when
+  // any has one), which hear nothing: a sender on their side is a suspect
+  // too (trial t15r19 M6: a link set down during a run was named nowhere).
+  std::map<bool, std::string> down_said;  // by family (v4), made once
+  const auto down_text = [&](const core::ip_address& g) -> const std::string& {
+    const auto [at, fresh] = down_said.try_emplace(g.is_v4());
+    if (!fresh) return at->second;
+    std::vector<std::string> down;
+    for (const auto* l : down_links(snap, g)) down.push_back(l->name);
+    if (down.empty()) return at->second;
+    at->second = fmt::format("; {} {} down and hear{} nothing: should the sender be on {} side, ip link set dev {} up "
+                             "(then the group's route or -i leads there)",
+                             names_text(down), down.size() == 1 ? "is" : "are", down.size() == 1 ? "s" : "",
+                             down.size() == 1 ? "its" : "their", shell_quoted(down.front()));
+    return at->second;
+  };
   // Each silent join's line, its note with the placeholders below, merged
   // at the end with the lines alike but for their group.
   std::vector<silent_line> found;
@@ -10752,11 +10768,11 @@ void silent_joins(const doctor_settings& s, const listen_span& heard_for, const 
                                   text_name(iface))
                                  : fmt::format("check that a sender sends to {}{} and that its datagrams reach {}'s "
                                                "link (its interface, a router that forwards the group, a TTL that "
-                                               "crosses every router: mcast-send --ttl); mcast-recv doctor --listen "
+                                               "crosses every router: mcast-send --ttl){}; mcast-recv doctor --listen "
                                                "{} {} {}",
                                                silent_line::endpoint_mark,
                                                include ? " from " + source.to_string() : std::string(),
-                                               text_name(iface), s.listen, silent_line::spec_mark,
+                                               text_name(iface), down_text(group), s.listen, silent_line::spec_mark,
                                                silent_line::alone_mark);
     heard_for.mark(data);
     found.push_back({{"listen", subject, check_status::fail,
@@ -13213,7 +13229,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                   gap, c.ttl_min <= 1 && joined_there ? ttl_one_hint : "", status_why),
                       heard_fix, std::move(heard_data), heard_note});
   }
-  silent_joins(s, heard_for, plan, seen, heard_at, taps_at, sources_taken, gone, checks);
+  silent_joins(s, heard_for, plan, seen, heard_at, taps_at, sources_taken, gone, snap, checks);
   // The route back only predicts the interface a source's datagrams come
   // in by. Heard on the join interface, the join is right: a WARN there
   // would recommend the interface that leaves the receiver deaf.

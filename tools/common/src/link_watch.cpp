@@ -330,6 +330,7 @@ bool link_watch::process(receive_session& session) {
       if (running != w.running) {
         w.running = running;
         if (running) {
+          session.interface_up(l.index);
           ups_.push_back({l.name, l.index, std::chrono::steady_clock::now() + std::chrono::milliseconds(500), {},
                           w.recheck});
           w.recheck = false;
@@ -345,6 +346,7 @@ bool link_watch::process(receive_session& session) {
           }
           report(l.name, l.index, "down",
                  !l.is_up() ? std::string("down (administratively)") : std::string("down (no carrier)"));
+          session.interface_down(l.index, l.name, !l.is_up());
         }
       }
       continue;

@@ -1526,6 +1526,7 @@ void receive_session::summary() {
     double silent;
     std::optional<stall_hint> rp;  // the reverse-path filter as its likely cause
     std::optional<std::pair<std::uint32_t, gone_link>> gone;  // its interface deleted or moved away: index, how
+    std::optional<std::pair<std::uint32_t, down_link>> down;  // its interface down since, still at the end
   };
   std::vector<stalled_stream> stalled;
   std::uint64_t tail_unknown_streams = 0;
@@ -1578,7 +1579,25 @@ void receive_session::summary() {
                               {"after_s", gone->second.after_s}};
       rp.reset();
     }
-    if (silent) stalled.push_back({&k, &st, *silent, std::move(rp), std::move(gone)});
+    // Its interface went down during the run and is still down (the run's
+    // own link event said it): that is why (trial t15r19 M6).
+    std::optional<std::pair<std::uint32_t, down_link>> down;
+    if (silent && !gone) {
+      const auto now_index = current_index(st.interface_index);
+      if (const auto d = down_.find(now_index); d != down_.end()) down.emplace(now_index, d->second);
+    }
+    if (down) {
+      j["stall_cause"] = json{{"check", "interface"},
+                              {"interface", down->second.name},
+                              {"index", down->first},
+                              {"reason", down->second.administratively ? "down" : "no_carrier"},
+                              {"after_s", down->second.after_s},
+                              {"fix", down->second.administratively
+                                          ? json(fmt::format("ip link set dev {} up", shell_quoted(down->second.name)))
+                                          : json(nullptr)}};
+      rp.reset();
+    }
+    if (silent) stalled.push_back({&k, &st, *silent, std::move(rp), std::move(gone), std::move(down)});
     if (unknown_tail) {
       ++tail_unknown_streams;
     } else if (unread_unknown) {
@@ -1670,6 +1689,16 @@ void receive_session::summary() {
                                                x.gone->second.moved ? "moved to another network namespace"
                                                                     : "deleted",
                                                x.gone->second.after_s)
+                          : x.down
+                              ? fmt::format("its interface {} went down ({}) {:.1f} s into the run and is still down: "
+                                            "nothing arrives for it there{}",
+                                            text_name(x.down->second.name),
+                                            x.down->second.administratively ? "administratively" : "no carrier",
+                                            x.down->second.after_s,
+                                            x.down->second.administratively
+                                                ? fmt::format(" (fix: ip link set dev {} up)",
+                                                              shell_quoted(x.down->second.name))
+                                                : std::string(" (its cable, or its peer, brings the carrier back)"))
                           : rp ? fmt::format("{}; mcast-recv doctor --listen SEC checks it now", rp->text)
                              : std::string("mcast-recv doctor --listen SEC checks the firewall, link and route now")));
   }
@@ -2673,6 +2702,11 @@ std::string receive_session::gone_text(const gone_link& g, std::uint32_t index) 
 
 void receive_session::interface_deleted(std::uint32_t index, const std::string& name, bool moved) {
   deleted_[index] = {name, moved, std::chrono::duration<double>(now_() - started_).count()};
+  down_.erase(index);
+}
+
+void receive_session::interface_down(std::uint32_t index, const std::string& name, bool administratively) {
+  down_[index] = {name, administratively, std::chrono::duration<double>(now_() - started_).count()};
 }
 
 void receive_session::write_stream(const char* event, double time, const json& stream,

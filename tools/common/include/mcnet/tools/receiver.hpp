@@ -529,6 +529,15 @@ class receive_session {
   /// name, and a stream stalled at the end names it as its cause (trial
   /// t15z M2).
   void interface_deleted(std::uint32_t index, const std::string& name, bool moved = false);
+  /// Interface `index`, named `name`, went down during the run (link_watch):
+  /// set down (`administratively`) or its carrier lost. A stream of it
+  /// stalled at the end while it is still down names that as its cause,
+  /// with `ip link set dev NAME up` when it was set down (trial t15r19 M6:
+  /// the stall line sent the reader to the doctor, the run's own link
+  /// event unsaid).
+  void interface_down(std::uint32_t index, const std::string& name, bool administratively);
+  /// It is up and running again: no cause of a stall at the end.
+  void interface_up(std::uint32_t index) { down_.erase(index); }
   /// An interface `name`, watched or not, was deleted or moved to another
   /// network namespace during the run (link_watch): the reverse-path bound
   /// does not know its packets (drop_counters::add_gone; trial t15r3 H3:
@@ -728,6 +737,12 @@ class receive_session {
     double after_s = 0;  // when, in seconds since the run's start
   };
   std::map<std::uint32_t, gone_link> deleted_;  // interface_deleted: by index
+  struct down_link {
+    std::string name;
+    bool administratively = false;  // set down, not its carrier lost
+    double after_s = 0;             // when, in seconds since the run's start
+  };
+  std::map<std::uint32_t, down_link> down_;  // interface_down, until interface_up: by index
   // "c0 (index 7, deleted during the run)", "... moved to another network namespace during the run" (t15z L1).
   static std::string gone_text(const gone_link& g, std::uint32_t index);
   capture_writer* capture_ = nullptr;      // with --pcap
