@@ -6736,11 +6736,15 @@ void port_refused(const std::vector<port_finding>& found, std::optional<std::uin
   std::string note;
   if (!stop.empty()) {
     const auto n = static_cast<std::size_t>(std::ranges::count(stop, ' '));
-    note = fmt::format("the fix stops {} that /proc names as holding port {}{}; mcast-recv binds it then",
+    note = fmt::format("the fix stops {} that /proc names as holding port {}{}; mcast-recv binds it then; should "
+                       "{} be a receiver still needed, restart {} with SO_REUSEADDR on its socket instead (as "
+                       "mcast-recv sets it): both then bind the port, and each gets every datagram of the groups it "
+                       "joined",
                        n == 1 ? std::string("the program") : fmt::format("the {} programs", n), *port,
                        holders.size() > 1 ? " (one of their sockets, or more, bound it without SO_REUSEADDR: /proc "
                                             "does not say which)"
-                                          : "");
+                                          : "",
+                       n == 1 ? "it" : "one", n == 1 ? "it" : "that one");
   } else if (!(port && others)) {
     note = "ss -ulpn shows who holds which port (run as root for every program's name and pid)";
   }
