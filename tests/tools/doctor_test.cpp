@@ -3759,6 +3759,12 @@ TEST(NetDoctor, NftablesReversePathRuleIsDecidedForIncludeSourcesAndByListen) {
     test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "100pps", spec});
   });
   EXPECT_TRUE(check_says(heard, "firewall", "WARN", "by a fib lookup (reverse path)")) << heard.r.output;
+  // No clause without its command (trial t15r19 L7: "...to receive: ; a route back").
+  for (const auto& c : heard.checks("firewall")) {
+    if (c["note"].is_string()) {
+      EXPECT_EQ(c["note"].get<std::string>().find(": ;"), std::string::npos) << c.dump();
+    }
+  }
   ASSERT_FALSE(heard.verdict.is_null()) << heard.r.output;
   EXPECT_EQ(heard.verdict["status"], "OK") << heard.r.output;
   EXPECT_EQ(heard.r.status.code, tools::exit_ok) << heard.r.output;

@@ -2467,6 +2467,23 @@ TEST(NetEveryRun, ASilentGroupAmongOthersGetsItsDiagnosis) {
   EXPECT_EQ(causes[0]["subject"].get<std::string>().find("udp dport " + dropped_port + " (IPv4)"), 0u) << j.output;
   EXPECT_EQ(causes[0]["fix"].get<std::string>().find("nft delete rule inet mcnet_run input handle"), 0u) << j.output;
   EXPECT_TRUE((*summary)["verdict"].is_null()) << j.output;
+
+  // Trial t15r19 L1: an IPv6 group on the dropped port too, the same inet
+  // rule its cause: its paragraph names the fix above, not the command
+  // again (pasted twice, the second delete fails).
+  const auto silent6 = "[ff3e::93:32]:" + dropped_port;
+  const auto both = test::tools::receive_while(rx, {"-i", "eth0", "-d", "1.5", arrives, silent, silent6}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "500pps", arrives, silent, silent6});
+  });
+  const auto& text = both.standard_output;
+  std::size_t deletes = 0;
+  for (auto at = text.find("(fix: nft delete rule inet mcnet_run input handle"); at != std::string::npos;
+       at = text.find("(fix: nft delete rule inet mcnet_run input handle", at + 1)) {
+    ++deletes;
+  }
+  EXPECT_EQ(deletes, 1u) << both.output;
+  EXPECT_NE(text.find("(fix: the one said for " + silent + " on eth0 above covers it too)"), std::string::npos)
+      << both.output;
 }
 
 // trial20q 6: one spec of 30 groups, one sent to: 29 "0 packets" lines and
@@ -4223,6 +4240,39 @@ TEST(NetEveryRun, AnAddressRemovedBeforeARenameIsSaidUnderTheNewName) {
            events.begin();
   };
   EXPECT_LT(at("renamed"), at("address_removed")) << r.output;
+}
+
+// Trial t15r19 L3: a rule that drops a random share of a port's datagrams
+// beside 1,000 groups on it: the loss line spelled out every group, 22 KB.
+// Twelve groups here: the line names them as a range.
+TEST(NetEveryRun, TheFirewallLossLineOfManyGroupsNamesThemAsRanges) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const auto range = "239.255.93.81:" + port + "+12";
+  const auto added = rx.exec({nft, "-f", "-"}, "add table inet mcnet_run\n"
+                                               "add chain inet mcnet_run input { type filter hook input priority 0; }\n"
+                                               "add rule inet mcnet_run input udp dport " + port +
+                                                   " numgen random mod 4 == 0 drop\n");
+  ASSERT_TRUE(added.status.success()) << added.output;
+  const auto r = test::tools::receive_while(rx, {"-i", "eth0", "-d", "2", range}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "40", "-r", "2000pps", range});
+  });
+  std::vector<std::string> loss_lines;
+  std::istringstream lines(r.standard_output);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("mcast-recv: loss: a firewall rule of this host may drop some of them: ")) {
+      loss_lines.push_back(line);
+    }
+  }
+  ASSERT_EQ(loss_lines.size(), 1u) << r.output;
+  EXPECT_NE(loss_lines[0].find("239.255.93.81 to 239.255.93.92 (12 consecutive groups)"), std::string::npos)
+      << loss_lines[0];
+  EXPECT_EQ(loss_lines[0].find("239.255.93.85,"), std::string::npos) << loss_lines[0];
+  EXPECT_LT(loss_lines[0].size(), 700u) << loss_lines[0];
 }
 
 // trial20o M4: one rule that drops a random share of two ports' datagrams

@@ -8530,7 +8530,10 @@ std::vector<fw_sender> judge_senders(std::vector<check_result>& checks, const st
       }
     } else if (c.status == check_status::warn) {
       c.message += fmt::format("; {}, none of it from a source this rule drops", saw(passed));
-      c.note = "should a source it drops be one to receive: " + c.fix + (c.note.empty() ? "" : "; " + c.note);
+      // (No fix, no clause: trial t15r19 L7 read "...to receive: ; a route back".)
+      if (!c.fix.empty()) {
+        c.note = "should a source it drops be one to receive: " + c.fix + (c.note.empty() ? "" : "; " + c.note);
+      }
       c.fix.clear();
       mark_harmless(c);
     }
