@@ -2930,6 +2930,31 @@ TEST(NetDoctor, Ipv6MembershipAndMldV1ForcedWithAnSsmSpec) {
   EXPECT_NE(d.verdict["fix"].get<std::string>().find("net.ipv6.conf.eth0.force_mld_version=0"), std::string::npos);
 }
 
+// Trial t15r19 L6: igmp_max_memberships 1 and 60 groups under a hard
+// limit of 40 open files: the join FAIL had no fix, the limits line was
+// OK. The limits line warns of the sockets past the limit, and both give
+// the kernel's default per socket (3 sockets then) as the fix.
+TEST(NetDoctor, GroupsPastTheOpenFileLimitAtOnePerSocketGetTheDefaultMembershipLimit) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  h.ns().write_sysctl("net.ipv4.igmp_max_memberships", "1");
+  const auto spec = "239.255.90.101:" + std::to_string(free_port(h)) + "+60";
+  const auto d = ended(h.exec({"prlimit", "--nofile=40:40", MCAST_RECV, "doctor", "--json", "-i", "eth0", spec}, {}, 30s));
+  expect_verdict(d, "join", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["fix"], "sysctl -w net.ipv4.igmp_max_memberships=20") << d.r.output;
+  ASSERT_EQ(d.checks("limits").size(), 1u) << d.r.output;
+  const auto limits = d.checks("limits")[0];
+  EXPECT_EQ(limits["status"], "WARN") << limits;
+  EXPECT_EQ(limits["fix"], "sysctl -w net.ipv4.igmp_max_memberships=20") << limits;
+  EXPECT_NE(limits["message"].get<std::string>().find("need more descriptors than the hard limit on open files"),
+            std::string::npos)
+      << limits;
+  h.ns().write_sysctl("net.ipv4.igmp_max_memberships", "20");
+  const auto fixed = ended(h.exec({"prlimit", "--nofile=40:40", MCAST_RECV, "doctor", "--json", "-i", "eth0", spec}, {}, 30s));
+  EXPECT_EQ(fixed.r.status.code, tools::exit_ok) << fixed.r.output;
+}
+
 TEST(NetDoctor, MembershipLimitTooLow) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);
