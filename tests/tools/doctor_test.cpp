@@ -10525,6 +10525,43 @@ TEST(NetDoctor, ASilentGroupsNoteNamesALinkThatIsDown) {
       << d.r.output;
 }
 
+// Trial t15r20 H1: an IPv4 and an IPv6 group joined on eth0 (the IPv4
+// route, the kernel's first ff00::/8), their sender on eth1's side: the
+// route line merged both, and its note's "routes for these groups alone"
+// read `ip route replace 0.0.0.0 dev eth1` for the IPv6 group. The note's
+// routes are the IPv4 groups'; the IPv6 ones are pinned by %IFACE alone.
+TEST(NetDoctor, AnIpv4AndAnIpv6GroupHeardElsewhereGetRoutesForTheIpv4OneOnly) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  ASSERT_TRUE(rx.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth0"}).status.success());
+  rp_filter_off(rx, {"eth0", "eth1"});
+  // eth1's ff00::/8 after eth0's: eth1 down and up again puts it last.
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "eth1", "down"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "eth1", "up"}).status.success());
+  bool back = false;
+  for (int i = 0; i < 100 && !back; ++i) {  // 10 s at most
+    back = rx.exec({"ip", "-6", "route", "show", "table", "local", "dev", "eth1"}).output.find("ff00::/8") !=
+           std::string::npos;
+    if (!back) std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_TRUE(back) << "no ff00::/8 on eth1 again within 10 s";
+  const auto port = std::to_string(free_port(rx));
+  const auto v4 = "239.255.98.211:" + port;
+  const auto v6 = "[ff3e::98:211]:" + port;
+  const auto lookup = rx.exec({"ip", "-6", "route", "get", "ff3e::98:211"});
+  if (lookup.output.find("dev eth0 ") == std::string::npos) GTEST_SKIP() << "the kernel picks eth1: " << lookup.output;
+  const auto d = doctor_while(rx, {"--listen", "2", v4, v6}, "D362FFEF", [&] {
+    test::tools::send((*net)[2], {"-i", "eth0", "-c", "40", "-r", "400pps", v4, v6});
+  });
+  expect_verdict(d, "route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["fix"], "mcast-recv -i eth1 " + v4 + " '" + v6 + "'") << d.r.output;
+  const auto note = d.verdict["note"].get<std::string>();
+  EXPECT_EQ(note.find("0.0.0.0"), std::string::npos) << note;
+  EXPECT_NE(note.find("ip route replace 239.255.98.211 dev eth1"), std::string::npos) << note;
+  EXPECT_NE(note.find("the IPv6 groups by their %IFACE only"), std::string::npos) << note;
+}
+
 // Trial t15r19 H2: one group's datagrams larger than the join interface's
 // MTU (the veth drops them, RX dropped) beside a group that arrives: the
 // doctor's verdict said to check the sender, the run found no cause. The

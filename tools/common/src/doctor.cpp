@@ -12188,12 +12188,25 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       const bool every = std::ranges::all_of(whole_line, [&moving](const membership* o) {
         return moving.contains(move_ledger::key_of(*o));
       });
-      c.note = named ? each_spec_note(to)
-               : heard.size() == 1 && every
+      // A route serves the IPv4 groups alone: an IPv6 group's datagrams
+      // follow table local's per-link ff00::/8 first, so its %IFACE pins it
+      // (trial t15r20 H1: an IPv6 group of the situation read `ip route
+      // replace 0.0.0.0 dev b0`).
+      std::vector<const sweep_fail*> v4;
+      for (const auto* f : fs) {
+        if (f->m->request.group.is_v4()) v4.push_back(f);
+      }
+      const bool any_v6 = v4.size() != fs.size();
+      const std::string v6_said =
+          any_v6 ? std::string("; the IPv6 groups by their %IFACE only: no route in the main table decides them "
+                               "(table local, with the kernel's per-link ff00::/8, is looked up first)")
+                 : std::string();
+      c.note = named || v4.empty() ? each_spec_note(to)
+               : heard.size() == 1 && every && !any_v6
                    ? fmt::format("or, without -i, the route for every group: ip route replace 224.0.0.0/4 dev {}",
                                  shell_quoted(to))
                : heard.size() == 1
-                   ? routes_for_alone(fs, to)
+                   ? routes_for_alone(v4, to) + v6_said
                    : fmt::format("a route leads to one link: no route fixes it with senders on {} links",
                                  heard.size());
       // The count above is the first group's: the range's besides (trial
