@@ -8140,6 +8140,41 @@ TEST(NetDoctor, AJoinInterfaceRenamedDuringListenIsSaidWithItsNewName) {
   EXPECT_NE((*renamed)["note"].get<std::string>().find("-i lan7"), std::string::npos) << d.r.output;
 }
 
+// Trial t15r20 M2: a group without a route, heard on eth0, whose eth0 is
+// renamed lan8 during --listen: the fix said `ip route add 224.0.0.0/4
+// dev eth0` ("Cannot find device"). Every command takes the new name.
+TEST(NetDoctor, CommandsNameAnInterfaceRenamedDuringListenByItsNewName) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  (void)rx.exec({"ip", "route", "del", "224.0.0.0/4"});
+  (void)rx.exec({"ip", "route", "del", "default"});
+  const auto port = std::to_string(free_port(rx));
+  const auto spec = "239.255.90.84:" + port;
+  const auto named = "239.255.90.85:" + port + "%eth0";  // a join on eth0: its link is watched
+  const auto d = doctor_while(rx, {"--listen", "2", spec, named}, "555AFFEF", [&, &tx = tx] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "40", "-r", "400pps", spec, "239.255.90.85:" + port});
+    for (const auto& step : std::vector<std::vector<std::string>>{{"ip", "link", "set", "eth0", "down"},
+                                                                  {"ip", "link", "set", "eth0", "name", "lan8"},
+                                                                  {"ip", "link", "set", "lan8", "up"}}) {
+      const auto r = rx.exec(step);
+      ASSERT_TRUE(r.status.success()) << r.output;
+    }
+  });
+  expect_verdict(d, "route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["fix"], "ip route add 224.0.0.0/4 dev lan8") << d.r.output;
+  const auto note = d.verdict["note"].get<std::string>();
+  EXPECT_NE(note.find(spec + "%lan8"), std::string::npos) << note;
+  EXPECT_EQ(note.find("eth0"), std::string::npos) << note;
+  // Pasted as printed: the group arrives.
+  ASSERT_TRUE(rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()}).status.success());
+  EXPECT_EQ(packets_while(rx, {"-d", "1.5", spec}, [&, &tx = tx] {
+              test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec});
+            }),
+            20u);
+}
+
 // #15 (trial h15y F7): every address of the join interface flushed during
 // --listen: the kernel removes the routes through it and keeps the
 // membership (measured: with rp_filter off the datagrams still come in,

@@ -13451,6 +13451,46 @@ std::string heard_count_masked(const check_result& c) {
 // dport 5000 (IPv4) to 239.1.1.1 to 239.1.12.184 (3000 consecutive groups)
 // on eth0: ..." (trial t15r7 D4: 3,000 firewall and 3,000 membership OK
 // lines, one per group).
+// A join interface renamed during --listen (its harmless interface WARN,
+// data.renamed_to): the commands of every other line (fix, note) name it
+// by its new name, which `ip` and `-i` need now (trial t15r20 M2: `ip
+// route add 224.0.0.0/4 dev ura0` after ura0 became urz0, "Cannot find
+// device"). The messages keep the old name: they say what was heard then.
+void commands_take_new_names(std::vector<check_result>& checks) {
+  std::vector<std::pair<std::string, std::string>> renamed;
+  for (const auto& c : checks) {
+    if (c.check == "interface" && c.data.is_object() && c.data.contains("renamed_to") &&
+        c.data["renamed_to"].is_string() && c.data["renamed_to"].get_ref<const std::string&>() != c.subject) {
+      renamed.emplace_back(c.subject, c.data["renamed_to"].get<std::string>());
+    }
+  }
+  if (renamed.empty()) return;
+  // A whole name: after the start, a space, `%`, `=`, a quote or a dot
+  // (sysctl's conf.NAME.rp_filter), and before the end, a space, a quote,
+  // `,`, `;`, `)`, `.` or `:`.
+  const auto rename_in = [](std::string& text, const std::string& from, const std::string& to) {
+    constexpr std::string_view before = " %='.", after = " ',;).:";
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at)) {
+      const auto end = at + from.size();
+      const bool starts = at == 0 || before.find(text[at - 1]) != std::string_view::npos;
+      const bool ends = end == text.size() || after.find(text[end]) != std::string_view::npos;
+      if (starts && ends) {
+        text.replace(at, from.size(), to);
+        at += to.size();
+      } else {
+        at = end;
+      }
+    }
+  };
+  for (auto& c : checks) {
+    if (c.check == "interface" && c.data.is_object() && c.data.contains("renamed_to")) continue;
+    for (const auto& [from, to] : renamed) {
+      rename_in(c.fix, from, to);
+      rename_in(c.note, from, to);
+    }
+  }
+}
+
 void print_checks(const reporter& out, const std::vector<check_result>& checks) {
   for (const auto& c : checks) print_check_event(out, c);
   const std::string mark = "\x02";
@@ -14064,6 +14104,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
   // then each move of a large run's written whole (trial t15r13 H1).
   merge_route_moves(checks, members_of(plan));
   widen_moves(checks, members_of(plan));
+  commands_take_new_names(checks);
   print_checks(out, checks);
   return print_verdict(out, checks, heard_all);
 }
