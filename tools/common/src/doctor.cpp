@@ -12149,6 +12149,31 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     if (it == heard_pins.end()) return std::nullopt;
     return it->second;
   };
+  // The specs of `whole_line` a fix pins where --listen heard them
+  // (heard_pin), but for those `moving`, said in its note: an alternative
+  // that leaves them as they are leaves them to the kernel's pick, which a
+  // link flap changes (trial t15r20 M3: pasted after one, a working group
+  // went silent). Empty when none.
+  const auto pinned_note = [&](const std::vector<const membership*>& whole_line,
+                               const std::function<bool(const membership&)>& moving) {
+    std::vector<membership> pinned_too;
+    for (const auto* o : whole_line) {
+      if (moving(*o)) continue;
+      const auto at = heard_pin(*o);
+      if (!at) continue;
+      const auto* l = snap.link_by_name(*at);
+      auto n = core::interface_name::make(*at);
+      if (l == nullptr || !n) continue;
+      auto copy = *o;
+      copy.iface = {l->index, *n};  // named: spec_list writes %NAME
+      pinned_too.push_back(std::move(copy));
+    }
+    if (pinned_too.empty()) return std::string();
+    return fmt::format("the fix names the link of {} too, where --listen heard {}: left to the kernel's pick (the "
+                       "order of its per-link routes ff00::/8), a link going down and up may move {}",
+                       spec_list(pinned_too), pinned_too.size() == 1 ? "it" : "them",
+                       pinned_too.size() == 1 ? "it" : "them");
+  };
   const auto merge_sweep_moves = [&](std::vector<check_result>& lines, const std::vector<const membership*>& whole_line,
                                      const std::vector<sweep_fail>& fails) {
     // One situation: the join interface and the links heard on, in order.
@@ -12201,7 +12226,11 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           any_v6 ? std::string("; the IPv6 groups by their %IFACE only: no route in the main table decides them "
                                "(table local, with the kernel's per-link ff00::/8, is looked up first)")
                  : std::string();
-      c.note = named || v4.empty() ? each_spec_note(to)
+      const auto pinned_said = pinned_note(whole_line, [&moving](const membership& o) {
+        return moving.contains(move_ledger::key_of(o));
+      });
+      c.note = !pinned_said.empty() ? pinned_said
+               : named || v4.empty() ? each_spec_note(to)
                : heard.size() == 1 && every && !any_v6
                    ? fmt::format("or, without -i, the route for every group: ip route replace 224.0.0.0/4 dev {}",
                                  shell_quoted(to))
@@ -12489,10 +12518,16 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                             : names_text(std::vector<std::string>(to.begin(), to.end())));
         c.fix = placed_command(line, where);
         if (!besides_specs.empty()) c.fix += " " + spec_list(besides_specs);
-        if (!moved.empty()) {
+        // Other IPv6 specs the fix pins where --listen heard them: "the
+        // other specs as they are" would leave them to the kernel's pick.
+        const auto pinned_said =
+            pinned_note(line, [&r](const membership& o) { return o.request.group == r.group; });
+        if (!moved.empty() && pinned_said.empty()) {
           c.note = fmt::format("or the spec{} {} alone, the other specs as they are", moved.size() == 1 ? "" : "s",
                                fmt::join(moved, " "));
           if (!besides_specs.empty()) c.note += fmt::format(", and {} besides", spec_list(besides_specs));
+        } else if (!moved.empty()) {
+          c.note = pinned_said;
         }
         c.data["arrive_interface"] = to.size() == 1 ? *to.begin() : best->name;
         for (const auto& t : to.empty() ? std::set<std::string>{best->name} : to) {
