@@ -4623,6 +4623,46 @@ TEST(NetEveryRun, AnOnLinkSourceRoutedBackElsewhereIsNoRouterNorOtherInterfaceLe
   EXPECT_NE(message.find("(fix: sysctl -w net.ipv4.conf.eth1.rp_filter=2)"), std::string::npos) << message;
 }
 
+// Trial t15r20 M4: strict rp_filter on eth0, an include join there whose
+// source is routed back by eth1 (the filter drops it), and an any-source
+// join beside it; the counter rose, eth1 received nothing. The run's
+// verdict added a counter line turning the filter off on eth0 and conf/all
+// to 0, for drops the include join's loose mode covers: that line is
+// covered now, its filter-off fix a possibility in its note only.
+TEST(NetEveryRun, ReversePathDropsAnIncludeJoinExplainsGetNoFilterOffFixForItsNeighbour) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}}});
+  const auto& rx = (*net)[0];
+  auto gateway = rx.v4(1).to_string();
+  gateway = gateway.substr(0, gateway.rfind('.')) + ".254";
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "10.77.96.9/32", "via", gateway, "dev", "eth1"}).status.success());
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  const auto v = rx.run([] {
+    auto ssm = test::tools::named_join("232.1.96.9", 5096, "eth0");
+    ssm.request.mode = tools::filter::include;
+    ssm.request.source = *core::ip_address::parse("10.77.96.9");
+    const auto any = test::tools::named_join("239.255.96.9", 5096, "eth0");
+    tools::drop_counters over_run;
+    over_run.reverse_path = 100;
+    over_run.rx_packets = {{"eth0", 150}, {"eth1", 0}, {"lo", 0}};
+    return tools::nothing_arrived_verdict({ssm, any}, over_run).event;
+  });
+  ASSERT_TRUE(v.is_object()) << v;
+  std::vector<std::string> fixes;
+  if (v["fix"].is_string()) fixes.push_back(v["fix"].get<std::string>());
+  for (const auto& a : v.value("also", json::array())) {
+    if (a["fix"].is_string()) fixes.push_back(a["fix"].get<std::string>());
+  }
+  ASSERT_FALSE(fixes.empty()) << v;
+  bool loose = false;
+  for (const auto& f : fixes) {
+    EXPECT_EQ(f.find("rp_filter=0"), std::string::npos) << v;
+    loose = loose || f.find("net.ipv4.conf.eth0.rp_filter=2") != std::string::npos;
+  }
+  EXPECT_TRUE(loose) << v;
+}
+
 // Trial t15r18 M5: an IPv6 range without -i that the kernel placed on one
 // of two links by its per-link ff00::/8 order, four groups sent there and
 // eight on the other link: the eight's paragraph offered the link they got
