@@ -10597,6 +10597,45 @@ TEST(NetDoctor, AnIpv4AndAnIpv6GroupHeardElsewhereGetRoutesForTheIpv4OneOnly) {
   EXPECT_NE(note.find("the IPv6 groups by their %IFACE only"), std::string::npos) << note;
 }
 
+// Trial t15r20 M1: 240 include sources of one group, all on eth1's
+// subnet, joined on eth0 where the group's route leads: a source_route line
+// (and a run's start warning) per source, each with the same whole-line
+// fix, 1.7 MB. Twelve here: one line naming the others, one warning.
+TEST(NetDoctor, ManySourcesOfOneGroupOnAnotherLinkAreOneSourceRouteLine) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  ASSERT_TRUE(rx.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth0"}).status.success());
+  auto prefix = rx.v4(1).to_string();
+  prefix = prefix.substr(0, prefix.rfind('.') + 1);
+  const auto port = std::to_string(free_port(rx));
+  std::vector<std::string> specs;
+  for (int i = 0; i < 12; ++i) specs.push_back(prefix + std::to_string(101 + i) + ",232.1.97.1:" + port);
+  const auto d = doctor(rx, specs);
+  std::vector<json> lines;
+  for (const auto& c : d.checks("source_route")) {
+    if (c["status"] == "FAIL") lines.push_back(c);
+  }
+  ASSERT_EQ(lines.size(), 1u) << d.r.output;
+  EXPECT_EQ(lines[0]["data"]["sources"].size(), 12u) << lines[0];
+  EXPECT_NE(lines[0]["message"].get<std::string>().find("; the same for 11 more sources: " + prefix + "102, "),
+            std::string::npos)
+      << lines[0];
+  EXPECT_EQ(lines[0]["fix"].get<std::string>().find("mcast-recv -i eth1 "), 0u) << lines[0];
+  std::vector<std::string> args{"--json", "-d", "0.3"};
+  args.insert(args.end(), specs.begin(), specs.end());
+  const auto r = rx.exec([&] {
+    std::vector<std::string> a{MCAST_RECV};
+    a.insert(a.end(), args.begin(), args.end());
+    return a;
+  }());
+  std::size_t warned = 0;
+  for (const auto& e : json_lines(r.standard_output)) {
+    if (e.value("event", "") == "warning" && e.value("code", "") == "source_route") ++warned;
+  }
+  EXPECT_EQ(warned, 1u) << r.output;
+}
+
 // Trial t15r19 H2: one group's datagrams larger than the join interface's
 // MTU (the veth drops them, RX dropped) beside a group that arrives: the
 // doctor's verdict said to check the sender, the run found no cause. The

@@ -1101,6 +1101,12 @@ void merge_ambiguous_routes(std::vector<check_result>& checks, const std::vector
 /// With `line` and a move_ledger, a note's recorded moves are one command
 /// moving every group of the merged line (trial t15r19 M4).
 void merge_source_moves(std::vector<check_result>& checks, const std::vector<const membership*>* line = nullptr);
+/// Then the source_route WARN and FAIL lines of one group that say the same
+/// but for their include source, with one fix: one line, the first
+/// source's, its message naming the others ("the same for 239 more
+/// sources: ..."), JSON data.sources every source (trial t15r20 M1).
+/// Called by merge_source_moves().
+void merge_source_lines(std::vector<check_result>& checks);
 /// The note of a line merged for several groups whose specs go to `iface`:
 /// "or %IFACE in each of their specs".
 [[nodiscard]] std::string each_spec_note(std::string_view iface);
