@@ -10636,6 +10636,26 @@ TEST(NetDoctor, ManySourcesOfOneGroupOnAnotherLinkAreOneSourceRouteLine) {
   EXPECT_EQ(warned, 1u) << r.output;
 }
 
+// Trial t15r20 L1: a rule that drops a prefix of groups: the verdict named
+// the firewall lines it covers one group at a time ("... to 239.78.4.1 on
+// a0, ... to 239.78.4.2 on a0, ... and 968 more"). As a range now.
+TEST(NetDoctor, TheVerdictNamesTheFirewallLinesOfARangeAsARange) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
+  ASSERT_TRUE(load_input_rules(rx, nft, "add rule inet mcnet_doctor input ip daddr 239.255.98.0/24 udp dport " + port +
+                                            " drop\n"));
+  const auto d = doctor(rx, {"-i", "eth0", "239.255.98.1:" + port + "+12"});
+  expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
+  EXPECT_NE(d.verdict["message"].get<std::string>().find(
+                "the same fix covers the lines FAIL firewall udp dport " + port +
+                " (IPv4) to 239.255.98.2 to 239.255.98.12 (11 consecutive groups) on eth0 too"),
+            std::string::npos)
+      << d.r.output;
+  ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
+}
+
 // Trial t15r19 H2: one group's datagrams larger than the join interface's
 // MTU (the veth drops them, RX dropped) beside a group that arrives: the
 // doctor's verdict said to check the sender, the run found no cause. The

@@ -593,14 +593,18 @@ std::string lines_text(const std::vector<std::string>& lines) {
   std::vector<std::string> out;
   std::map<std::pair<std::string, std::string>, std::size_t> at;  // a key's place in `out`
   for (const auto& l : lines) {
-    const auto arrow = l.find(" -> ");
-    const auto on = arrow == std::string::npos ? std::string::npos : l.find(" on ", arrow + 4);
-    const auto group = on == std::string::npos ? std::string() : l.substr(arrow + 4, on - arrow - 4);
+    // "... -> GROUP on IFACE", or a firewall line's "... to GROUP on
+    // IFACE" (trial t15r20 L1: 977 such lines named one by one).
+    auto arrow = l.find(" -> ");
+    std::size_t mark_size = 4;
+    if (arrow == std::string::npos) arrow = l.find(" to ");
+    const auto on = arrow == std::string::npos ? std::string::npos : l.find(" on ", arrow + mark_size);
+    const auto group = on == std::string::npos ? std::string() : l.substr(arrow + mark_size, on - arrow - mark_size);
     if (group.empty() || !core::ip_address::parse(group)) {
       out.push_back(l);
       continue;
     }
-    std::pair<std::string, std::string> key{l.substr(0, arrow + 4), l.substr(on)};
+    std::pair<std::string, std::string> key{l.substr(0, arrow + mark_size), l.substr(on)};
     if (at.try_emplace(key, out.size()).second) out.emplace_back();
     groups[key].push_back(group);
   }
