@@ -1930,7 +1930,7 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       // local check found a cause" with 63 drops counted and b0 strict).
       if (over_run.reverse_path && *over_run.reverse_path > 0) {
         if (auto rp = silent_reverse_path_cause(*over_run.reverse_path, plan, silent_names, received_names,
-                                                over_run.rx_packets, spec_list(these), silent_blamed,
+                                                over_run.rx_packets, whole_line_specs(), silent_blamed,
                                                 over_run.rx_vanished, &notes)) {
           checks.push_back(std::move(*rp));
         }
