@@ -12490,6 +12490,14 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                            : fmt::format("; --listen heard none of them on {} nor on the other links in {} (the "
                                          "doctor joined there too to see)",
                                          text_name(p.iface.name.view()), heard_for_text);
+          // They come in where the kernel placed the join: no other link
+          // to offer (trial t15r20 L3: the note still moved them away).
+          if (arrived > 0) {
+            c.note = fmt::format("they come in on {}, where the join is: what drops them is on this host; -i {} (or "
+                                 "%{}) keeps the join there, whatever the kernel's order of its per-link routes",
+                                 text_name(p.iface.name.view()), shell_quoted(p.iface.name.view()),
+                                 p.iface.name.view());
+          }
           continue;
         }
         // Where each spec of the group goes: an include source heard on a
