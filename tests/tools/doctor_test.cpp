@@ -10662,6 +10662,38 @@ TEST(NetDoctor, TheVerdictNamesTheFirewallLinesOfARangeAsARange) {
   ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
 }
 
+// Trial t15r21 F1: two joins on the wrong link for different reasons (an
+// SSM source on eth1's subnet joined by route on eth0; a group whose
+// sender is on eth1's side): the verdict's fix and the also: line's were
+// two whole command lines, each moving its own group, and pasted in order
+// the second undid the first. One command makes both moves now; pasted,
+// every group arrives.
+TEST(NetDoctor, TwoMovesOfDifferentFindingsAreOneCommand) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& lan0 = (*net)[1];
+  const auto& lan1 = (*net)[2];
+  ASSERT_TRUE(rx.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth0"}).status.success());
+  rp_filter_off(rx, {"eth0", "eth1"});
+  const auto port = std::to_string(free_port(rx));
+  const auto stays = "239.255.98.221:" + port;
+  const auto channel = lan1.v4().to_string() + ",232.1.98.221:" + port;
+  const auto moved = "239.255.98.222:" + port;
+  const auto send = [&] {
+    test::tools::send(lan0, {"-i", "eth0", "-c", "40", "-r", "400pps", stays});
+    test::tools::send(lan1, {"-i", "eth0", "-c", "40", "-r", "400pps", channel, moved});
+  };
+  const auto d = doctor_while(rx, {"--listen", "2", stays, channel, moved}, "DD62FFEF", send);
+  ASSERT_TRUE(d.verdict["fix"].is_string()) << d.r.output;
+  const auto fix = d.verdict["fix"].get<std::string>();
+  EXPECT_EQ(fix, "mcast-recv " + stays + " " + channel + "%eth1 " + moved + "%eth1") << d.r.output;
+  for (const auto& a : d.verdict["also"]) {
+    EXPECT_FALSE(a["fix"].is_string() && a["fix"].get<std::string>().starts_with("mcast-recv ")) << a;
+  }
+  EXPECT_EQ(packets_while(rx, {"-d", "2", stays, channel + "%eth1", moved + "%eth1"}, send), 120u);
+}
+
 // Trial t15r19 H2: one group's datagrams larger than the join interface's
 // MTU (the veth drops them, RX dropped) beside a group that arrives: the
 // doctor's verdict said to check the sender, the run found no cause. The

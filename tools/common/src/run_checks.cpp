@@ -611,7 +611,28 @@ std::optional<std::string> move_ledger::whole(const std::vector<const membership
   }, true);
   whole_lengths_.insert(text.size());
   whole_texts_.insert(text);
+  whole_moves_.try_emplace(text, moves);
   return text;
+}
+
+std::optional<std::string> move_ledger::compose(const std::vector<std::string_view>& commands,
+                                                const std::vector<const membership*>& line) {
+  moves_t all;
+  for (const auto t : commands) {
+    const std::string key(t);
+    const moves_t* m = nullptr;
+    if (const auto it = moves_.find(key); it != moves_.end()) {
+      m = &it->second;
+    } else if (const auto w = whole_moves_.find(key); w != whole_moves_.end()) {
+      m = &w->second;
+    }
+    if (m == nullptr) return std::nullopt;
+    for (const auto& [k, to] : *m) {
+      const auto [at, fresh] = all.emplace(k, to);
+      if (!fresh && at->second != to) return std::nullopt;
+    }
+  }
+  return whole(line, all);
 }
 
 std::string move_ledger::widen(std::string_view text, const std::vector<const membership*>& line) {

@@ -1027,6 +1027,12 @@ class move_ledger {
   [[nodiscard]] union_text widen_union(const std::vector<std::string_view>& texts,
                                        const std::vector<const membership*>& line,
                                        const std::function<std::string(std::string_view)>& around = nullptr);
+  /// One command line making every move of `commands`, each of them a
+  /// command recorded whole (record(), or written by widen()): the moves
+  /// united, `line` written with them. None when a command is not one such,
+  /// or two move one membership to different interfaces.
+  [[nodiscard]] std::optional<std::string> compose(const std::vector<std::string_view>& commands,
+                                                   const std::vector<const membership*>& line);
 
  private:
   struct found {
@@ -1042,6 +1048,7 @@ class move_ledger {
   std::set<std::size_t> lengths_;
   std::unordered_map<std::string, std::string> widened_;
   std::unordered_set<std::string> whole_texts_;  // what whole() wrote
+  std::unordered_map<std::string, moves_t> whole_moves_;  // what whole() wrote, with its moves (compose())
   std::unordered_map<std::string, std::string> placed_;  // placed_before()
   std::set<std::size_t> whole_lengths_;
   std::size_t work_left_ = 250'000;
