@@ -4623,6 +4623,39 @@ TEST(NetEveryRun, AnOnLinkSourceRoutedBackElsewhereIsNoRouterNorOtherInterfaceLe
   EXPECT_NE(message.find("(fix: sysctl -w net.ipv4.conf.eth1.rp_filter=2)"), std::string::npos) << message;
 }
 
+// Trial t15r21 F3: a group joined by route arrives on eth0 while another,
+// named on eth1, gets nothing: eth1 was set down during the run and stays
+// down. The silent channel's cause is that link, with its fix; a channel
+// joined by route had made every interface's findings "shared".
+TEST(NetEveryRun, ASilentChannelOnALinkSetDownDuringTheRunNamesTheLink) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& lan0 = (*net)[1];
+  ASSERT_TRUE(rx.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth0"}).status.success());
+  const auto port = std::to_string(free_port(rx));
+  const auto arrives = "239.255.96.31:" + port;
+  const auto silent = "239.255.96.32:" + port;
+  const auto r = test::tools::receive_while(rx, {"--json", "-d", "2", arrives, silent + "%eth1"}, [&] {
+    const auto down = rx.exec({"ip", "link", "set", "eth1", "down"});
+    EXPECT_TRUE(down.status.success()) << down.output;
+    test::tools::send(lan0, {"-i", "eth0", "-c", "40", "-r", "400pps", arrives});
+  });
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  const auto& quiet = (*summary)["silent"];
+  ASSERT_TRUE(quiet.is_array()) << r.output;
+  ASSERT_EQ(quiet.size(), 1u) << r.output;
+  bool named = false;
+  for (const auto& c : quiet[0]["causes"]) {
+    named = named || (c["check"] == "interface" && c["subject"] == "eth1" && c["fix"].is_string() &&
+                      c["fix"].get<std::string>().find("ip link set dev eth1 up") != std::string::npos);
+  }
+  EXPECT_TRUE(named) << quiet[0];
+  EXPECT_FALSE(quiet[0]["message"].is_string()) << quiet[0];
+}
+
 // Trial t15r20 M4: strict rp_filter on eth0, an include join there whose
 // source is routed back by eth1 (the filter drops it), and an any-source
 // join beside it; the counter rose, eth1 received nothing. The run's

@@ -1742,7 +1742,20 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
   // Where a channel that received is joined: a silent channel's interface
   // findings there are that channel's too (0: one joined where its route
   // led, which may be any interface).
-  const auto received_on = interfaces_that_received(members, silent);
+  // With the summary's channels, where those that received were joined,
+  // also those joined by route (trial t15r21 F3: one joined by route
+  // counted as "any interface", so every silent channel's interface
+  // findings, a link set down among them, were taken for shared).
+  const auto received_on = [&] {
+    if (channels == nullptr || !channels->is_array()) return interfaces_that_received(members, silent);
+    std::set<std::uint32_t> where;
+    for (const auto& c : *channels) {
+      if (c.is_object() && c.value("packets", std::uint64_t{0}) > 0 && c["interface"]["index"].is_number()) {
+        where.insert(c["interface"]["index"].get<std::uint32_t>());
+      }
+    }
+    return where;
+  }();
   // The same by name, and where silent channels are joined: whose
   // reverse-path drops a silent channel's may be (trial t15v H1).
   std::set<std::string> received_names, silent_names;
@@ -1985,7 +1998,7 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
           // its own drops, are this channel's.
           if (f.check != check ||
               (check == "interface" && interface_shared && !f.data.contains("end_markers") &&
-               !f.data.contains("rx_dropped")) ||
+               !f.data.contains("rx_dropped") && f.data.value("up", true) && f.data.value("carrier", true)) ||
               f.status != level || is_harmless(f)) {
             continue;
           }
