@@ -10694,6 +10694,46 @@ TEST(NetDoctor, TwoMovesOfDifferentFindingsAreOneCommand) {
   EXPECT_EQ(packets_while(rx, {"-d", "2", stays, channel + "%eth1", moved + "%eth1"}, send), 120u);
 }
 
+// Trial t15r21 F6: strict rp_filter; an on-link sender's group on eth0
+// dropped by an input rule, and an SSM source on eth1 with no route back
+// (the counter rises). The counter line took the firewall's drops on eth0
+// for the filter's and its fix loosened eth0, which passes that sender.
+TEST(NetDoctor, AnOnLinkSendersFirewallDropsAreNotTheReversePathFilters) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& lan0 = (*net)[1];
+  const auto& lan1 = (*net)[2];
+  for (const auto* key : {"net.ipv4.conf.all.rp_filter", "net.ipv4.conf.eth0.rp_filter", "net.ipv4.conf.eth1.rp_filter"}) {
+    rx.ns().write_sysctl(key, "1");
+  }
+  ASSERT_TRUE(lan1.exec({"ip", "addr", "add", "10.77.97.9/32", "dev", "eth0"}).status.success());
+  const auto port = std::to_string(free_port(rx));
+  auto port2 = std::to_string(free_port(rx));
+  if (port2 == port) port2 = std::to_string(std::stoi(port) == 65535 ? 65534 : std::stoi(port) + 1);
+  ASSERT_TRUE(load_input_rules(rx, nft, "add rule inet mcnet_doctor input udp dport " + port + " drop\n"));
+  const auto dropped = "239.255.97.77:" + port;
+  const auto channel = "10.77.97.9,232.1.97.9:" + port2;
+  const auto d = doctor_while(rx, {"--listen", "2", dropped + "%eth0", channel + "%eth1"}, "4D61FFEF", [&] {
+    test::tools::send(lan0, {"-i", "eth0", "-c", "40", "-r", "400pps", dropped});
+    test::tools::send(lan1, {"-i", "eth0", "-c", "40", "-r", "400pps", channel});
+  });
+  std::vector<std::string> fixes;
+  if (d.verdict["fix"].is_string()) fixes.push_back(d.verdict["fix"].get<std::string>());
+  for (const auto& a : d.verdict["also"]) {
+    if (a["fix"].is_string()) fixes.push_back(a["fix"].get<std::string>());
+  }
+  bool eth1_loose = false;
+  for (const auto& f : fixes) {
+    EXPECT_EQ(f.find("net.ipv4.conf.eth0.rp_filter"), std::string::npos) << d.r.output;
+    eth1_loose = eth1_loose || f.find("net.ipv4.conf.eth1.rp_filter=2") != std::string::npos ||
+                 f.find("ip route replace 10.77.97.9") != std::string::npos;
+  }
+  EXPECT_TRUE(eth1_loose) << d.r.output;
+  ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
+}
+
 // Trial t15r19 H2: one group's datagrams larger than the join interface's
 // MTU (the veth drops them, RX dropped) beside a group that arrives: the
 // doctor's verdict said to check the sender, the run found no cause. The

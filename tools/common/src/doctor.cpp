@@ -4846,11 +4846,36 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       if (tap != wire->end()) {
         std::uint64_t arrived = 0;
         std::vector<std::string> senders;
+        // A sender of an any-source join whose route back leaves by the
+        // join interface (strict), or that some route leads back to
+        // (loose), passes the filter: what dropped its datagrams is not it
+        // (trial t15r21 F6: an on-link sender whose datagrams a firewall
+        // rule dropped read as the filter's, loose mode proposed).
+        std::vector<std::string> passed;
+        std::uint64_t passed_n = 0;
         for (const auto& [source, n] : tap->from) {
           if (include && source != r.source->unmap().with_scope_id(0)) continue;
+          if (!include && n > 0) {
+            const auto back = route_back(source, p.iface.index);
+            if (back && back->type != 2 &&
+                (back->iface.index == p.iface.index || (eff && *eff == 2))) {
+              passed.push_back(source.to_string());
+              passed_n += n;
+              continue;
+            }
+          }
           arrived += n;
           senders.push_back(source.to_string());
           seen_senders.push_back(source);
+        }
+        if (arrived == 0 && !passed.empty()) {
+          passing.push_back(fmt::format("any source on {}: a packet socket on {} saw {} of {} from {} arrive there, "
+                                        "which the filter passes (the route back leaves by {}): something else "
+                                        "dropped them",
+                                        text_name(join), text_name(join), count_text(passed_n, "datagram", "datagrams"),
+                                        core::endpoint(group, r.port).to_string(), fmt::join(passed, ", "),
+                                        text_name(join)));
+          continue;
         }
         if (arrived == 0 && !include) {
           // Said once per interface below (trial t15r7 D3: 3,000 groups, a
