@@ -10662,6 +10662,41 @@ TEST(NetDoctor, TheVerdictNamesTheFirewallLinesOfARangeAsARange) {
   ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
 }
 
+// Trial t15r21 F2: an IPv4 group whose sender is on eth1's side, beside an
+// IPv6 group the kernel placed on eth0 (its first ff00::/8) and heard
+// there: the IPv4 route line's fix moved the IPv4 group and left the IPv6
+// one to the kernel's pick. It is pinned where it was heard now.
+TEST(NetDoctor, AnIpv4MoveFixPinsTheIpv6GroupHeardWhereTheKernelPlacedIt) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  ASSERT_TRUE(rx.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth0"}).status.success());
+  rp_filter_off(rx, {"eth0", "eth1"});
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "eth1", "down"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "eth1", "up"}).status.success());
+  bool back = false;
+  for (int i = 0; i < 100 && !back; ++i) {  // 10 s at most
+    back = rx.exec({"ip", "-6", "route", "show", "table", "local", "dev", "eth1"}).output.find("ff00::/8") !=
+           std::string::npos;
+    if (!back) std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_TRUE(back) << "no ff00::/8 on eth1 again within 10 s";
+  const auto port = std::to_string(free_port(rx));
+  const auto v4 = "239.255.98.231:" + port;
+  const auto v6 = "[ff3e::98:231]:" + port;
+  if (rx.exec({"ip", "-6", "route", "get", "ff3e::98:231"}).output.find("dev eth0 ") == std::string::npos) {
+    GTEST_SKIP() << "the kernel picks eth1";
+  }
+  const auto send = [&] {
+    test::tools::send((*net)[1], {"-i", "eth0", "-c", "40", "-r", "400pps", v6});
+    test::tools::send((*net)[2], {"-i", "eth0", "-c", "40", "-r", "400pps", v4});
+  };
+  const auto d = doctor_while(rx, {"--listen", "2", v4, v6}, "E762FFEF", send);
+  expect_verdict(d, "route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["fix"], "mcast-recv " + v4 + "%eth1 '" + v6 + "%eth0'") << d.r.output;
+  EXPECT_EQ(packets_while(rx, {"-d", "2", v4 + "%eth1", v6 + "%eth0"}, send), 80u);
+}
+
 // Trial t15r21 F1: two joins on the wrong link for different reasons (an
 // SSM source on eth1's subnet joined by route on eth0; a group whose
 // sender is on eth1's side): the verdict's fix and the also: line's were

@@ -12126,10 +12126,55 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   };
   // The fix and note of a join moved to the busiest link, a spec on each
   // other one besides.
+  // IPv6 joins without -i that the kernel placed by its per-link ff00::/8
+  // order and that --listen heard where it placed them: a fix that moves
+  // other groups names their link too (%IFACE), so that it neither leaves
+  // them to the kernel's pick, which a link going down and up changes, nor
+  // makes the next run warn of it and offer to move them (trial t15r18
+  // M5). Filled below, once the route lines are indexed.
+  std::map<move_ledger::join_key, std::string> heard_pins;
+  const auto heard_pin = [&heard_pins](const membership& o) -> std::optional<std::string> {
+    if (o.iface.index != 0 || heard_pins.empty()) return std::nullopt;
+    const auto it = heard_pins.find(move_ledger::key_of(o));
+    if (it == heard_pins.end()) return std::nullopt;
+    return it->second;
+  };
+  // The specs of `whole_line` a fix pins where --listen heard them
+  // (heard_pin), but for those `moving`, said in its note: an alternative
+  // that leaves them as they are leaves them to the kernel's pick, which a
+  // link flap changes (trial t15r20 M3: pasted after one, a working group
+  // went silent). Empty when none.
+  const auto pinned_note = [&](const std::vector<const membership*>& whole_line,
+                               const std::function<bool(const membership&)>& moving) {
+    std::vector<membership> pinned_too;
+    for (const auto* o : whole_line) {
+      if (moving(*o)) continue;
+      const auto at = heard_pin(*o);
+      if (!at) continue;
+      const auto* l = snap.link_by_name(*at);
+      auto n = core::interface_name::make(*at);
+      if (l == nullptr || !n) continue;
+      auto copy = *o;
+      copy.iface = {l->index, *n};  // named: spec_list writes %NAME
+      pinned_too.push_back(std::move(copy));
+    }
+    if (pinned_too.empty()) return std::string();
+    return fmt::format("the fix names the link of {} too, where --listen heard {}: left to the kernel's pick (the "
+                       "order of its per-link routes ff00::/8), a link going down and up may move {}",
+                       spec_list(pinned_too), pinned_too.size() == 1 ? "it" : "them",
+                       pinned_too.size() == 1 ? "it" : "them");
+  };
   const auto move_to_links = [&](check_result& c, const membership& m, const membership& noted,
                                  const std::vector<heard_link>& h) {
     const auto more = besides(m, h);
-    c.fix = moved_run(line, m, h.front().name);
+    // The IPv6 groups --listen heard where the kernel placed them pinned
+    // there (trial t15r21 F2: this fix left them to the kernel's pick).
+    const auto& to = h.front().name;
+    c.fix = heard_pins.empty() ? moved_run(line, m, to)
+                               : placed_command(line, [&](const membership& o) -> std::optional<std::string> {
+                                   if (same_join(o, m)) return to;
+                                   return heard_pin(o);
+                                 });
     for (const auto& spec : more) c.fix += " " + spec;
     c.note = or_the_spec(line, noted, h.front().name);
     if (!more.empty() && c.note.starts_with("or the spec ")) {
@@ -12198,44 +12243,6 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     for (const auto& x : prefixes) routes.push_back(fmt::format("ip route replace {} dev {}", x, shell_quoted(to)));
     return fmt::format("or, without -i, routes for these groups alone: {} (the other groups keep their route)",
                        fmt::join(routes, " && "));
-  };
-  // IPv6 joins without -i that the kernel placed by its per-link ff00::/8
-  // order and that --listen heard where it placed them: a fix that moves
-  // other groups names their link too (%IFACE), so that it neither leaves
-  // them to the kernel's pick, which a link going down and up changes, nor
-  // makes the next run warn of it and offer to move them (trial t15r18
-  // M5). Filled below, once the route lines are indexed.
-  std::map<move_ledger::join_key, std::string> heard_pins;
-  const auto heard_pin = [&heard_pins](const membership& o) -> std::optional<std::string> {
-    if (o.iface.index != 0 || heard_pins.empty()) return std::nullopt;
-    const auto it = heard_pins.find(move_ledger::key_of(o));
-    if (it == heard_pins.end()) return std::nullopt;
-    return it->second;
-  };
-  // The specs of `whole_line` a fix pins where --listen heard them
-  // (heard_pin), but for those `moving`, said in its note: an alternative
-  // that leaves them as they are leaves them to the kernel's pick, which a
-  // link flap changes (trial t15r20 M3: pasted after one, a working group
-  // went silent). Empty when none.
-  const auto pinned_note = [&](const std::vector<const membership*>& whole_line,
-                               const std::function<bool(const membership&)>& moving) {
-    std::vector<membership> pinned_too;
-    for (const auto* o : whole_line) {
-      if (moving(*o)) continue;
-      const auto at = heard_pin(*o);
-      if (!at) continue;
-      const auto* l = snap.link_by_name(*at);
-      auto n = core::interface_name::make(*at);
-      if (l == nullptr || !n) continue;
-      auto copy = *o;
-      copy.iface = {l->index, *n};  // named: spec_list writes %NAME
-      pinned_too.push_back(std::move(copy));
-    }
-    if (pinned_too.empty()) return std::string();
-    return fmt::format("the fix names the link of {} too, where --listen heard {}: left to the kernel's pick (the "
-                       "order of its per-link routes ff00::/8), a link going down and up may move {}",
-                       spec_list(pinned_too), pinned_too.size() == 1 ? "it" : "them",
-                       pinned_too.size() == 1 ? "it" : "them");
   };
   const auto merge_sweep_moves = [&](std::vector<check_result>& lines, const std::vector<const membership*>& whole_line,
                                      const std::vector<sweep_fail>& fails) {
