@@ -4656,6 +4656,33 @@ TEST(NetEveryRun, ASilentChannelOnALinkSetDownDuringTheRunNamesTheLink) {
   EXPECT_FALSE(quiet[0]["message"].is_string()) << quiet[0];
 }
 
+// Trial t15r21 F4: a silent channel named on eth1, which is renamed lan9
+// during the run: the paragraph's doctor command named %eth1, which the
+// doctor refused ("no such interface"). It names %lan9 now.
+TEST(NetEveryRun, ASilentParagraphNamesALinkRenamedDuringTheRunByItsNewName) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& lan0 = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const auto arrives = "239.255.96.41:" + port + "%eth0";
+  const auto silent = "239.255.96.42:" + port;
+  const auto r = test::tools::receive_while(rx, {"-d", "2", arrives, silent + "%eth1"}, [&] {
+    for (const auto& step : std::vector<std::vector<std::string>>{{"ip", "link", "set", "eth1", "down"},
+                                                                  {"ip", "link", "set", "eth1", "name", "lan9"},
+                                                                  {"ip", "link", "set", "lan9", "up"}}) {
+      const auto done = rx.exec(step);
+      EXPECT_TRUE(done.status.success()) << done.output;
+    }
+    test::tools::send(lan0, {"-i", "eth0", "-c", "40", "-r", "400pps", "239.255.96.41:" + port});
+  });
+  const auto at = r.standard_output.find("mcast-recv: nothing arrived for " + silent);
+  ASSERT_NE(at, std::string::npos) << r.output;
+  const auto paragraph = r.standard_output.substr(at, r.standard_output.find('\n', at) - at);
+  EXPECT_EQ(paragraph.find("%eth1"), std::string::npos) << paragraph;
+  EXPECT_NE(paragraph.find(silent + "%lan9"), std::string::npos) << paragraph;
+}
+
 // Trial t15r20 M4: strict rp_filter on eth0, an include join there whose
 // source is routed back by eth1 (the filter drops it), and an any-source
 // join beside it; the counter rose, eth1 received nothing. The run's

@@ -1713,15 +1713,26 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
   // kernel's pick, and after a link flap the pasted command lost them).
   const auto pinned = snap && channels != nullptr ? received_pins(*snap, by_channel, *channels)
                                                   : std::map<const membership*, core::interface_ref>{};
+  // And a link renamed during the run by its name now (trial t15r21 F4:
+  // the doctor command a paragraph named said %OLD, "no such interface").
+  const auto now_named = [&snap](const membership& m) -> const netlink::link* {
+    if (!snap || m.iface.index == 0) return nullptr;
+    const auto* l = snap->link_by_index(m.iface.index);
+    return l != nullptr && l->name != m.iface.name.view() ? l : nullptr;
+  };
+  const bool renamed = std::ranges::any_of(members, [&](const membership& m) { return now_named(m) != nullptr; });
   std::vector<membership> pinned_members;
-  if (!pinned.empty()) {
+  if (!pinned.empty() || renamed) {
     pinned_members.reserve(members.size());
     for (const auto& m : members) {
       pinned_members.push_back(m);
       if (const auto at = pinned.find(&m); at != pinned.end()) pinned_members.back().iface = at->second;
+      if (const auto* l = now_named(m)) {
+        if (auto n = core::interface_name::make(l->name)) pinned_members.back().iface.name = *n;
+      }
     }
   }
-  const auto& command_line = pinned.empty() ? members : pinned_members;
+  const auto& command_line = pinned.empty() && !renamed ? members : pinned_members;
   std::vector<const membership*> line;
   line.reserve(command_line.size());
   for (const auto& m : command_line) line.push_back(&m);
@@ -1732,8 +1743,9 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
   // (trial t15r17 H1: its note's route for every group silenced the 10
   // groups that worked). Made once, when first asked.
   std::optional<std::string> whole_specs;
-  const auto whole_line_specs = [&whole_specs, &members]() -> const std::string& {
-    if (!whole_specs) whole_specs = spec_list(members);
+  const auto whole_line_specs = [&whole_specs, &members, &command_line, renamed]() -> const std::string& {
+    // The interfaces by their names now.
+    if (!whole_specs) whole_specs = spec_list(renamed ? command_line : members);
     return *whole_specs;
   };
   std::optional<std::string> stopped;  // why the channels left are not checked
