@@ -205,6 +205,26 @@ struct doctor_lan {
   std::string port = std::to_string(free_port(rx));
 };
 
+// eth1 of `h` set down and up again, so that the kernel lists its route
+// ff00::/8 (table local) after eth0's; waits (10 s at most) until eth1 has
+// it again. False, with a test failure, when it does not.
+bool eth1_listed_after_eth0(const test::host& h) {
+  if (!h.exec({"ip", "link", "set", "eth1", "down"}).status.success() ||
+      !h.exec({"ip", "link", "set", "eth1", "up"}).status.success()) {
+    ADD_FAILURE() << "eth1 could not be set down and up";
+    return false;
+  }
+  for (int i = 0; i < 100; ++i) {
+    if (h.exec({"ip", "-6", "route", "show", "table", "local", "dev", "eth1"}).output.find("ff00::/8") !=
+        std::string::npos) {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ADD_FAILURE() << "no ff00::/8 on eth1 again within 10 s";
+  return false;
+}
+
 // `rules` loaded into `h` with `nft -f` after `add table inet mcnet_doctor`
 // (a ruleset of the namespace only; it goes with it); false, and a test
 // failure with nft's output, when nft refused them.
@@ -10577,16 +10597,7 @@ TEST(NetDoctor, AnIpv4AndAnIpv6GroupHeardElsewhereGetRoutesForTheIpv4OneOnly) {
   const auto& rx = (*net)[0];
   ASSERT_TRUE(rx.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth0"}).status.success());
   rp_filter_off(rx, {"eth0", "eth1"});
-  // eth1's ff00::/8 after eth0's: eth1 down and up again puts it last.
-  ASSERT_TRUE(rx.exec({"ip", "link", "set", "eth1", "down"}).status.success());
-  ASSERT_TRUE(rx.exec({"ip", "link", "set", "eth1", "up"}).status.success());
-  bool back = false;
-  for (int i = 0; i < 100 && !back; ++i) {  // 10 s at most
-    back = rx.exec({"ip", "-6", "route", "show", "table", "local", "dev", "eth1"}).output.find("ff00::/8") !=
-           std::string::npos;
-    if (!back) std::this_thread::sleep_for(100ms);
-  }
-  ASSERT_TRUE(back) << "no ff00::/8 on eth1 again within 10 s";
+  ASSERT_TRUE(eth1_listed_after_eth0(rx));
   const auto port = std::to_string(free_port(rx));
   const auto v4 = "239.255.98.211:" + port;
   const auto v6 = "[ff3e::98:211]:" + port;
@@ -10672,15 +10683,7 @@ TEST(NetDoctor, AnIpv4MoveFixPinsTheIpv6GroupHeardWhereTheKernelPlacedIt) {
   const auto& rx = (*net)[0];
   ASSERT_TRUE(rx.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth0"}).status.success());
   rp_filter_off(rx, {"eth0", "eth1"});
-  ASSERT_TRUE(rx.exec({"ip", "link", "set", "eth1", "down"}).status.success());
-  ASSERT_TRUE(rx.exec({"ip", "link", "set", "eth1", "up"}).status.success());
-  bool back = false;
-  for (int i = 0; i < 100 && !back; ++i) {  // 10 s at most
-    back = rx.exec({"ip", "-6", "route", "show", "table", "local", "dev", "eth1"}).output.find("ff00::/8") !=
-           std::string::npos;
-    if (!back) std::this_thread::sleep_for(100ms);
-  }
-  ASSERT_TRUE(back) << "no ff00::/8 on eth1 again within 10 s";
+  ASSERT_TRUE(eth1_listed_after_eth0(rx));
   const auto port = std::to_string(free_port(rx));
   const auto v4 = "239.255.98.231:" + port;
   const auto v6 = "[ff3e::98:231]:" + port;

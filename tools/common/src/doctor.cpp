@@ -6151,6 +6151,19 @@ std::int64_t optmem_needed(const std::vector<planned>& plan) {
   return std::max(kernel_default_optmem(), optmem_of_plan(plan).bytes);
 }
 
+// The sockets mcast-recv's planner opens for `plan` at the kernel's
+// default igmp_max_memberships (the other limits as they are).
+std::size_t sockets_at_default_memberships(const std::vector<planned_join>& plan) {
+  auto limits = socket_limits::read_live();
+  limits.groups_v4 = default_memberships;
+  socket_planner at_default(limits);
+  for (const auto& p : plan) {
+    const auto& r = p.m->request;
+    (void)at_default.place({r.group, r.port, p.iface.index, r.mode, r.source});
+  }
+  return at_default.sockets().size();
+}
+
 std::string memberships_fix(std::size_t groups) {
   return fmt::format("sysctl -w net.ipv4.igmp_max_memberships={}", std::max(default_memberships, groups));
 }
@@ -6325,17 +6338,11 @@ void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, st
                                 "allows: the joins fail",
                                 count_text(sockets, "socket", "sockets"), nofile.rlim_max);
       if (memberships && *memberships > 0 && *memberships < static_cast<std::int64_t>(default_memberships)) {
-        auto limits = socket_limits::read_live();
-        limits.groups_v4 = default_memberships;
-        socket_planner at_default(limits);
-        for (const auto& p : plan) {
-          const auto& r = p.m->request;
-          (void)at_default.place({r.group, r.port, p.iface.index, r.mode, r.source});
-        }
-        if (at_default.sockets().size() + besides <= nofile.rlim_max) {
+        const auto at_default = sockets_at_default_memberships(plan);
+        if (at_default + besides <= nofile.rlim_max) {
           nofile_fix = fmt::format("sysctl -w net.ipv4.igmp_max_memberships={}", default_memberships);
           nofile_text += fmt::format(" (at the kernel's default of {} a socket, {})", default_memberships,
-                                     count_text(at_default.sockets().size(), "socket", "sockets"));
+                                     count_text(at_default, "socket", "sockets"));
         }
       }
     }
@@ -6405,15 +6412,8 @@ join_refusal explain_join_refusal(std::string message, std::error_code code, con
   if (system && code.value() == EMFILE) {
     const auto memberships = sysctl("net.ipv4.igmp_max_memberships");
     if (!memberships || *memberships >= static_cast<std::int64_t>(default_memberships)) return {std::move(message), "", ""};
-    auto limits = socket_limits::read_live();
-    limits.groups_v4 = default_memberships;
-    socket_planner at_default(limits);
-    for (const auto& p : plan) {
-      const auto& r = p.m->request;
-      (void)at_default.place({r.group, r.port, p.iface.index, r.mode, r.source});
-    }
     rlimit lim{};
-    const auto sockets = at_default.sockets().size();
+    const auto sockets = sockets_at_default_memberships(plan);
     constexpr std::size_t besides = 16;  // the standard descriptors, the doctor's own, a lookup at a time
     if (::getrlimit(RLIMIT_NOFILE, &lim) != 0 || (lim.rlim_max != RLIM_INFINITY && lim.rlim_max < sockets + besides)) {
       return {std::move(message), "", ""};
