@@ -3508,6 +3508,39 @@ TEST(NetEveryRun, AStreamStalledByTheReversePathFilterIsPointedAtItsDrops) {
   EXPECT_EQ(cause["note"], "or a route back through eth0: ip route replace 10.77.9.1 dev eth0") << cause;
 }
 
+namespace {
+
+// mcast-recv ARGS in `rx` (lan(2): host 0 sends `group` from its eth0 at
+// 200 pps) until rx's eth0 has counted 20 packets more (10 s at most),
+// then `change` (a link deleted, moved, set down); the sender killed at
+// the end. `arrived`: whether the 20 came.
+test::run_result stalled_by(const test::host& tx, const test::host& rx, const std::string& group,
+                            const std::vector<std::string>& args, const std::vector<std::string>& change,
+                            bool& arrived) {
+  const auto rx_eth0 = [&rx] {
+    const auto now = rx.run([] { return tools::drop_counters::read(); }).rx_packets;
+    const auto it = now.find("eth0");
+    return it == now.end() ? std::uint64_t{0} : it->second;
+  };
+  const auto start = rx_eth0();
+  std::optional<test::process> sender;
+  auto r = test::tools::receive_while(rx, args, [&] {
+    sender.emplace(tx.start({MCAST_SEND, "-i", "eth0", "-c", "2000", "-r", "200pps", group}));
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (rx_eth0() < start + 20 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+    arrived = rx_eth0() >= start + 20;
+    const auto changed = rx.exec(change);
+    EXPECT_TRUE(changed.status.success()) << changed.output;
+  });
+  if (sender) {
+    (void)::kill(sender->pid(), SIGKILL);
+    (void)sender->wait_for(5s);
+  }
+  return r;
+}
+
+}  // namespace
+
 // Trial t15z M2, L1 (del.sh): the join interface deleted mid-run, not
 // re-created, or moved to another network namespace: the stream stalled at
 // the end named the doctor's "firewall, link and route" (a doctor that
@@ -3526,30 +3559,14 @@ TEST(NetEveryRun, AStreamStalledByItsInterfaceDeletedOrMovedNamesThatAsTheCause)
     auto aside = test::netns::create();
     const auto index = rx.run([] { return ::if_nametoindex("eth0"); });
     ASSERT_NE(index, 0u);
-    const auto rx_eth0 = [&rx] {
-      const auto now = rx.run([] { return tools::drop_counters::read(); }).rx_packets;
-      const auto it = now.find("eth0");
-      return it == now.end() ? std::uint64_t{0} : it->second;
-    };
-    const auto start = rx_eth0();
     const auto group = "239.255.94.7" + std::string(move ? "8" : "7") + ":" + std::to_string(free_port(rx));
-    std::optional<test::process> sender;
     bool arrived = false;
     std::vector<std::string> args{"-i", "eth0", "-d", "4", group};
     if (!move) args.insert(args.begin(), "--json");
-    const auto r = test::tools::receive_while(rx, args, [&] {
-      sender.emplace(tx.start({MCAST_SEND, "-i", "eth0", "-c", "2000", "-r", "200pps", group}));
-      const auto deadline = std::chrono::steady_clock::now() + 10s;
-      while (rx_eth0() < start + 20 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
-      arrived = rx_eth0() >= start + 20;
-      const auto changed = move ? rx.exec({"ip", "link", "set", "eth0", "netns", std::to_string(aside.pid())})
-                                : rx.exec({"ip", "link", "del", "eth0"});
-      EXPECT_TRUE(changed.status.success()) << changed.output;
-    });
-    if (sender) {
-      (void)::kill(sender->pid(), SIGKILL);
-      (void)sender->wait_for(5s);
-    }
+    const auto r = stalled_by(tx, rx, group, args,
+                              move ? std::vector<std::string>{"ip", "link", "set", "eth0", "netns", std::to_string(aside.pid())}
+                                   : std::vector<std::string>{"ip", "link", "del", "eth0"},
+                              arrived);
     ASSERT_TRUE(arrived) << r.output;
     if (!move) {
       expect_schema_conform(r.standard_output);
@@ -3597,29 +3614,11 @@ TEST(NetEveryRun, AStreamStalledByItsInterfaceSetDownNamesThatWithTheFix) {
     auto net = test::network::lan(2);
     const auto& tx = (*net)[0];
     const auto& rx = (*net)[1];
-    const auto rx_eth0 = [&rx] {
-      const auto now = rx.run([] { return tools::drop_counters::read(); }).rx_packets;
-      const auto it = now.find("eth0");
-      return it == now.end() ? std::uint64_t{0} : it->second;
-    };
-    const auto start = rx_eth0();
     const auto group = "239.255.94.8" + std::string(json_out ? "1" : "2") + ":" + std::to_string(free_port(rx));
-    std::optional<test::process> sender;
     bool arrived = false;
     std::vector<std::string> args{"-i", "eth0", "-d", "4", group};
     if (json_out) args.insert(args.begin(), "--json");
-    const auto r = test::tools::receive_while(rx, args, [&] {
-      sender.emplace(tx.start({MCAST_SEND, "-i", "eth0", "-c", "2000", "-r", "200pps", group}));
-      const auto deadline = std::chrono::steady_clock::now() + 10s;
-      while (rx_eth0() < start + 20 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
-      arrived = rx_eth0() >= start + 20;
-      const auto down = rx.exec({"ip", "link", "set", "eth0", "down"});
-      EXPECT_TRUE(down.status.success()) << down.output;
-    });
-    if (sender) {
-      (void)::kill(sender->pid(), SIGKILL);
-      (void)sender->wait_for(5s);
-    }
+    const auto r = stalled_by(tx, rx, group, args, {"ip", "link", "set", "eth0", "down"}, arrived);
     ASSERT_TRUE(arrived) << r.output;
     if (json_out) {
       expect_schema_conform(r.standard_output);
