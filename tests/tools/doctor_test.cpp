@@ -9384,15 +9384,21 @@ TEST(NetDoctor, AnMldV1QuerierIsSeenInTheReportsTheHostSends) {
   expect_verdict(d, "igmp_version", "FAIL", tools::exit_doctor_fail);
   EXPECT_EQ(d.verdict["subject"], "eth0 MLD") << d.r.output;
   const auto message = d.verdict["message"].get<std::string>();
-  EXPECT_NE(message.find("MLDv1 in use (the host sent 1 MLDv1 report on eth0 during the doctor's join"),
-            std::string::npos)
+  // One report, or two when the kernel's retransmission of the unsolicited
+  // report (robustness 2, within a second) falls in a slow doctor's span
+  // (seen under ASan).
+  EXPECT_TRUE(message.find("MLDv1 in use (the host sent 1 MLDv1 report on eth0 during the doctor's join") !=
+                  std::string::npos ||
+              message.find("MLDv1 in use (the host sent 2 MLDv1 reports on eth0 during the doctor's join") !=
+                  std::string::npos)
       << message;
   EXPECT_TRUE(d.verdict["fix"].is_null()) << d.r.output;
   EXPECT_NE(d.verdict["note"].get<std::string>().find("make it speak MLDv2"), std::string::npos) << d.r.output;
   const auto line = d.checks("igmp_version");
   ASSERT_EQ(line.size(), 1u) << d.r.output;
   EXPECT_EQ(line[0]["data"]["version"], 1) << d.r.output;
-  EXPECT_EQ(line[0]["data"]["mldv1_reports_during"], 1) << d.r.output;
+  EXPECT_GE(line[0]["data"]["mldv1_reports_during"].get<int>(), 1) << d.r.output;
+  EXPECT_LE(line[0]["data"]["mldv1_reports_during"].get<int>(), 2) << d.r.output;
 
   // A run: a start warning, and the verdict of a run that received nothing.
   const auto run = rx.exec({MCAST_RECV, "--json", "-i", "eth0", "-d", "0.3", spec});
