@@ -1011,6 +1011,64 @@ void merge_route_moves(std::vector<check_result>& checks, const std::vector<cons
   merge_source_moves(checks, &line);
 }
 
+namespace {
+
+// The source_route WARN and FAIL lines (none already merged: no `merged_field`
+// in data) that say the same but for one address of their subject ("SOURCE
+// -> GROUP on IFACE"; `address_of` gives it, or "" for none), their notes
+// compared as `note_of` gives them: by the first such line's index, the
+// indexes of the others, each line's address in `address`.
+struct alike_source_lines {
+  std::map<std::size_t, std::vector<std::size_t>> into;
+  std::vector<std::string> address;
+};
+alike_source_lines alike_but_for(const std::vector<check_result>& checks, std::string_view merged_field,
+                                 const std::function<std::string(const std::string&)>& address_of,
+                                 const std::function<std::string(const check_result&)>& note_of) {
+  constexpr std::string_view mark = "\x02";
+  alike_source_lines out;
+  out.address.resize(checks.size());
+  std::map<std::string, std::size_t> first_of;
+  for (std::size_t i = 0; i < checks.size(); ++i) {
+    const auto& c = checks[i];
+    if (c.check != "source_route" || (c.status != check_status::warn && c.status != check_status::fail) ||
+        (c.data.is_object() && c.data.contains(merged_field))) {
+      continue;
+    }
+    auto address = address_of(c.subject);
+    if (address.empty() || !core::ip_address::parse(address)) continue;
+    auto key = fmt::format("{}\n{}\n{}\n{}\n{}", status_word(c.status), group_mentions(c.subject, address, mark),
+                           group_mentions(c.message, address, mark), c.fix, group_mentions(note_of(c), address, mark));
+    out.address[i] = std::move(address);
+    const auto [at, fresh] = first_of.try_emplace(std::move(key), i);
+    if (!fresh) out.into[at->second].push_back(i);
+  }
+  return out;
+}
+
+// The note of a line merged for several addresses (groups or sources) that
+// names the first one: "or %IFACE in each of their specs" for its spec,
+// else said of the first, each `noun` likewise.
+void note_of_merged(check_result& c, const std::string& first, std::string_view noun) {
+  constexpr std::string_view mark = "\x02";
+  if (group_mentions(c.note, first, mark) == c.note) return;
+  const auto via = c.data.is_object() ? c.data.value("route_interface", std::string()) : std::string();
+  c.note = c.note.starts_with("or the spec ") && !via.empty()
+               ? each_spec_note(via)
+               : fmt::format("{} (said of {}: each {} likewise)", c.note, first, noun);
+}
+
+// Drops the lines `alike.into` merged into others.
+void drop_alike(std::vector<check_result>& checks, const alike_source_lines& alike) {
+  std::vector<bool> merged(checks.size(), false);
+  for (const auto& [i, others] : alike.into) {
+    for (const auto j : others) merged[j] = true;
+  }
+  drop_merged(checks, merged);
+}
+
+}  // namespace
+
 void merge_source_moves(std::vector<check_result>& checks, const std::vector<const membership*>* line) {
   // The source_route WARN and FAIL lines of an include range that say the
   // same but for their group (one source on another link than the joins):
@@ -1018,45 +1076,29 @@ void merge_source_moves(std::vector<check_result>& checks, const std::vector<con
   // line per group, 9,012 lines at 3,000 groups, each note "or the spec"
   // of its own group).
   constexpr std::string_view mark = "\x02";
-  std::map<std::string, std::size_t> first_of;
-  std::map<std::size_t, std::vector<std::string>> more;
-  std::vector<bool> merged(checks.size(), false);
-  std::vector<std::string> group_of(checks.size());
   auto* ledger = line != nullptr ? move_ledger::current() : nullptr;
-  std::map<std::size_t, std::vector<std::size_t>> merged_into;  // by the first line: the lines merged into it
-  for (std::size_t i = 0; i < checks.size(); ++i) {
-    const auto& c = checks[i];
-    if (c.check != "source_route" || (c.status != check_status::warn && c.status != check_status::fail) ||
-        (c.data.is_object() && c.data.contains("groups"))) {
-      continue;
-    }
-    // "SOURCE -> GROUP on IFACE"
-    const auto arrow = c.subject.find(" -> ");
-    const auto on = c.subject.rfind(" on ");
-    if (arrow == std::string::npos || on == std::string::npos || on < arrow) continue;
-    const auto group = c.subject.substr(arrow + 4, on - arrow - 4);
-    if (!core::ip_address::parse(group)) continue;
-    group_of[i] = group;
-    // A move in the note as one mark: each group's moves its own group
-    // (trial t15r19 M4).
-    const auto note = ledger != nullptr ? ledger->marked(c.note) : c.note;
-    auto key = fmt::format("{}\n{}\n{}\n{}\n{}", status_word(c.status), group_mentions(c.subject, group, mark),
-                           group_mentions(c.message, group, mark), c.fix, group_mentions(note, group, mark));
-    const auto [at, fresh] = first_of.try_emplace(std::move(key), i);
-    if (fresh) continue;
-    more[at->second].push_back(group);
-    merged_into[at->second].push_back(i);
-    merged[i] = true;
-  }
-  for (auto& [i, others] : more) {
+  const auto alike = alike_but_for(
+      checks, "groups",
+      [](const std::string& subject) {
+        const auto arrow = subject.find(" -> ");
+        const auto on = subject.rfind(" on ");
+        if (arrow == std::string::npos || on == std::string::npos || on < arrow) return std::string();
+        return subject.substr(arrow + 4, on - arrow - 4);
+      },
+      // A move in the note as one mark: each group's moves its own group
+      // (trial t15r19 M4).
+      [ledger](const check_result& c) { return ledger != nullptr ? ledger->marked(c.note) : c.note; });
+  for (const auto& [i, merged_into] : alike.into) {
     auto& c = checks[i];
-    const auto& first = group_of[i];
+    const auto& first = alike.address[i];
+    std::vector<std::string> others;
+    for (const auto j : merged_into) others.push_back(alike.address[j]);
     // The note's moves, one command moving every group of the line (the
     // first group's alone, "each group likewise", moved 1 of 1,000 pasted).
     bool widened = false;
     if (ledger != nullptr && ledger->holds_alone(c.note)) {
       std::vector<std::string_view> notes{c.note};
-      for (const auto j : merged_into[i]) notes.push_back(checks[j].note);
+      for (const auto j : merged_into) notes.push_back(checks[j].note);
       if (const auto u = ledger->widen_union(notes, *line); u.covered) {
         c.note = group_mentions(u.rest, first, mark) != u.rest
                      ? fmt::format("{} (said of {}: each group likewise)", u.text, first)
@@ -1064,19 +1106,14 @@ void merge_source_moves(std::vector<check_result>& checks, const std::vector<con
         widened = true;
       }
     }
-    if (!widened && group_mentions(c.note, first, mark) != c.note) {
-      const auto via = c.data.is_object() ? c.data.value("route_interface", std::string()) : std::string();
-      c.note = c.note.starts_with("or the spec ") && !via.empty()
-                   ? each_spec_note(via)
-                   : fmt::format("{} (said of {}: each group likewise)", c.note, first);
-    }
+    if (!widened) note_of_merged(c, first, "group");
     c.message += fmt::format("; the same for {}: {}", count_text(others.size(), "more group", "more groups"),
                              groups_and(others));
     auto& listed = c.data["groups"] = json::array();
     listed.push_back(first);
     for (const auto& g : others) listed.push_back(g);
   }
-  drop_merged(checks, merged);
+  drop_alike(checks, alike);
   merge_source_lines(checks);
 }
 
@@ -1086,45 +1123,26 @@ void merge_source_lines(std::vector<check_result>& checks) {
   // link than the join): one line, the first source's, naming the others
   // (trial t15r20 M1: 240 sources were 240 lines, each with the same
   // 240-spec command, 1.7 MB).
-  constexpr std::string_view mark = "\x02";
-  std::map<std::string, std::size_t> first_of;
-  std::map<std::size_t, std::vector<std::string>> more;
-  std::vector<bool> merged(checks.size(), false);
-  std::vector<std::string> source_of(checks.size());
-  for (std::size_t i = 0; i < checks.size(); ++i) {
-    const auto& c = checks[i];
-    if (c.check != "source_route" || (c.status != check_status::warn && c.status != check_status::fail) ||
-        (c.data.is_object() && c.data.contains("sources"))) {
-      continue;
-    }
-    const auto arrow = c.subject.find(" -> ");
-    if (arrow == std::string::npos) continue;
-    const auto source = c.subject.substr(0, arrow);
-    if (!core::ip_address::parse(source)) continue;
-    source_of[i] = source;
-    auto key = fmt::format("{}\n{}\n{}\n{}\n{}", status_word(c.status), group_mentions(c.subject, source, mark),
-                           group_mentions(c.message, source, mark), c.fix, group_mentions(c.note, source, mark));
-    const auto [at, fresh] = first_of.try_emplace(std::move(key), i);
-    if (fresh) continue;
-    more[at->second].push_back(source);
-    merged[i] = true;
-  }
-  for (auto& [i, others] : more) {
+  const auto alike = alike_but_for(
+      checks, "sources",
+      [](const std::string& subject) {
+        const auto arrow = subject.find(" -> ");
+        return arrow == std::string::npos ? std::string() : subject.substr(0, arrow);
+      },
+      [](const check_result& c) { return c.note; });
+  for (const auto& [i, merged_into] : alike.into) {
     auto& c = checks[i];
-    const auto& first = source_of[i];
-    if (group_mentions(c.note, first, mark) != c.note) {
-      const auto via = c.data.is_object() ? c.data.value("route_interface", std::string()) : std::string();
-      c.note = c.note.starts_with("or the spec ") && !via.empty()
-                   ? each_spec_note(via)
-                   : fmt::format("{} (said of {}: each source likewise)", c.note, first);
-    }
+    const auto& first = alike.address[i];
+    std::vector<std::string> others;
+    for (const auto j : merged_into) others.push_back(alike.address[j]);
+    note_of_merged(c, first, "source");
     c.message += fmt::format("; the same for {}: {}", count_text(others.size(), "more source", "more sources"),
                              names_and(others));
     auto& listed = c.data["sources"] = json::array();
     listed.push_back(first);
     for (const auto& a : others) listed.push_back(a);
   }
-  drop_merged(checks, merged);
+  drop_alike(checks, alike);
 }
 
 void merge_ambiguous_routes(std::vector<check_result>& checks, const std::vector<const membership*>& line) {
