@@ -596,7 +596,7 @@ std::string lines_text(const std::vector<std::string>& lines) {
     // "... -> GROUP on IFACE", or a firewall line's "... to GROUP on
     // IFACE" (trial t15r20 L1: 977 such lines named one by one).
     auto arrow = l.find(" -> ");
-    std::size_t mark_size = 4;
+    constexpr std::size_t mark_size = 4;  // " -> " and " to " alike
     if (arrow == std::string::npos) arrow = l.find(" to ");
     const auto on = arrow == std::string::npos ? std::string::npos : l.find(" on ", arrow + mark_size);
     const auto group = on == std::string::npos ? std::string() : l.substr(arrow + mark_size, on - arrow - mark_size);
